@@ -1,0 +1,1 @@
+"""Parameterised reports on the monitoring survey of the programme Modellprojekte Smart Cities."""
