@@ -1,0 +1,340 @@
+import math
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch, Rectangle
+from matplotlib.text import Text
+
+from mpsc_report import charts
+from mpsc_report.formatting import NBSP
+from mpsc_report.schema import COHORTS, KINDS
+
+SOURCE = charts.source_line("2023", 73, synthetic=True)
+
+LONG_LABELS = pd.Series(
+    [1043.0, 512.0, 12.0],
+    index=[
+        "Klimaanpassung (z. B. Starkregen, Hitzeinseln) und Schutz vor Extremwetter",
+        "Verkehr (ruhend und fließend) einschließlich Parkraummanagement",
+        "Sonstiges",
+    ],
+)
+
+
+def draw(fig: Figure) -> FigureCanvasAgg:
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas
+
+
+def texts(fig: Figure) -> list[str]:
+    """Texts of all visible text artists, after drawing."""
+    draw(fig)
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text()]
+
+
+def drawn_texts(fig: Figure) -> list[Text]:
+    """Visible, non-empty text artists that are actually drawn (tick labels only when in view)."""
+    draw(fig)
+    shown = []
+    for ax in fig.axes:
+        shown += ax.texts + [c for c in ax.get_children() if isinstance(c, Text)]
+        if ax.axison:
+            for axis in (ax.xaxis, ax.yaxis):
+                low, high = sorted(axis.get_view_interval())
+                shown += [tick.label1 for tick in axis.get_major_ticks()
+                          if low - 1e-9 <= tick.get_loc() <= high + 1e-9]
+                shown.append(axis.label)
+        shown += [ax.title, ax._left_title]
+        if ax.get_legend():
+            shown += ax.get_legend().get_texts()
+    shown += fig.texts + [lg_text for lg in fig.legends for lg_text in lg.get_texts()]
+    shown += [fig._supxlabel] if fig._supxlabel else []
+    return [t for t in shown if t.get_visible() and t.get_text()]
+
+
+def assert_inside_figure(fig: Figure) -> None:
+    renderer = draw(fig).get_renderer()
+    width, height = fig.bbox.width, fig.bbox.height
+    for text in drawn_texts(fig):
+        box = text.get_window_extent(renderer)
+        assert box.x0 >= -0.5 and box.y0 >= -0.5, (text.get_text(), box)
+        assert box.x1 <= width + 0.5 and box.y1 <= height + 0.5, (text.get_text(), box)
+
+
+# --------------------------------------------------------------------------- house style
+
+
+def test_source_line_german_and_english():
+    assert SOURCE == f"Quelle: MPSC-Monitoring, Welle 2023, n{NBSP}={NBSP}73 · Beispieldaten"
+    assert charts.source_line("2021", 1043, synthetic=False) == (
+        f"Quelle: MPSC-Monitoring, Welle 2021, n{NBSP}={NBSP}1.043"
+    )
+    assert charts.source_line("2023", 73, True, language="en") == (
+        f"Source: MPSC monitoring, wave 2023, n{NBSP}={NBSP}73 · sample data"
+    )
+
+
+def test_stable_colours_per_cohort_and_kind():
+    assert list(charts.COLOURS_BY_COHORT) == list(COHORTS)
+    assert list(charts.COLOURS_BY_KIND) == list(KINDS)
+    assert set(charts.COLOURS_BY_COHORT.values()) <= set(charts.OKABE_ITO)
+    assert set(charts.COLOURS_BY_KIND.values()) <= set(charts.OKABE_ITO)
+
+
+def test_house_style_does_not_leak_into_global_rcparams():
+    before = mpl.rcParams["font.size"], list(mpl.rcParams["font.family"])
+    charts.bar_chart(pd.Series([1.0], index=["a"]), source=SOURCE)
+    assert (mpl.rcParams["font.size"], list(mpl.rcParams["font.family"])) == before
+
+
+def test_open_sans_and_no_figure_title():
+    fig = charts.bar_chart(pd.Series([3.0, 4.0], index=["a", "b"]), source=SOURCE)
+    draw(fig)
+    assert fig.get_suptitle() == ""
+    label = fig.axes[0].get_yticklabels()[0]
+    assert label.get_fontfamily()[0] == "Open Sans"
+    assert fig.get_size_inches()[0] == pytest.approx(6.7)
+
+
+# --------------------------------------------------------------------------- bar chart
+
+
+def test_bar_chart_bars_labels_and_source():
+    values = pd.Series([1043, 512, 12], index=["Großstadt", "Mittelstadt", "Landkreis"])
+    fig = charts.bar_chart(values, source=SOURCE, highlight="Mittelstadt")
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 3
+    shown = texts(fig)
+    assert {"1.043", "512", "12", SOURCE} <= set(shown)
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(values.index)
+    # first category on top: its bar has the largest y in display space
+    tops = [ax.transData.transform((0, p.get_y()))[1] for p in ax.patches]
+    assert tops == sorted(tops, reverse=True)
+    colours = [mpl.colors.to_hex(p.get_facecolor()) for p in ax.patches]
+    assert colours == [charts.MAIN_COLOUR.lower(), charts.ACCENT_COLOUR.lower(),
+                       charts.MAIN_COLOUR.lower()]
+
+
+@pytest.mark.parametrize(
+    ("value_format", "value", "expected"),
+    [("int", 1043.0, "1.043"), ("percent", 0.64, f"64{NBSP}%"), ("decimal", 12.45, "12,5")],
+)
+def test_bar_chart_value_formats(value_format, value, expected):
+    values = pd.Series([value], index=["x"])
+    fig = charts.bar_chart(values, source=SOURCE, value_format=value_format)
+    assert expected in texts(fig)
+
+
+def test_bar_chart_missing_value_reads_keine_daten():
+    fig = charts.bar_chart(pd.Series([3.0, np.nan], index=["a", "b"]), source=SOURCE)
+    assert "keine Daten" in texts(fig)
+
+
+def test_bar_chart_rejects_unknown_highlight_and_format():
+    with pytest.raises(ValueError, match="'Kiel'"):
+        charts.bar_chart(pd.Series([1.0], index=["Ulm"]), source=SOURCE, highlight="Kiel")
+    with pytest.raises(ValueError, match="value_format"):
+        charts.bar_chart(pd.Series([1.0], index=["Ulm"]), source=SOURCE, value_format="pct")
+
+
+def test_long_labels_are_wrapped_and_nothing_leaves_the_figure():
+    fig = charts.bar_chart(LONG_LABELS, source=SOURCE, xlabel="Neue Datensätze")
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert all(max(len(line) for line in label.split("\n")) <= 28 for label in labels)
+    assert "z.\u00a0B." in labels[0]  # "z. B." is not split across lines
+    assert_inside_figure(fig)
+
+
+# --------------------------------------------------------------------------- stacked bars
+
+MEASURES = pd.DataFrame(
+    {"geplant": [120, 80], "in Umsetzung": [1000, 150], "abgeschlossen": [90, 1]},
+    index=["Staffel 2019", "Staffel 2020"],
+)
+
+
+def test_stacked_bar_chart_counts_totals_and_legend():
+    fig = charts.stacked_bar_chart(MEASURES, source=SOURCE)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 6
+    shown = texts(fig)
+    assert {"120", "1.000", "1.210", "231", SOURCE} <= set(shown)  # segments and totals
+    assert "1" not in shown  # a 1-wide segment of 1.231 is too narrow for its label
+    legend = fig.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == list(MEASURES.columns)
+    assert legend._ncols == 3  # one row
+
+
+def test_stacked_bar_chart_as_share():
+    frame = pd.DataFrame({"ja": [16, 1], "nein": [9, 3]}, index=["A", "B"])
+    fig = charts.stacked_bar_chart(frame, source=SOURCE, as_share=True)
+    shown = texts(fig)
+    assert {f"64{NBSP}%", f"36{NBSP}%", f"75{NBSP}%"} <= set(shown)
+    widths = [p.get_width() for p in fig.axes[0].patches]
+    assert widths[0] + widths[2] == pytest.approx(1.0)
+
+
+def test_stacked_bar_chart_uses_fixed_kind_colours_and_fits_long_legend():
+    frame = pd.DataFrame({kind: [3, 1] for kind in KINDS}, index=["Strategiephase", "Umsetzung"])
+    fig = charts.stacked_bar_chart(frame, source=SOURCE)
+    first_segments = fig.axes[0].patches[::2]
+    assert [mpl.colors.to_hex(p.get_facecolor()) for p in first_segments] == [
+        charts.COLOURS_BY_KIND[kind].lower() for kind in KINDS
+    ]
+    assert_inside_figure(fig)
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def test_comparison_chart_panels_titles_and_values():
+    frame = pd.DataFrame(
+        {"Neue Datensätze je Projekt": [12.5, 8.0, 3.25], "Partner je Projekt": [5.5, 4.0, 2.0]},
+        index=list(COHORTS),
+    )
+    fig = charts.comparison_chart(frame, source=SOURCE)
+    assert len(fig.axes) == 2
+    assert all(len(ax.patches) == 3 for ax in fig.axes)
+    shown = texts(fig)
+    assert {"12,5", "8,0", "3,3", "5,5", SOURCE} <= set(shown)
+    assert [ax.get_title(loc="left") for ax in fig.axes] == list(frame.columns)
+    colours = [mpl.colors.to_hex(p.get_facecolor()) for p in fig.axes[0].patches]
+    assert colours == [charts.COLOURS_BY_COHORT[c].lower() for c in COHORTS]
+
+
+def test_comparison_chart_wraps_to_rows_of_at_most_four():
+    frame = pd.DataFrame({f"Indikator {i} mit einem langen Namen": [1.0, 2.0] for i in range(6)},
+                         index=["Großstadt", "Landkreis"])
+    fig = charts.comparison_chart(frame, source=SOURCE, value_format="int")
+    assert len(fig.axes) == 6
+    rows = {round(ax.get_position().y0, 3) for ax in fig.axes}
+    assert len(rows) == 2
+    assert_inside_figure(fig)
+
+
+# --------------------------------------------------------------------------- line chart
+
+
+def test_line_chart_gap_points_and_labels():
+    frame = pd.DataFrame({"2019": [410.0, 780.0, 1043.0], "2020": [np.nan, 300.0, 690.0]},
+                         index=["2021", "2022", "2023"])
+    fig = charts.line_chart(frame, source=SOURCE)
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2
+    assert np.isnan(ax.lines[1].get_ydata()[0])  # a gap, not interpolated
+    shown = texts(fig)
+    assert {"1.043", "780", "690", "keine Daten", "2019", "2020", SOURCE} <= set(shown)
+    assert shown.count("keine Daten") == 1
+    assert ax.get_ylim()[0] == 0
+    assert ax.get_legend() is None
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2021", "2022", "2023"]
+
+
+def test_line_chart_single_wave_and_percent_axis():
+    frame = pd.DataFrame({"2019": [0.64], "2020": [0.5]}, index=["2023"])
+    fig = charts.line_chart(frame, source=SOURCE, value_format="percent")
+    assert [len(line.get_xdata()) for line in fig.axes[0].lines] == [1, 1]
+    assert {f"64{NBSP}%", f"50{NBSP}%"} <= set(texts(fig))
+    assert_inside_figure(fig)
+
+
+# --------------------------------------------------------------------------- network
+
+NODES = pd.DataFrame(
+    {
+        "node": [f"p{i}" for i in range(30)],
+        "label": [f"Kommune {i}" for i in range(30)],
+        "group": [COHORTS[i % 3] for i in range(30)],
+        "size": [(i * 7) % 23 for i in range(30)],
+    }
+)
+EDGES = pd.DataFrame({"source": [f"p{i}" for i in range(29)] + ["p3"],
+                      "target": [f"p{(i * 11 + 5) % 30}" for i in range(29)] + ["p2"]})
+
+
+def _network():
+    return charts.network_chart(NODES, EDGES, source=SOURCE, group_colours=charts.COLOURS_BY_COHORT)
+
+
+def test_network_chart_is_deterministic():
+    first, second = _network(), _network()
+    draw(first)
+    draw(second)
+    a = first.axes[0].collections[0].get_offsets()
+    b = second.axes[0].collections[0].get_offsets()
+    assert len(a) == 30
+    np.testing.assert_array_equal(a, b)
+
+
+def test_network_chart_nodes_edges_labels_and_legend():
+    fig = _network()
+    ax = fig.axes[0]
+    edges = [p for p in ax.patches if isinstance(p, PathPatch)]
+    assert len(edges) == len({frozenset(e) for e in zip(EDGES.source, EDGES.target)})
+    node_labels = [t for t in texts(fig) if t.startswith("Kommune")]
+    assert len(node_labels) == 8
+    assert "Kommune 13" in node_labels  # one of the largest (size 22)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["Staffel 2019", "Staffel 2020", "Staffel 2021"]
+    assert SOURCE in texts(fig)
+    assert_inside_figure(fig)
+
+
+def test_network_chart_rejects_edges_to_unknown_nodes():
+    edges = pd.DataFrame({"source": ["p1"], "target": ["nowhere"]})
+    with pytest.raises(ValueError, match="nowhere"):
+        charts.network_chart(NODES, edges, source=SOURCE, group_colours=charts.COLOURS_BY_COHORT)
+
+
+# --------------------------------------------------------------------------- tile map
+
+
+def test_tile_map_has_sixteen_tiles_with_abbreviations_and_values():
+    values = pd.Series({"Nordrhein-Westfalen": 12, "Bayern": 1043, "Baden-Württemberg": 8})
+    fig = charts.tile_map(values, source=SOURCE, value_label="Modellprojekte")
+    tiles = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_label() in
+             charts.TILE_GRID]
+    assert len(tiles) == 16
+    shown = texts(fig)
+    assert set(charts.LAND_ABBREVIATIONS.values()) <= set(shown)
+    assert {"1.043", "12", "Modellprojekte", SOURCE} <= set(shown)
+    bremen = next(t for t in tiles if t.get_label() == "Bremen")
+    assert mpl.colors.to_hex(bremen.get_facecolor()) == "#eeeeee"  # missing counts as 0: grey
+    assert_inside_figure(fig)
+
+
+def test_tile_map_rejects_unknown_land():
+    with pytest.raises(ValueError, match="Nordrhein Westfalen"):
+        charts.tile_map(pd.Series({"Nordrhein Westfalen": 3}), source=SOURCE, value_label="x")
+
+
+def test_tile_grid_positions_are_unique():
+    assert len(set(charts.TILE_GRID.values())) == 16
+    assert set(charts.TILE_GRID) == set(charts.LAND_ABBREVIATIONS)
+
+
+# --------------------------------------------------------------------------- share
+
+
+@pytest.mark.parametrize("share", [0.64, 0.03, 1.0, 0.0])
+def test_share_chart(share):
+    fig = charts.share_chart(share, label="Anteil verstetigter Maßnahmen", source=SOURCE)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 2
+    assert sum(p.get_width() for p in ax.patches) == pytest.approx(1.0)
+    shown = texts(fig)
+    assert f"{math.floor(share * 100 + 0.5)}{NBSP}%" in {s.strip() for s in shown}
+    assert {"Anteil verstetigter Maßnahmen", SOURCE} <= set(shown)
+    assert fig.get_size_inches()[1] <= 1.5
+    assert_inside_figure(fig)
+
+
+def test_share_chart_rejects_values_outside_zero_to_one():
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        charts.share_chart(64, label="x", source=SOURCE)
