@@ -84,8 +84,9 @@ def format_rounded(value: float, language: str = "de") -> str:
     """Describe a large count the way press releases do: ``1043`` -> ``"über 1.000"``, ``876`` -> ``"fast 900"``.
 
     Counts below 100 are given exactly. Above, the value is compared with the nearest round
-    number at its leading digit (100s below 1.000, 1.000s below 10.000 …): within 15 % above it
-    reads "über X", within 15 % below it reads "fast X"; otherwise the exact figure is given.
+    number at its leading digit (100s below 1.000, 1.000s below 10.000 …): the nearer of the two
+    round numbers around it is used when within 15 %, giving "über X" (above it) or "fast X" (below it);
+    otherwise the exact figure is given.
 
     Parameters
     ----------
@@ -109,10 +110,11 @@ def format_rounded(value: float, language: str = "de") -> str:
     ceiling = floor + step
     if value == floor:
         return format_int(value, language)
-    if (ceiling - value) / ceiling <= 0.15:
-        return f"{words['almost']} {format_int(ceiling, language)}"
-    if (value - floor) / floor <= 0.15:
+    nearer_floor = value - floor < ceiling - value
+    if nearer_floor and (value - floor) / floor <= 0.15:
         return f"{words['over']} {format_int(floor, language)}"
+    if not nearer_floor and (ceiling - value) / ceiling <= 0.15:
+        return f"{words['almost']} {format_int(ceiling, language)}"
     return format_int(value, language)
 
 

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Set-up and tasks of mpsc-report on Debian 12 (as root, or a user with sudo). Idempotent.
+#   ./make.sh report   install what is missing, then build every wave in params/ into outputs/<wave>/
+#   ./make.sh test     install what is missing, then run the test suite
+#   ./make.sh lab      install what is missing, then open JupyterLab on notebooks/ with the project kernel
+#   ./make.sh setup    only install
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PYTHON=${PYTHON:-python3}
+VENV=${VENV:-.venv}
+KERNEL=mpsc-report
+# Chromium prints the PDFs (through Playwright, never a browser download), Open Sans is the report font,
+# poppler-utils lets the tests read PDFs back.
+APT_PACKAGES=(chromium fonts-open-sans poppler-utils)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+system_packages() {
+  local missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  "$PYTHON" -c "import ensurepip, venv" 2>/dev/null || missing+=(python3-venv)
+  if [ ${#missing[@]} -gt 0 ]; then
+    log "installing system packages: ${missing[*]}"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+}
+
+python_env() {
+  local stamp="$VENV/.mpsc-installed" want
+  want=$(cat pyproject.toml constraints.txt | sha256sum | cut -d' ' -f1)
+  if [ ! -x "$VENV/bin/python" ]; then
+    log "creating virtual environment $VENV"
+    "$PYTHON" -m venv "$VENV"
+  fi
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "installing mpsc-report and its dependencies into $VENV"
+    "$VENV/bin/python" -m pip install -q --upgrade pip
+    "$VENV/bin/python" -m pip install -q -c constraints.txt -e ".[test]"
+    # Build matplotlib's font cache now, with the system fonts installed, so the first report is not slow.
+    "$VENV/bin/python" -c "from matplotlib import font_manager as fm; fm._load_fontmanager(try_read_cache=False)"
+    echo "$want" > "$stamp"
+  fi
+  if [ ! -f "$VENV/share/jupyter/kernels/$KERNEL/kernel.json" ]; then
+    log "registering Jupyter kernel $KERNEL"
+    "$VENV/bin/python" -m ipykernel install --sys-prefix --name "$KERNEL" --display-name "Python (mpsc-report)" >/dev/null
+  fi
+}
+
+setup() { system_packages; python_env; }
+
+case "${1:-}" in
+  setup) setup ;;
+  report) setup; shift; "$VENV/bin/mpsc-report" build "$@" ;;
+  test) setup; shift; "$VENV/bin/python" -m pytest "$@" ;;
+  lab) setup; shift; "$VENV/bin/jupyter" lab --notebook-dir=notebooks "$@" ;;
+  *) echo "usage: ./make.sh {report|test|lab|setup} [args…]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,144 @@
+"""Typed, validated parameters of one wave report: loaded from ``params/*.yaml`` before any kernel starts."""
+
+from __future__ import annotations
+
+import keyword
+import re
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import ParamsError
+from .load import SAMPLE, read_yaml
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WAVE_ID = r"^[0-9A-Za-z][0-9A-Za-z_-]{0,31}$"
+
+
+def _parse_iso_date(value: Any) -> Any:
+    """Accept dates as ISO text (papermill passes YAML dates as strings) or as date objects."""
+    if isinstance(value, str):
+        if not _ISO_DATE.match(value):
+            raise ValueError(f"expected a date written as YYYY-MM-DD, got {value!r}")
+        return date.fromisoformat(value)
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_parse_iso_date)]
+
+
+class WaveParams(BaseModel):
+    """Parameters of one wave report; the keys of ``params/<wave>.yaml`` and of the notebook's parameters cell.
+
+    Unknown keys, wrong types and inconsistent dates are rejected. IDs are text: write them quoted in YAML
+    (``wave: "2023"``), because unquoted ``2023`` is a number and ``01001000`` an octal number to YAML.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    wave: str = Field(pattern=_WAVE_ID, description="survey wave id, e.g. '2023'")
+    title: str = Field(min_length=1, max_length=200, description="report title on the title page")
+    subtitle: str = Field(default="", max_length=300, description="line under the title")
+    field_start: IsoDate = Field(description="first day of the survey's field period")
+    field_end: IsoDate = Field(description="last day of the survey's field period")
+    report_date: IsoDate = Field(description="date printed on the title page")
+    data: str = Field(
+        default=SAMPLE,
+        min_length=1,
+        description="'sample' for the bundled synthetic data, or a folder (relative to the params file)",
+    )
+    language: Literal["de"] = Field(default="de", description="report language")
+    comparison_wave: str | None = Field(default=None, pattern=_WAVE_ID, description="earlier wave to compare with")
+    publisher: str = Field(
+        default="Monitoring Modellprojekte Smart Cities",
+        max_length=200,
+        description="who publishes the report",
+    )
+
+    @model_validator(mode="after")
+    def _check_consistency(self) -> WaveParams:
+        if self.field_end < self.field_start:
+            raise ValueError(f"field_end {self.field_end} lies before field_start {self.field_start}")
+        if self.report_date < self.field_end:
+            raise ValueError(f"report_date {self.report_date} lies before the end of the field period {self.field_end}")
+        if self.comparison_wave is not None and self.comparison_wave >= self.wave:
+            raise ValueError(f"comparison_wave {self.comparison_wave!r} must be an earlier wave than {self.wave!r}")
+        return self
+
+    @classmethod
+    def from_notebook(cls, **values: Any) -> WaveParams:
+        """Validate the values of a notebook's parameters cell (raises :class:`ParamsError`)."""
+        return _validate(values, source="notebook parameters")
+
+    def to_notebook(self) -> dict[str, Any]:
+        """Return the parameters as papermill should inject them: plain text, dates as ISO text."""
+        return self.model_dump(mode="json")
+
+
+def parameter_names() -> tuple[str, ...]:
+    """Names the notebook's parameters cell must define, in declaration order."""
+    return tuple(WaveParams.model_fields)
+
+
+def load_params(path: Path) -> WaveParams:
+    """Read and validate one params file; a relative ``data`` folder is taken relative to the file.
+
+    Parameters
+    ----------
+    path : Path
+        A YAML file such as ``params/2023.yaml``.
+
+    Returns
+    -------
+    WaveParams
+        Validated, frozen parameters with ``data`` as an absolute folder (or ``"sample"``).
+
+    Raises
+    ------
+    ParamsError
+        Naming the file, the key, the value received and what is expected.
+    """
+    raw = read_yaml(path)
+    _check_names(raw, path)
+    data = raw.get("data")
+    if isinstance(data, str) and data != SAMPLE and not Path(data).is_absolute():
+        raw = {**raw, "data": str((path.parent / data).resolve())}
+    return _validate(raw, source=str(path))
+
+
+def _check_names(raw: dict[Any, Any], path: Path) -> None:
+    for name in raw:
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            raise ParamsError(
+                f"{path}: {name!r} is not a valid parameter name (allowed: {', '.join(parameter_names())})."
+            )
+
+
+def _validate(values: dict[str, Any], source: str) -> WaveParams:
+    try:
+        return WaveParams.model_validate(values)
+    except ValidationError as exc:
+        raise ParamsError(_describe(exc, values, source)) from None
+
+
+def _describe(exc: ValidationError, values: dict[str, Any], source: str) -> str:
+    allowed = ", ".join(parameter_names())
+    lines = [f"{source}: {exc.error_count()} problem(s) with the report parameters:"]
+    for error in exc.errors():
+        key = ".".join(str(p) for p in error["loc"]) or "(whole file)"
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            lines.append(f"  - unknown parameter {key!r} (allowed: {allowed})")
+        elif kind == "missing":
+            lines.append(f"  - required parameter {key!r} is missing; add `{key}: …`")
+        else:
+            received = values.get(key, error.get("input"))
+            hint = ""
+            if isinstance(received, int | float) and not isinstance(received, bool):
+                hint = f' — IDs and text must be quoted in YAML, e.g. {key}: "{received}"'
+            lines.append(
+                f"  - {key}: got {received!r} ({type(received).__name__}); {error['msg']}{hint}"
+            )
+    return "\n".join(lines)

@@ -1,0 +1,82 @@
+"""German number formats and rounding language."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from mpsc_report.formatting import (
+    NBSP,
+    format_count_words,
+    format_date,
+    format_int,
+    format_number,
+    format_percent,
+    format_rounded,
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(0, "0"), (298, "298"), (1000, "1.000"), (1043, "1.043"), (2137.4, "2.137"), (1234567, "1.234.567"), (0.5, "1")],
+)
+def test_format_int(value, expected):
+    assert format_int(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"), [(12.0, 1, "12,0"), (12.45, 1, "12,5"), (12.25, 1, "12,3"), (3.14159, 2, "3,14")]
+)
+def test_format_number_rounds_half_up_with_decimal_comma(value, decimals, expected):
+    assert format_number(value, decimals) == expected
+
+
+def test_format_percent_uses_no_break_space():
+    assert format_percent(0.64) == f"64{NBSP}%"
+    assert format_percent(0.645) == f"65{NBSP}%"
+    assert format_percent(144 / 225) == f"64{NBSP}%"
+    assert format_percent(0.125, 1) == f"12,5{NBSP}%"
+    assert format_percent(0.64, language="en") == "64%"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1043, "über 1.000"),
+        (2137, "über 2.000"),
+        (876, "fast 900"),
+        (86, "86"),
+        (19, "19"),
+        (1000, "1.000"),
+        (1600, "1.600"),
+        (950, "fast 1.000"),
+        (540, "über 500"),
+        (1180, "1.180"),
+    ],
+)
+def test_format_rounded(value, expected):
+    assert format_rounded(value) == expected
+
+
+def test_format_rounded_refuses_nonsense():
+    with pytest.raises(ValueError):
+        format_rounded(float("nan"))
+    with pytest.raises(ValueError):
+        format_rounded(-5)
+
+
+def test_small_counts_are_words():
+    assert format_count_words(12) == "zwölf"
+    assert format_count_words(15) == "15"
+    assert format_count_words(1500) == "1.500"
+
+
+def test_format_date_long_german():
+    assert format_date(date(2023, 12, 15)) == "15. Dezember 2023"
+    assert format_date(date(2024, 3, 1)) == "1. März 2024"
+
+
+def test_non_finite_numbers_are_refused():
+    with pytest.raises(ValueError, match="non-finite"):
+        format_int(float("inf"))

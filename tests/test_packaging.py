@@ -1,0 +1,55 @@
+"""Packaging stays consistent: environment.yml lists what pyproject.toml lists, entry points resolve."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: pip requirement -> the conda packages that provide it.
+CONDA_NAMES = {"nbconvert[webpdf]": ["nbconvert", "playwright"], "pyyaml": ["pyyaml"]}
+
+
+def _split(requirement: str) -> tuple[str, str]:
+    match = re.match(r"^([A-Za-z0-9_.\-\[\]]+)\s*(.*)$", requirement.strip())
+    assert match, requirement
+    return match.group(1).lower(), match.group(2).replace(" ", "")
+
+
+def test_environment_yml_lists_the_pyproject_dependencies():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["test"]]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = dict(_split(d) for d in env["dependencies"] if isinstance(d, str) and d not in ("pip",))
+    assert conda.pop("python") == "=3.11"
+    expected: dict[str, str] = {}
+    for requirement in wanted:
+        name, spec = _split(requirement)
+        for conda_name in CONDA_NAMES.get(name, [name]):
+            expected[conda_name] = spec if conda_name == name.split("[")[0] else ""
+    assert conda == expected
+
+
+def test_exporters_are_registered_for_nbconvert():
+    names = {ep.name: ep.value for ep in entry_points(group="nbconvert.exporters")}
+    assert names["mpsc_html"] == "mpsc_report.export:ReportHTMLExporter"
+    assert names["mpsc_pdf"] == "mpsc_report.export:ReportPDFExporter"
+    for name in ("mpsc_html", "mpsc_pdf"):
+        next(ep for ep in entry_points(group="nbconvert.exporters") if ep.name == name).load()
+
+
+def test_console_script_is_declared():
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts == {"mpsc-report": "mpsc_report.cli:main"}
+
+
+def test_ci_runs_exactly_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "./make.sh test" in readme and "./make.sh report" in readme
+    assert ci.strip().splitlines()[-1] == "./make.sh test"

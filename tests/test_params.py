@@ -1,0 +1,134 @@
+"""Params files are validated before any kernel starts: unknown keys, wrong types, bad YAML."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from mpsc_report.errors import ParamsError
+from mpsc_report.params import WaveParams, load_params, parameter_names
+
+ROOT = Path(__file__).resolve().parents[1]
+
+VALID = """\
+wave: "2023"
+title: "Halbzeitbilanz"
+field_start: "2023-11-13"
+field_end: "2023-12-15"
+report_date: "2024-02-07"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "wave.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "params").glob("*.yaml")), ids=lambda p: p.name)
+def test_shipped_params_files_are_valid(path):
+    params = load_params(path)
+    assert params.wave == path.stem
+    assert params.data == "sample"
+
+
+def test_valid_file_parses_dates_and_defaults(tmp_path):
+    params = load_params(write(tmp_path, VALID))
+    assert params.field_start == date(2023, 11, 13)
+    assert params.language == "de"
+    assert params.comparison_wave is None
+    assert params.to_notebook()["field_end"] == "2023-12-15"
+
+
+def test_unknown_key_is_rejected_with_the_allowed_names(tmp_path):
+    with pytest.raises(ParamsError) as err:
+        load_params(write(tmp_path, VALID + "wave_nr: 3\n"))
+    message = str(err.value)
+    assert "unknown parameter 'wave_nr'" in message
+    assert "allowed: wave, title" in message
+    assert str(tmp_path / "wave.yaml") in message
+
+
+def test_missing_key_is_named(tmp_path):
+    with pytest.raises(ParamsError, match="required parameter 'report_date' is missing"):
+        load_params(write(tmp_path, VALID.replace('report_date: "2024-02-07"\n', "")))
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("wave: 2023", "wave: got 2023 (int)"),
+        ("wave: 3.5", "wave: got 3.5 (float)"),
+        ('wave: "../etc"', "wave: got '../etc'"),
+        ("wave: 01001000", "quoted in YAML"),
+    ],
+)
+def test_wrong_types_name_key_value_and_fix(tmp_path, line, expected):
+    with pytest.raises(ParamsError) as err:
+        load_params(write(tmp_path, VALID.replace('wave: "2023"', line)))
+    assert expected in str(err.value)
+
+
+def test_unquoted_date_stays_text_and_is_parsed(tmp_path):
+    params = load_params(write(tmp_path, VALID.replace('"2023-11-13"', "2023-11-13")))
+    assert params.field_start == date(2023, 11, 13)
+
+
+def test_german_date_format_is_rejected(tmp_path):
+    with pytest.raises(ParamsError, match="YYYY-MM-DD"):
+        load_params(write(tmp_path, VALID.replace('"2023-11-13"', '"13.11.2023"')))
+
+
+def test_inconsistent_dates_are_rejected(tmp_path):
+    with pytest.raises(ParamsError, match="field_end 2023-10-01 lies before field_start"):
+        load_params(write(tmp_path, VALID.replace('"2023-12-15"', '"2023-10-01"')))
+
+
+def test_comparison_wave_must_be_earlier(tmp_path):
+    with pytest.raises(ParamsError, match="must be an earlier wave"):
+        load_params(write(tmp_path, VALID + 'comparison_wave: "2024"\n'))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (VALID + 'wave: "2022"\n', "line 6: duplicate key 'wave'"),
+        ("!!python/object/apply:os.system ['id']\n", "line 1"),
+        ("- wave\n- title\n", "expected a mapping"),
+        ('"x = 1\\nimport os": 1\n' + VALID, "is not a valid parameter name"),
+        ("class: 1\n" + VALID, "is not a valid parameter name"),
+    ],
+)
+def test_hostile_or_broken_yaml_is_refused(tmp_path, text, expected):
+    with pytest.raises(ParamsError, match=expected):
+        load_params(write(tmp_path, text))
+
+
+def test_relative_data_folder_is_resolved_against_the_params_file(tmp_path):
+    params = load_params(write(tmp_path, VALID + 'data: "survey"\n'))
+    assert params.data == str((tmp_path / "survey").resolve())
+
+
+def test_notebook_parameters_cell_matches_the_model():
+    nb = nbformat.read(ROOT / "notebooks" / "halftime_review.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    names = [line.split(":")[0] for line in cell.source.splitlines() if line and not line.startswith("#")]
+    assert tuple(names) == parameter_names()
+    namespace: dict = {}
+    exec(cell.source, namespace)  # noqa: S102 - our own committed defaults
+    defaults = {k: namespace[k] for k in names}
+    assert WaveParams.from_notebook(**defaults).wave == "2023"
+    assert json.dumps(defaults)  # papermill-injectable
+
+
+def test_notebook_defaults_equal_the_2023_params_file():
+    nb = nbformat.read(ROOT / "notebooks" / "halftime_review.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    namespace: dict = {}
+    exec(cell.source, namespace)  # noqa: S102
+    from_file = load_params(ROOT / "params" / "2023.yaml").to_notebook()
+    assert {k: namespace[k] for k in from_file} == from_file
