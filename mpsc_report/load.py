@@ -227,8 +227,8 @@ def _read_csv(path: Path, text_columns: tuple[str, ...]) -> pd.DataFrame:
         return pd.read_csv(
             path,
             dtype={c: "string" for c in text_columns},
-            keep_default_na=False,
-            na_values={c: [""] for c in text_columns},
+            keep_default_na=False,  # "NA", "null", "-" typed by respondents stay text; only empty is missing
+            na_values=[""],
             encoding="utf-8",
         )
     except FileNotFoundError:

@@ -76,7 +76,8 @@ MEASURE_STATES: dict[str, str] = {
     "measures_completed": "abgeschlossen",
 }
 
-#: Count columns of one survey wave (non-negative integers; empty = no answer).
+#: Count columns of one survey wave (non-negative integers; empty = no answer). Counts are cumulative since
+#: the programme started, except planned / in-progress measures, which describe the state at survey time.
 COUNT_COLUMNS: tuple[str, ...] = (
     "measures_planned",
     "measures_in_progress",
