@@ -907,11 +907,19 @@ def _colours_for(keys: Iterable[object], colours: Mapping[str, str] | None) -> d
         if missing:
             raise ValueError(f"colours has no colour for {missing}")
         return {name: colours[name] for name in names}
-    if set(names) <= set(COHORTS):
-        return {name: COLOURS_BY_COHORT[name] for name in names}
+    cohort_ids = [_cohort_id(name) for name in names]
+    if set(cohort_ids) <= set(COHORTS):
+        return {name: COLOURS_BY_COHORT[cid] for name, cid in zip(names, cohort_ids, strict=True)}
     if set(names) <= set(KINDS):
         return {name: COLOURS_BY_KIND[name] for name in names}
     return {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(names)}
+
+
+def _cohort_id(label: str) -> str:
+    """"Staffel 2019" or "Cohort 2019" -> "2019"; other labels unchanged."""
+    for prefix in _COHORT.values():
+        label = label.removeprefix(f"{prefix} ")
+    return label
 
 
 def _relative_luminance(colour: object) -> float:

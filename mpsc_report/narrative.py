@@ -171,16 +171,24 @@ def development(trend: pd.DataFrame, wave: str, comparison_wave: str | None) -> 
             "daher noch nicht möglich."
         ]
     before, now = trend.loc[comparison_wave], trend.loc[wave]
-    sentences = []
+    changes, gaps = [], []
     for indicator in trend.columns:
         what = _GENITIVE.get(indicator, indicator)
         if math.isnan(before[indicator]) or math.isnan(now[indicator]):
-            sentences.append(f"Für die Zahl {what} liegen keine vergleichbaren Angaben beider Wellen vor.")
+            gaps.append(what)
             continue
-        sentences.append(
-            f"Gegenüber der Welle {comparison_wave} ist die Zahl {what} von {format_int(before[indicator])} "
-            f"auf {format_int(now[indicator])} {_direction(before[indicator], now[indicator])}."
+        old, new = before[indicator], now[indicator]
+        verb = _direction(old, new)
+        changes.append(f"{what} von {format_int(old)} auf {format_int(new)} {verb}")
+    sentences = []
+    if changes:
+        head, *rest = changes
+        tail = (", die Zahl " + ", die Zahl ".join(rest[:-1]) if rest[:-1] else "") + (
+            f" und die Zahl {rest[-1]}" if rest else ""
         )
+        sentences.append(f"Gegenüber der Welle {comparison_wave} ist die Zahl {head}{tail}.")
+    if gaps:
+        sentences.append(f"Für die Zahl {' und '.join(gaps)} liegen keine vergleichbaren Angaben beider Wellen vor.")
     sentences.append(
         "Die Angaben sind seit Programmbeginn kumuliert; Unterschiede im Rücklauf der Wellen wirken sich auf "
         "die Summen aus."
@@ -251,7 +259,7 @@ def _direction(before: float, now: float) -> str:
         return "gestiegen"
     if now < before:
         return "gesunken"
-    return "unverändert geblieben"
+    return "unverändert geblieben"  # "von 5 auf 5 unverändert geblieben"
 
 
 def _plain(label: str) -> str:

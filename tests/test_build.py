@@ -1,0 +1,194 @@
+"""End to end: every params file -> papermill -> HTML and PDF, asserted on content; failures leave no output."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from pypdf import PdfReader
+
+from mpsc_report.build import build_unit, build_units, plan_units
+from mpsc_report.errors import BuildError
+from mpsc_report.report import SAMPLE_NOTICE
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "halftime_review.ipynb"
+WAVES = ("2021", "2022", "2023")
+A4 = (595.28, 841.89)
+FIGURES_PER_REPORT = 11
+BIN = Path(sys.executable).parent
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("outputs")
+    results = build_units(plan_units(ROOT / "params", out, NOTEBOOK))
+    failures = {r.unit.name: r.error for r in results if not r.ok}
+    assert not failures
+    return out
+
+
+@pytest.fixture(scope="module")
+def html2023(built) -> str:
+    return (built / "2023" / "halftime_review.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def pdf2023(built) -> PdfReader:
+    return PdfReader(built / "2023" / "halftime_review.pdf")
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.parametrize("wave", WAVES)
+def test_every_wave_has_notebook_html_and_pdf_and_no_leftovers(built, wave):
+    folder = built / wave
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "halftime_review.html",
+        "halftime_review.ipynb",
+        "halftime_review.pdf",
+    ]
+    nb = nbformat.read(folder / "halftime_review.ipynb", as_version=4)
+    assert all(c.execution_count for c in nb.cells if c.cell_type == "code")
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert f'wave = "{wave}"' in injected.source
+
+
+def test_2023_html_states_the_published_figures(html2023):
+    text = _text(html2023)
+    for phrase in (
+        "Über 1.000 kommunale Datensätze",
+        "über 2.000 partizipativen Aktivitäten",
+        "298 neue Stellen",
+        "86 Lösungen",
+        "64\u00a0% der Maßnahmen",
+        "Für 19 Maßnahmen",
+        "mit zwölf anderen Kommunen",
+        "fast 900 Netzwerkverbindungen",
+        SAMPLE_NOTICE,
+    ):
+        assert phrase in text, phrase
+
+
+def test_html_is_self_contained_german_and_without_code(html2023):
+    assert re.search(r'<html[^>]*\blang="de"', html2023)
+    assert "<script" not in html2023.lower()
+    assert not re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', html2023)
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", html2023)
+    assert "<link" not in html2023.lower()
+    assert "import mpsc_report" not in html2023
+    assert "report.figure(" not in html2023
+    assert "hl-ipython3" not in html2023
+    assert not re.search(r'class="[^"]*\b(jp-InputPrompt|jp-OutputPrompt|jp-CodeMirrorEditor)', html2023)
+
+
+def test_every_chart_is_present_with_caption_and_alt_text(html2023):
+    figures = re.findall(r'<figure class="mpsc-figure".*?</figure>', html2023, flags=re.S)
+    assert len(figures) == FIGURES_PER_REPORT
+    for number, figure in enumerate(figures, start=1):
+        assert 'src="data:image/svg+xml;base64,' in figure
+        assert re.search(r'alt="[^"]{20,}"', figure)
+        assert f"Abbildung {number}:" in figure
+
+
+def test_pdf_pages_are_a4_with_page_numbers_and_the_notice(pdf2023):
+    pages = pdf2023.pages
+    assert len(pages) >= 10
+    for number, page in enumerate(pages, start=1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width - A4[0]) < 1.5 and abs(height - A4[1]) < 1.5
+        text = page.extract_text()
+        assert SAMPLE_NOTICE in text, f"page {number} lacks the sample notice"
+        assert f"Seite {number} von {len(pages)}" in text
+
+
+def test_pdf_text_keeps_umlauts_and_figures(pdf2023):
+    text = "\n".join(page.extract_text() for page in pdf2023.pages)
+    for phrase in ("Über 1.000", "298 neue Stellen", "zwölf", "Maßnahmen", "Übertragung", "„Digitale Transformation"):
+        assert phrase in text, phrase
+    assert "Inhalt" in pdf2023.pages[1].extract_text()
+
+
+def test_pdf_fonts_are_embedded(built):
+    listing = subprocess.run(
+        ["pdffonts", str(built / "2023" / "halftime_review.pdf")], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert listing, "no fonts listed"
+    assert all(" yes " in line.split("Identity-H")[-1] or "yes" in line.split()[-4] for line in listing)
+    assert any("OpenSans" in line for line in listing)
+
+
+def test_first_wave_says_there_is_nothing_to_compare(built):
+    text = _text((built / "2021" / "halftime_review.html").read_text(encoding="utf-8"))
+    assert "Welle 2021 ist die erste ausgewertete Befragungswelle" in text
+    assert "Gegenüber der Welle 2021" in _text((built / "2022" / "halftime_review.html").read_text(encoding="utf-8"))
+
+
+def test_plain_papermill_and_nbconvert_work_with_the_registered_kernel(tmp_path):
+    out = tmp_path / "out.ipynb"
+    subprocess.run(
+        [BIN / "papermill", str(NOTEBOOK), str(out), "-f", str(ROOT / "params" / "2023.yaml"), "--log-level", "ERROR"],
+        check=True,
+        cwd=tmp_path,
+    )
+    subprocess.run([BIN / "jupyter", "nbconvert", "--to", "mpsc_html", str(out)], check=True, cwd=tmp_path)
+    assert "Über 1.000 kommunale Datensätze" in (tmp_path / "out.html").read_text(encoding="utf-8")
+
+
+def _tiny_project(tmp_path: Path, cells: list[str]) -> tuple[Path, Path]:
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    shutil.copy(ROOT / "params" / "2023.yaml", params_dir / "2023.yaml")
+    original = nbformat.read(NOTEBOOK, as_version=4)
+    nb = nbformat.v4.new_notebook(cells=[original.cells[0], *(nbformat.v4.new_code_cell(c) for c in cells)])
+    nb.metadata = original.metadata
+    path = tmp_path / "broken.ipynb"
+    nbformat.write(nb, path)
+    return params_dir, path
+
+
+@pytest.mark.parametrize(
+    ("cells", "expected"),
+    [
+        (["x = 1", "1 / 0", "print('never')"], "ZeroDivisionError"),
+        (["import sys\nsys.exit(0)", "print('never')"], "did not run"),
+    ],
+    ids=["raising-cell", "sys-exit"],
+)
+def test_failed_unit_keeps_partial_notebook_and_writes_no_output(tmp_path, cells, expected):
+    params_dir, notebook = _tiny_project(tmp_path, cells)
+    out = tmp_path / "outputs"
+    (out / "2023").mkdir(parents=True)
+    earlier = out / "2023" / "broken.html"
+    earlier.write_text("earlier good report")
+    [unit] = plan_units(params_dir, out, notebook)
+    result = build_unit(unit)
+    assert not result.ok
+    assert expected in result.error
+    assert "broken.failed.ipynb" in result.error
+    assert sorted(p.name for p in (out / "2023").iterdir()) == ["broken.failed.ipynb", "broken.html"]
+    assert earlier.read_text() == "earlier good report"
+
+
+def test_missing_data_fails_before_a_kernel_starts(tmp_path):
+    params_dir, notebook = _tiny_project(tmp_path, ["raise SystemError('kernel must not start')"])
+    text = (params_dir / "2023.yaml").read_text().replace('data: "sample"', 'data: "no-such-folder"')
+    (params_dir / "2023.yaml").write_text(text)
+    [unit] = plan_units(params_dir, tmp_path / "outputs", notebook)
+    result = build_unit(unit)
+    assert "data folder" in result.error and "no-such-folder" in result.error
+    assert not (tmp_path / "outputs" / "2023" / "broken.failed.ipynb").exists()
+
+
+def test_unknown_wave_selection_is_refused(tmp_path):
+    with pytest.raises(BuildError, match=r"no params file for wave\(s\) \['1999'\]"):
+        plan_units(ROOT / "params", tmp_path, NOTEBOOK, waves=["1999"])

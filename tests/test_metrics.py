@@ -1,0 +1,173 @@
+"""Metric functions: the 2023 sample reproduces the published figures; edge cases on tiny frames."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mpsc_report import metrics
+from mpsc_report.load import load_register, load_wave, package_data_dir
+
+SAMPLE = package_data_dir() / "sample"
+
+
+@pytest.fixture(scope="module")
+def register() -> pd.DataFrame:
+    return load_register()
+
+
+@pytest.fixture(scope="module")
+def wave2023():
+    return load_wave(SAMPLE, "2023")
+
+
+@pytest.fixture(scope="module")
+def kf2023(wave2023, register) -> metrics.KeyFigures:
+    return metrics.key_figures(wave2023.responses, wave2023.partners, register)
+
+
+def test_2023_sample_reproduces_the_published_figures(kf2023):
+    # FACTS.md §5: monitoring survey end of 2023, published Feb 2024.
+    assert kf2023.datasets > 1000
+    assert kf2023.participation > 2000
+    assert kf2023.positions == 298
+    assert kf2023.solutions_transferred == 86
+    assert round(kf2023.continuation_share * 100) == 64
+    assert kf2023.open_source == 19
+    assert round(kf2023.partners_mean) == 12
+    assert 850 <= kf2023.network_links < 900  # "fast 900 Netzwerkverbindungen"
+    assert kf2023.respondents == kf2023.projects == 73
+
+
+def test_breakdowns_add_up_to_the_key_figures(wave2023, register, kf2023):
+    assert metrics.datasets_by_theme(wave2023.responses).sum() == kf2023.datasets
+    assert metrics.participation_by_format(wave2023.responses).sum() == kf2023.participation
+    assert metrics.positions_by_kind(wave2023.responses, register).sum() == kf2023.positions
+    assert metrics.exchange_by_kind(wave2023.partners).sum() == kf2023.partner_links
+    assert metrics.measures_by_state(wave2023.responses, register).to_numpy().sum() == kf2023.measures_total
+    assert metrics.projects_by_state(register).sum() == 73
+    assert "Bremen" not in metrics.projects_by_state(register).index
+
+
+def test_network_nodes_and_edges(wave2023, register, kf2023):
+    nodes, edges = metrics.network(wave2023.partners, register)
+    assert len(nodes) == 73
+    assert nodes["size"].sum() == kf2023.partner_links
+    assert set(edges["source"]) | set(edges["target"]) <= set(nodes["node"])
+    assert not edges.duplicated().any()
+    assert (edges["source"] < edges["target"]).all()
+
+
+def _responses(**columns) -> pd.DataFrame:
+    base = {
+        "respondent_id": ["R1", "R2"],
+        "project_id": ["a", "b"],
+        "wave": ["2023", "2023"],
+        "phase": ["strategy", "implementation"],
+    }
+    frame = pd.DataFrame({**base, **columns})
+    for column in ("measures_completed", "measures_continued", "datasets_total", "participation_total",
+                   "positions_new", "solutions_transferred", "measures_planned", "measures_in_progress",
+                   "measures_open_source", "partners_total"):
+        if column not in frame:
+            frame[column] = pd.array([1, 1], dtype="Int64")
+    return frame
+
+
+REGISTER = pd.DataFrame(
+    {
+        "project_id": ["a", "b", "c"],
+        "name": ["Aachen", "Bonn", "Celle"],
+        "kind": ["Großstadt", "Großstadt", "Mittelstadt"],
+        "state": ["Nordrhein-Westfalen", "Nordrhein-Westfalen", "Niedersachsen"],
+        "cohort": ["2019", "2020", "2021"],
+    }
+)
+EDGES = pd.DataFrame(
+    {
+        "project_id": ["a", "b", "a", "a"],
+        "partner_name": ["Bonn", "Aachen", "Celle", "Essen"],
+        "partner_project_id": ["b", "a", "c", pd.NA],
+        "exchange": ["transfer", "role_model", "knowledge_exchange", "knowledge_exchange"],
+    }
+)
+
+
+def test_mutual_naming_counts_as_one_link():
+    assert metrics.network_link_count(EDGES) == 3
+
+
+def test_continuation_share_ignores_projects_that_skipped_either_item():
+    responses = _responses(
+        measures_completed=pd.array([10, 5], dtype="Int64"),
+        measures_continued=pd.array([6, pd.NA], dtype="Int64"),
+    )
+    kf = metrics.key_figures(responses, EDGES, REGISTER)
+    assert kf.continuation_share == pytest.approx(0.6)
+    assert kf.measures_completed == 15  # the total still counts every answer
+    assert kf.respondents == 2 and kf.projects == 3
+    assert kf.response_rate == pytest.approx(2 / 3)
+
+
+def test_no_completed_measures_gives_nan_not_zero_division():
+    responses = _responses(
+        measures_completed=pd.array([0, 0], dtype="Int64"), measures_continued=pd.array([0, 0], dtype="Int64")
+    )
+    assert math.isnan(metrics.key_figures(responses, EDGES, REGISTER).continuation_share)
+
+
+def test_key_figures_refuse_mixed_waves():
+    responses = _responses()
+    responses.loc[1, "wave"] = "2022"
+    with pytest.raises(ValueError, match="exactly one wave"):
+        metrics.key_figures(responses, EDGES, REGISTER)
+
+
+def test_means_per_project_drop_groups_without_answers():
+    responses = _responses(datasets_total=pd.array([10, 30], dtype="Int64"))
+    means = metrics.means_per_project(responses, REGISTER, by="cohort")
+    assert list(means.index) == ["Staffel 2019", "Staffel 2020"]
+    assert means.loc["Staffel 2020", "Neue Datensätze je Projekt"] == 30
+
+
+def test_answers_from_unknown_projects_are_refused():
+    responses = _responses()
+    responses.loc[1, "project_id"] = "zz"
+    with pytest.raises(ValueError, match=r"missing from the register: \['zz'\]"):
+        metrics.means_per_project(responses, REGISTER, by="kind")
+
+
+def test_trend_keeps_gaps():
+    kf = metrics.key_figures(_responses(), EDGES, REGISTER)
+    frame = metrics.trend({"2021": kf, "2022": None, "2023": kf}, ["2021", "2022", "2023"])
+    assert list(frame.index) == ["2021", "2022", "2023"]
+    assert frame.loc["2022"].isna().all()
+    assert frame.loc["2023", "Neue Datensätze"] == 2
+
+
+def test_respondents_by_kind(register):
+    responses = _responses()
+    table = metrics.respondents_by(responses, REGISTER, by="kind")
+    assert table.loc["Großstadt", "Rücklauf"] == 1.0
+    assert table.loc["Mittelstadt", "Antworten"] == 0
+
+
+def test_metrics_do_not_mutate_inputs(wave2023, register):
+    before = wave2023.responses.copy()
+    metrics.means_per_project(wave2023.responses, register, by="kind")
+    metrics.measures_by_state(wave2023.responses, register, by="cohort")
+    pd.testing.assert_frame_equal(before, wave2023.responses)
+
+
+def test_free_text_answers_skip_empty(register):
+    responses = _responses(highlight=["Sensoren & „Daten“", "  "])
+    answers = metrics.free_text_answers(responses, REGISTER, "highlight")
+    assert answers.to_dict("records") == [{"name": "Aachen", "text": "Sensoren & „Daten“"}]
+
+
+def test_sample_folder_is_marked_synthetic():
+    assert load_wave(SAMPLE, "2023").dataset.synthetic is True
+    assert Path(SAMPLE, "dataset.yaml").exists()

@@ -1,0 +1,88 @@
+"""Narrative sentences come from the metric objects and use German formats and rounding language."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from mpsc_report import narrative
+from mpsc_report.formatting import NBSP
+from mpsc_report.metrics import KeyFigures
+
+KF = KeyFigures(
+    wave="2023", projects=73, respondents=73, datasets=1043, participation=2137, positions=298,
+    solutions_transferred=86, measures_planned=170, measures_in_progress=229, measures_completed=225,
+    measures_continued=144, continuation_share=144 / 225, open_source=19, partner_links=876,
+    partners_mean=12.0, network_links=876, projects_in_implementation=60,
+)
+
+
+def test_summary_states_the_published_figures_the_programme_way():
+    text = " ".join(narrative.summary(KF))
+    for phrase in (
+        "Über 1.000 kommunale Datensätze",
+        "über 2.000 partizipativen Aktivitäten",
+        "298 neue Stellen",
+        "86 Lösungen",
+        f"64{NBSP}% der Maßnahmen",
+        "Für 19 Maßnahmen",
+        "mit zwölf anderen Kommunen",
+        "fast 900 Netzwerkverbindungen",
+    ):
+        assert phrase in text
+
+
+def test_summary_follows_the_metrics_not_fixed_strings():
+    text = " ".join(narrative.summary(replace(KF, datasets=250, positions=120, partners_mean=7.44)))
+    assert "250 kommunale Datensätze" in text
+    assert "Fast 500 kommunale" in " ".join(narrative.summary(replace(KF, datasets=480)))
+    assert "120 neue Stellen" in text
+    assert "mit 7,4 anderen Kommunen" in text
+
+
+def test_tiles_show_exact_values():
+    tiles = dict((label, value) for value, label in narrative.key_figure_tiles(KF))
+    assert tiles["neu erhobene kommunale Datensätze"] == "1.043"
+    assert tiles["Partnerkommunen je Modellprojekt im Schnitt"] == "12,0"
+    assert tiles["der abgeschlossenen Maßnahmen werden weiter betrieben"] == f"64{NBSP}%"
+
+
+def test_datasets_names_the_largest_theme_from_the_chart_data():
+    themes = pd.Series({"Klimaanpassung (z. B. Starkregen)": 315, "Verkehr": 273, "Umwelt": 194})
+    text = narrative.datasets(KF, themes)
+    assert "den Bereich Klimaanpassung (315, 30" in text
+    assert "gefolgt von Verkehr (273)" in text
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "word"), [(100, 150, "gestiegen"), (150, 100, "gesunken"), (100, 100, "unverändert geblieben")]
+)
+def test_development_uses_direction_words(before, now, word):
+    trend = pd.DataFrame({"Neue Stellen": [before, now]}, index=["2022", "2023"], dtype=float)
+    sentences = narrative.development(trend, "2023", "2022")
+    assert sentences[0] == (
+        f"Gegenüber der Welle 2022 ist die Zahl der neuen Stellen von {before} auf {now} {word}."
+    )
+
+
+def test_development_names_gaps_and_first_wave():
+    trend = pd.DataFrame(
+        {"Neue Stellen": [float("nan"), 10.0], "Neue Datensätze": [5.0, 8.0]}, index=["2022", "2023"]
+    )
+    sentences = narrative.development(trend, "2023", "2022")
+    assert "der neuen Datensätze von 5 auf 8 gestiegen" in sentences[0]
+    assert "Für die Zahl der neuen Stellen liegen keine vergleichbaren Angaben" in sentences[1]
+    assert "erste ausgewertete Befragungswelle" in narrative.development(trend, "2023", None)[0]
+
+
+def test_method_notes_say_synthetic_only_for_sample_data():
+    assert any("synthetischen Beispieldaten" in s for s in narrative.method(KF, True, "Nov. bis Dez. 2023"))
+    assert not any("synthetisch" in s for s in narrative.method(KF, False, "Nov. bis Dez. 2023"))
+
+
+def test_alt_text_describes_the_data():
+    alt = narrative.describe_bars(pd.Series({"A": 3, "B": 1200}), "der Testwerte")
+    assert alt.startswith("Balkendiagramm der Testwerte.")
+    assert "Größter Wert B (1.200)" in alt and "kleinster Wert A (3)" in alt

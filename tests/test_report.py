@@ -1,0 +1,110 @@
+"""Report blocks: one escaping boundary, numbered figures and tables, the sample-data notice."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+import mpsc_report as mr
+from mpsc_report.errors import DataError
+from mpsc_report.report import SAMPLE_NOTICE, SHORTENED_MARK, escape_text
+
+ROOT = Path(__file__).resolve().parents[1]
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror=alert(1)>',
+    '"><svg onload=alert(1)>',
+    '<iframe src="file:///etc/passwd">',
+    "[x](javascript:alert(1))",
+]
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs.extend(name for name, _ in attrs)
+
+
+def tags_of(html: str) -> _Tags:
+    parser = _Tags()
+    parser.feed(html)
+    return parser
+
+
+@pytest.fixture(scope="module")
+def report() -> mr.Report:
+    return mr.open_report(mr.load_params(ROOT / "params" / "2023.yaml"))
+
+
+def test_escape_text_and_visible_shortening():
+    assert escape_text('<b a="1">&') == "&lt;b a=&quot;1&quot;&gt;&amp;"
+    assert escape_text("x" * 10, limit=4) == "xxxx" + SHORTENED_MARK
+    assert escape_text(None) == ""
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_free_text_never_becomes_markup(report, payload):
+    answers = pd.DataFrame({"name": ["<i>Ort</i>"], "text": [payload]})
+    block = report.quotes(answers)
+    parsed = tags_of(block.html)
+    assert set(parsed.tags) <= {"div", "blockquote", "p", "footer"}
+    assert not [a for a in parsed.attrs if a.startswith("on") or a == "src"]
+    assert escape_text(payload) in block.html
+    table = report.table(pd.DataFrame({"Antwort": [payload]}, index=[payload]), caption=payload)
+    assert set(tags_of(table.html).tags) <= {"table", "caption", "span", "thead", "tbody", "tr", "th", "td"}
+
+
+def test_title_page_carries_the_notice_and_metadata(report):
+    block = report.title_page()
+    assert SAMPLE_NOTICE in block.html
+    meta = block.metadata["mpsc_report"]
+    assert meta == {
+        "role": "title-page",
+        "title": "Halbzeitbilanz Modellprojekte Smart Cities",
+        "wave": "2023",
+        "language": "de",
+        "sample_data": True,
+        "notice": SAMPLE_NOTICE,
+    }
+    assert "13. November 2023 bis 15. Dezember 2023" in block.html
+
+
+def test_figures_and_tables_are_numbered_in_order(report):
+    fig = Figure()
+    fig.add_subplot().bar(["a"], [1])
+    first = report.figure(fig, caption="Eins", alt="Alt <eins>")
+    second = report.figure(fig, caption="Zwei", alt="Alt zwei")
+    assert first.metadata["mpsc_report"]["number"] + 1 == second.metadata["mpsc_report"]["number"]
+    assert 'alt="Alt &lt;eins&gt;"' in first.html
+    assert 'src="data:image/svg+xml;base64,' in first.html
+    table = report.table(pd.DataFrame({"Rücklauf": [0.64]}, index=["A"]), caption="T", formats={"Rücklauf": "percent"})
+    assert "64\u00a0%" in table.html and "Tabelle" in table.html
+
+
+def test_empty_figure_is_refused(report):
+    with pytest.raises(DataError, match="chart is empty"):
+        report.figure(Figure(), caption="Leer", alt="nichts")
+
+
+def test_block_displays_html_and_plain_text(report):
+    data, meta = report.text(["Satz <eins>.", "Satz zwei."])._repr_mimebundle_()
+    assert data["text/html"] == '<p class="mpsc-text">Satz &lt;eins&gt;.</p><p class="mpsc-text">Satz zwei.</p>'
+    assert data["text/plain"] == "Satz <eins>.\n\nSatz zwei."
+    assert meta == {}
+
+
+def test_missing_wave_is_a_clear_error_before_any_kernel(tmp_path):
+    params = mr.WaveParams.from_notebook(
+        wave="2030", title="T", field_start="2030-01-01", field_end="2030-01-02", report_date="2030-02-01"
+    )
+    with pytest.raises(DataError, match=r"wave '2030' not found .* \(waves available: 2021, 2022, 2023\)"):
+        mr.open_report(params)
