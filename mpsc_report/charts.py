@@ -40,6 +40,7 @@ __all__ = [
     "bar_chart",
     "comparison_chart",
     "line_chart",
+    "trend_chart",
     "network_chart",
     "share_chart",
     "source_line",
@@ -363,7 +364,7 @@ def comparison_chart(
     n_rows = math.ceil(n_panels / 4)
     n_cols = math.ceil(n_panels / n_rows)  # 5 panels: 3 + 2, not 4 + 1
     categories = [_wrap(label, 22) for label in data.index]
-    if colours is None and not set(map(str, data.index)) <= (set(COHORTS) | set(KINDS)):
+    if colours is None and not {_cohort_id(str(k)) for k in data.index} <= (set(COHORTS) | set(KINDS)):
         bar_colours = [MAIN_COLOUR] * len(data.index)
     else:
         colour_map = _colours_for(data.index, colours)
@@ -505,6 +506,77 @@ def line_chart(
     _separate_vertically(series_labels, renderer)
     for labels in value_labels.values():
         _separate_vertically(labels, renderer)
+    return fig
+
+
+@_house_style
+def trend_chart(
+    frame: pd.DataFrame,
+    *,
+    source: str,
+    value_format: str = "int",
+    language: str = "de",
+) -> Figure:
+    """Draw small multiples of lines: one panel per indicator over the waves, each on its own scale.
+
+    Indicators of very different size (thousands of activities, dozens of transfers) stay readable
+    and their value labels never collide, which one shared axis cannot promise.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Index = wave ids (in order), columns = indicators (one panel each). ``NaN`` means no data
+        for that wave: the line has a gap and "keine Daten" is written there.
+    source : str
+        Source line, see :func:`source_line`.
+    value_format : {"int", "percent", "decimal"}
+        How values are written.
+    language : str
+        Report language for number formats.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    _check_value_format(value_format)
+    _check_not_empty(frame, "frame")
+    data = frame.apply(pd.to_numeric, errors="raise").astype(float)
+    waves = [str(wave) for wave in data.index]
+    n_panels = len(data.columns)
+    n_rows = math.ceil(n_panels / 4)
+    n_cols = math.ceil(n_panels / n_rows)
+    titles = [_wrap(column, max(12, int((FIGURE_WIDTH / n_cols) / 0.075))) for column in data.columns]
+    fig = _new_figure(0.45 + 1.85 * n_rows)
+    axes = fig.subplots(n_rows, n_cols, squeeze=False)
+    x = np.arange(len(waves))
+    for index, ax in enumerate(axes.flat):
+        if index >= n_panels:
+            ax.remove()
+            continue
+        y = data.iloc[:, index].to_numpy()
+        top = float(np.nanmax(y)) if np.isfinite(y).any() else 0.0
+        ax.plot(x, y, color=MAIN_COLOUR, linewidth=1.8, marker="o", markersize=4.5, clip_on=False)
+        for i in np.flatnonzero(np.isfinite(y)):
+            # Label on the side the line does not take: upper left of a rising point, upper right of a falling one.
+            left = _rising_at(y, i)
+            ax.annotate(
+                _format_value(y[i], value_format, language), (x[i], y[i]), xytext=(-5 if left else 5, 3),
+                textcoords="offset points", ha="right" if left else "left", va="bottom",
+                fontsize=_VALUE_SIZE, color=_TEXT_COLOUR,
+            )
+        for i in np.flatnonzero(~np.isfinite(y)):
+            ax.annotate(
+                _NO_DATA[language], (x[i], _gap_position(y, i) if top > 0 else 0.5), ha="center", va="center",
+                fontsize=_VALUE_SIZE - 0.5, fontstyle="italic", color=_MUTED_COLOUR,
+            )
+        ax.set_title(titles[index])
+        ax.set_xticks(x, waves)
+        ax.set_xlim(-0.45, x[-1] + 0.45)
+        ax.set_ylim(0, top * 1.3 if top > 0 else 1.0)
+        ax.yaxis.set_visible(False)
+        ax.spines["left"].set_visible(False)
+        ax.tick_params(axis="x", length=3, width=0.8, labelsize=_VALUE_SIZE, labelfontfamily=_FONT_FAMILY)
+    _add_source(fig, source)
     return fig
 
 
@@ -985,6 +1057,15 @@ def _lowest_of_several(rank: float, values_at_wave: pd.Series) -> bool:
     """Whether a series is the lowest of two or more with a value at this wave."""
     present = int(values_at_wave.notna().sum())
     return present > 1 and rank == present
+
+
+def _rising_at(y: np.ndarray, i: int) -> bool:
+    """Whether the line rises through point ``i`` (judged by the next finite neighbour, else the previous)."""
+    if i + 1 < len(y) and np.isfinite(y[i + 1]):
+        return bool(y[i + 1] >= y[i])
+    if i > 0 and np.isfinite(y[i - 1]):
+        return bool(y[i] >= y[i - 1])
+    return True
 
 
 def _gap_position(y: np.ndarray, i: int) -> float:

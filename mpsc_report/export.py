@@ -25,6 +25,7 @@ from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 from traitlets.config import Config
 
 from .errors import EnvironmentProblem, ExportError
+from .schema import SAMPLE_NOTICE
 
 __all__ = [
     "ChromiumPrinter",
@@ -44,9 +45,6 @@ TEMPLATE_NAME = "mpsc_report"
 #: The fake web origin the PDF is printed from. A web page cannot load ``file://`` URLs, and
 #: nothing but this one document is served.
 DOCUMENT_URL = "https://report.invalid/report.html"
-
-#: Notice printed on every page when the report shows synthetic data.
-SAMPLE_NOTICE = "Beispieldaten — keine amtlichen Ergebnisse"
 
 #: Author written into the HTML ``<meta>`` and the PDF document information.
 AUTHOR = "MPSC-Monitoring"

@@ -98,7 +98,7 @@ def format_rounded(value: float, language: str = "de") -> str:
     Returns
     -------
     str
-        A phrase such as ``"über 2.000"``.
+        A phrase such as ``"über 2.000"``, with a no-break space so it never splits across lines.
     """
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"cannot describe {value!r} as a rounded count")
@@ -112,9 +112,9 @@ def format_rounded(value: float, language: str = "de") -> str:
         return format_int(value, language)
     nearer_floor = value - floor < ceiling - value
     if nearer_floor and (value - floor) / floor <= 0.15:
-        return f"{words['over']} {format_int(floor, language)}"
+        return f"{words['over']}{NBSP}{format_int(floor, language)}"
     if not nearer_floor and (ceiling - value) / ceiling <= 0.15:
-        return f"{words['almost']} {format_int(ceiling, language)}"
+        return f"{words['almost']}{NBSP}{format_int(ceiling, language)}"
     return format_int(value, language)
 
 

@@ -13,7 +13,7 @@ from .formatting import (
     format_percent,
     format_rounded,
 )
-from .metrics import KeyFigures
+from .metrics import HEADLINE_INDICATORS, KeyFigures
 
 #: Leitlinie of the Smart City Charta the participation figures contribute to.
 CHARTA_GUIDELINE = "Digitale Transformation braucht Transparenz, Teilhabe und Mitgestaltung"
@@ -62,7 +62,7 @@ def key_figure_tiles(kf: KeyFigures) -> list[tuple[str, str]]:
         (_share(kf.continuation_share), "der abgeschlossenen Maßnahmen werden weiter betrieben"),
         (format_int(kf.open_source), "Maßnahmen mit veröffentlichtem Open-Source-Code"),
         (format_number(kf.partners_mean, 1), "Partnerkommunen je Modellprojekt im Schnitt"),
-        (format_int(kf.network_links), "Netzwerkverbindungen"),
+        (format_int(kf.network_links), "Verbindungen im Netzwerk"),
     ]
 
 
@@ -133,14 +133,23 @@ def sustainability(kf: KeyFigures) -> str:
     )
 
 
-def comparison(means: pd.DataFrame, dimension: str) -> str:
-    """Which group leads in new datasets per project (same frame as the comparison chart)."""
-    column = means.columns[0]
+def comparison(means: pd.DataFrame, group: str) -> str:
+    """Which group collects the most and the fewest new datasets per project (same frame as the chart).
+
+    Parameters
+    ----------
+    means : pandas.DataFrame
+        Output of :func:`~mpsc_report.metrics.means_per_project`.
+    group : str
+        What the groups are, for the sentence: "Staffel" or "Art der Kommune".
+    """
+    column = f"{HEADLINE_INDICATORS['datasets_total']} je Projekt"
     ordered = means[column].sort_values(ascending=False)
     return (
-        f"Nach {dimension} betrachtet melden {ordered.index[0]} mit {format_number(ordered.iloc[0], 1)} "
-        f"{_plain(column)} den höchsten und {ordered.index[-1]} mit {format_number(ordered.iloc[-1], 1)} "
-        "den niedrigsten Wert. Unterschiede spiegeln vor allem den Projektbeginn und die Größe der Kommunen wider."
+        f"Nach {group} betrachtet haben die Modellprojekte der Gruppe „{ordered.index[0]}“ im Schnitt die meisten "
+        f"neuen Datensätze erhoben ({format_number(ordered.iloc[0], 1)} je Projekt), die der Gruppe "
+        f"„{ordered.index[-1]}“ die wenigsten ({format_number(ordered.iloc[-1], 1)}). Die Unterschiede spiegeln "
+        "vor allem den Projektbeginn und die Größe der Kommunen wider."
     )
 
 

@@ -23,9 +23,7 @@ from .errors import DataError
 from .formatting import format_date, format_int, format_number, format_percent
 from .load import WaveData, available_waves, load_register, load_wave, resolve_data_dir
 from .params import WaveParams
-
-#: The notice every report on synthetic data carries (title page, every PDF page, method section).
-SAMPLE_NOTICE = "Beispieldaten — keine amtlichen Ergebnisse"
+from .schema import SAMPLE_NOTICE
 
 #: Longest free-text answer shown in full; longer ones are shortened for display (never in the data).
 MAX_ANSWER_CHARS = 400

@@ -5,6 +5,9 @@ This module only describes data; reading it is the job of :mod:`mpsc_report.load
 
 from __future__ import annotations
 
+#: Notice every report on synthetic data carries: title page, every PDF page, method section.
+SAMPLE_NOTICE = "Beispieldaten — keine amtlichen Ergebnisse"
+
 #: Columns of the project register (``data/projects.csv``); keys stay strings.
 REGISTER_COLUMNS: tuple[str, ...] = (
     "project_id",  # stable slug, e.g. "solingen"; the key survey rows refer to

@@ -258,6 +258,21 @@ EDGES = pd.DataFrame({"source": [f"p{i}" for i in range(29)] + ["p3"],
                       "target": [f"p{(i * 11 + 5) % 30}" for i in range(29)] + ["p2"]})
 
 
+def test_trend_chart_one_panel_per_indicator_with_gaps():
+    frame = pd.DataFrame(
+        {"Neue Datensätze": [254, 667, 1043], "Übertragene Lösungen": [25, np.nan, 86]},
+        index=["2021", "2022", "2023"],
+    )
+    fig = charts.trend_chart(frame, source=SOURCE)
+    draw(fig)
+    assert len(fig.axes) == 2
+    shown = texts(fig)
+    assert {"1.043", "667", "254", "86", "25", "keine Daten", "Neue Datensätze"} <= set(shown)
+    gap_line = fig.axes[1].lines[0].get_ydata()
+    assert np.isnan(gap_line[1])
+    assert_inside_figure(fig)
+
+
 def _network():
     return charts.network_chart(NODES, EDGES, source=SOURCE, group_colours=charts.COLOURS_BY_COHORT)
 

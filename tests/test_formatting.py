@@ -56,7 +56,11 @@ def test_format_percent_uses_no_break_space():
     ],
 )
 def test_format_rounded(value, expected):
-    assert format_rounded(value) == expected
+    assert format_rounded(value).replace(NBSP, " ") == expected
+
+
+def test_format_rounded_never_splits_word_and_number():
+    assert format_rounded(876) == f"fast{NBSP}900"
 
 
 def test_format_rounded_refuses_nonsense():
