@@ -98,8 +98,7 @@ def plan_units(
         raise BuildError(f"no params file for wave(s) {missing} in {params_dir} (have: {', '.join(sorted(seen))}).")
     by_wave = {params.wave: (path, params) for path, params in loaded}
     return [
-        Unit(path, params, notebook, _inside(output_dir, params.wave))
-        for path, params in (by_wave[w] for w in wanted)
+        Unit(path, params, notebook, _inside(output_dir, params.wave)) for path, params in (by_wave[w] for w in wanted)
     ]
 
 

@@ -72,9 +72,7 @@ GREY = "#D9D9D9"
 #: One colour per cohort, the same in every chart.
 COLOURS_BY_COHORT: dict[str, str] = dict(zip(COHORTS, OKABE_ITO[:3], strict=True))
 #: One colour per kind of municipality, the same in every chart.
-COLOURS_BY_KIND: dict[str, str] = dict(
-    zip(KINDS, ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"), strict=True)
-)
+COLOURS_BY_KIND: dict[str, str] = dict(zip(KINDS, ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"), strict=True))
 
 #: Width of every figure in inches: one A4 text column.
 FIGURE_WIDTH = 6.7
@@ -214,8 +212,7 @@ def bar_chart(
     _check_not_empty(values, "values")
     if highlight is not None and highlight not in values.index:
         raise ValueError(
-            f"highlight {highlight!r} is not a category of the chart; "
-            f"categories are {list(map(str, values.index))}"
+            f"highlight {highlight!r} is not a category of the chart; categories are {list(map(str, values.index))}"
         )
     data = pd.to_numeric(values, errors="raise").astype(float).to_numpy()
     labels = [_wrap(label) for label in values.index]
@@ -294,25 +291,41 @@ def stacked_bar_chart(
         widths = data[column].to_numpy()
         colour = segment_colours[str(column)]
         bars = ax.barh(
-            positions, widths, left=left, height=0.66, color=colour, label=str(column),
-            edgecolor="white", linewidth=0.8,
+            positions,
+            widths,
+            left=left,
+            height=0.66,
+            color=colour,
+            label=str(column),
+            edgecolor="white",
+            linewidth=0.8,
         )
         for bar, x0, width in zip(bars, left, widths, strict=True):
             if width <= 0:
                 continue
             text = format_percent(width, 0, language) if as_share else format_int(width, language)
             label = ax.text(
-                x0 + width / 2, bar.get_y() + bar.get_height() / 2, text,
-                ha="center", va="center", fontsize=_VALUE_SIZE, color=_text_colour_on(colour),
+                x0 + width / 2,
+                bar.get_y() + bar.get_height() / 2,
+                text,
+                ha="center",
+                va="center",
+                fontsize=_VALUE_SIZE,
+                color=_text_colour_on(colour),
             )
             segments.append((bar, label))
         left = left + widths
     if not as_share:
         for position, total in zip(positions, totals, strict=True):
             ax.annotate(
-                format_int(total, language), (total, position), xytext=(4, 0),
-                textcoords="offset points", ha="left", va="center",
-                fontsize=_VALUE_SIZE, fontweight="bold",
+                format_int(total, language),
+                (total, position),
+                xytext=(4, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=_VALUE_SIZE,
+                fontweight="bold",
             )
     ax.set_yticks(positions, labels)
     _style_category_axes(ax, value_axis="x")
@@ -375,14 +388,16 @@ def comparison_chart(
     title_width = max(12, int(panel_width / 0.072))
     titles = [_wrap(column, title_width) for column in data.columns]
     title_lines = [
-        max(title.count("\n") + 1 for title in titles[row * n_cols : (row + 1) * n_cols])
-        for row in range(n_rows)
+        max(title.count("\n") + 1 for title in titles[row * n_cols : (row + 1) * n_cols]) for row in range(n_rows)
     ]
     row_height = 0.3 * len(categories) + 0.15 * _extra_lines(categories) + 0.18
     height = 0.35 + sum(row_height + 0.17 * lines + 0.12 for lines in title_lines)
     fig = _new_figure(max(1.6, height))
     axes = fig.subplots(
-        n_rows, n_cols, sharey=True, squeeze=False,
+        n_rows,
+        n_cols,
+        sharey=True,
+        squeeze=False,
         gridspec_kw={"height_ratios": [row_height + 0.17 * lines for lines in title_lines]},
     )
     positions = np.arange(len(categories))
@@ -464,35 +479,50 @@ def line_chart(
                 offset, ha, va = (0, 7), "center", "bottom"
             value_labels[i].append(
                 ax.annotate(
-                    _format_value(y[i], value_format, language), (x[i], y[i]),
-                    xytext=offset, textcoords="offset points", ha=ha, va=va,
-                    fontsize=_VALUE_SIZE, color=_TEXT_COLOUR,
+                    _format_value(y[i], value_format, language),
+                    (x[i], y[i]),
+                    xytext=offset,
+                    textcoords="offset points",
+                    ha=ha,
+                    va=va,
+                    fontsize=_VALUE_SIZE,
+                    color=_TEXT_COLOUR,
                 )
             )
         for i in np.flatnonzero(~np.isfinite(y)):
             value_labels[i].append(
                 ax.annotate(
-                    _NO_DATA[language], (x[i], _gap_position(y, i)), xytext=(0, 0),
-                    textcoords="offset points", ha="center", va="center",
-                    fontsize=_VALUE_SIZE - 0.5, fontstyle="italic", color=colour,
+                    _NO_DATA[language],
+                    (x[i], _gap_position(y, i)),
+                    xytext=(0, 0),
+                    textcoords="offset points",
+                    ha="center",
+                    va="center",
+                    fontsize=_VALUE_SIZE - 0.5,
+                    fontstyle="italic",
+                    color=colour,
                 )
             )
         if len(valid):
             last = valid[-1]
             series_labels.append(
                 ax.annotate(
-                    _wrap(column, 22), (x[last], y[last]), xytext=(9, 0),
-                    textcoords="offset points", ha="left", va="center",
-                    fontsize=_BASE_SIZE, fontweight="bold", color=colour,
+                    _wrap(column, 22),
+                    (x[last], y[last]),
+                    xytext=(9, 0),
+                    textcoords="offset points",
+                    ha="left",
+                    va="center",
+                    fontsize=_BASE_SIZE,
+                    fontweight="bold",
+                    color=colour,
                 )
             )
     ax.set_xticks(x, waves)
     ax.set_xlim(-0.35 if len(x) > 1 else -0.6, x[-1] + (0.35 if len(x) > 1 else 0.6))
     ax.set_ylim(0, top * 1.18 if top > 0 else 1.0)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=value_format == "int"))
-    ax.yaxis.set_major_formatter(
-        FuncFormatter(lambda value, _: _format_value(value, value_format, language))
-    )
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: _format_value(value, value_format, language)))
     ax.grid(axis="y")
     ax.set_axisbelow(True)
     ax.tick_params(axis="both", length=3, width=0.8, labelfontfamily=_FONT_FAMILY)
@@ -560,14 +590,24 @@ def trend_chart(
             # Label on the side the line does not take: upper left of a rising point, upper right of a falling one.
             left = _rising_at(y, i)
             ax.annotate(
-                _format_value(y[i], value_format, language), (x[i], y[i]), xytext=(-5 if left else 5, 3),
-                textcoords="offset points", ha="right" if left else "left", va="bottom",
-                fontsize=_VALUE_SIZE, color=_TEXT_COLOUR,
+                _format_value(y[i], value_format, language),
+                (x[i], y[i]),
+                xytext=(-5 if left else 5, 3),
+                textcoords="offset points",
+                ha="right" if left else "left",
+                va="bottom",
+                fontsize=_VALUE_SIZE,
+                color=_TEXT_COLOUR,
             )
         for i in np.flatnonzero(~np.isfinite(y)):
             ax.annotate(
-                _NO_DATA[language], (x[i], _gap_position(y, i) if top > 0 else 0.5), ha="center", va="center",
-                fontsize=_VALUE_SIZE - 0.5, fontstyle="italic", color=_MUTED_COLOUR,
+                _NO_DATA[language],
+                (x[i], _gap_position(y, i) if top > 0 else 0.5),
+                ha="center",
+                va="center",
+                fontsize=_VALUE_SIZE - 0.5,
+                fontstyle="italic",
+                color=_MUTED_COLOUR,
             )
         ax.set_title(titles[index])
         ax.set_xticks(x, waves)
@@ -631,9 +671,7 @@ def network_chart(
     if unknown_groups:
         raise ValueError(f"groups without a colour in group_colours: {unknown_groups}")
     known = set(nodes["node"])
-    unknown_nodes = sorted(
-        map(str, (set(edges["source"]) | set(edges["target"])) - known)
-    )
+    unknown_nodes = sorted(map(str, (set(edges["source"]) | set(edges["target"])) - known))
     if unknown_nodes:
         raise ValueError(f"edges refer to nodes that are not in nodes: {unknown_nodes}")
 
@@ -642,30 +680,21 @@ def network_chart(
         _input_order=np.arange(len(nodes)),
     ).sort_values(["_group_order", "_input_order"], kind="stable")
     angles = _circle_angles(ordered["_group_order"].to_numpy())
-    positions = {
-        node: (math.cos(angle), math.sin(angle))
-        for node, angle in zip(ordered["node"], angles, strict=True)
-    }
+    positions = {node: (math.cos(angle), math.sin(angle)) for node, angle in zip(ordered["node"], angles, strict=True)}
 
     fig = _new_figure(5.5)
     ax = fig.add_subplot()
     ax.set_aspect("equal", adjustable="datalim")
     ax.set_axis_off()
 
-    pairs = {
-        tuple(sorted((a, b), key=str))
-        for a, b in zip(edges["source"], edges["target"], strict=True)
-        if a != b
-    }
+    pairs = {tuple(sorted((a, b), key=str)) for a, b in zip(edges["source"], edges["target"], strict=True) if a != b}
     for a, b in sorted(pairs, key=lambda pair: (str(pair[0]), str(pair[1]))):
         (x0, y0), (x1, y1) = positions[a], positions[b]
         path = MplPath(
             [(x0, y0), ((x0 + x1) * 0.25, (y0 + y1) * 0.25), (x1, y1)],
             [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3],
         )
-        ax.add_patch(
-            PathPatch(path, facecolor="none", edgecolor="#8A8A8A", linewidth=0.6, alpha=0.45)
-        )
+        ax.add_patch(PathPatch(path, facecolor="none", edgecolor="#8A8A8A", linewidth=0.6, alpha=0.45))
 
     sizes = pd.to_numeric(ordered["size"], errors="raise").astype(float).clip(lower=0).fillna(0)
     largest = float(sizes.max()) or 1.0
@@ -674,9 +703,13 @@ def network_chart(
     areas = 10.0 + (max_area - 10.0) * sizes.to_numpy() / largest
     xy = np.array([positions[node] for node in ordered["node"]])
     ax.scatter(
-        xy[:, 0], xy[:, 1], s=areas,
+        xy[:, 0],
+        xy[:, 1],
+        s=areas,
         c=[group_colours[str(group)] for group in ordered["group"]],
-        edgecolors="white", linewidths=0.6, zorder=3,
+        edgecolors="white",
+        linewidths=0.6,
+        zorder=3,
     )
 
     top = ordered.assign(_size=sizes.to_numpy(), _angle=angles)
@@ -689,11 +722,15 @@ def network_chart(
         distance = math.sqrt(area_by_node[row["node"]]) / 2 + 3  # points beyond the node's rim
         labels.append(
             ax.annotate(
-                str(row["label"]), (cos, sin), xytext=(distance * cos, distance * sin),
+                str(row["label"]),
+                (cos, sin),
+                xytext=(distance * cos, distance * sin),
                 textcoords="offset points",
                 ha="left" if cos > 0.25 else "right" if cos < -0.25 else "center",
                 va="bottom" if sin > 0.7 else "top" if sin < -0.7 else "center",
-                fontsize=_VALUE_SIZE, color=_TEXT_COLOUR, zorder=4,
+                fontsize=_VALUE_SIZE,
+                color=_TEXT_COLOUR,
+                zorder=4,
             )
         )
     ax.update_datalim([(-1.3, -1.2), (1.3, 1.2)])  # room for labels; the aspect widens x
@@ -701,14 +738,23 @@ def network_chart(
 
     present = [group for group in groups if group in set(map(str, nodes["group"]))]
     handles = [
-        Patch(facecolor=group_colours[group], edgecolor="none",
-              label=f"{_COHORT[language]} {group}" if group in COHORTS else group)
+        Patch(
+            facecolor=group_colours[group],
+            edgecolor="none",
+            label=f"{_COHORT[language]} {group}" if group in COHORTS else group,
+        )
         for group in present
     ]
     legend = ax.legend(
-        handles=handles, loc="upper left", bbox_to_anchor=(0.0, 1.0),
-        handlelength=0.9, handleheight=0.9, fontsize=_VALUE_SIZE,
-        title=size_label, title_fontsize=_VALUE_SIZE - 0.5, alignment="left",
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.0, 1.0),
+        handlelength=0.9,
+        handleheight=0.9,
+        fontsize=_VALUE_SIZE,
+        title=size_label,
+        title_fontsize=_VALUE_SIZE - 0.5,
+        alignment="left",
     )
     if size_label:
         legend.get_title().set_color(_MUTED_COLOUR)
@@ -822,37 +868,60 @@ def tile_map(
     for land, (column, row) in TILE_GRID.items():
         value = float(full[land])
         colour = _EMPTY_TILE_COLOUR if value == 0 else _TILE_CMAP(norm(value))
-        ax.add_patch(
-            Rectangle((column, -row), size, size, facecolor=colour, edgecolor="none",
-                      label=land)
-        )
+        ax.add_patch(Rectangle((column, -row), size, size, facecolor=colour, edgecolor="none", label=land))
         text_colour = _text_colour_on(colour) if value else _MUTED_COLOUR
-        ax.text(column + size / 2, -row + size * 0.62, LAND_ABBREVIATIONS[land],
-                ha="center", va="center", fontsize=_BASE_SIZE, fontweight="bold",
-                color=text_colour)
-        ax.text(column + size / 2, -row + size * 0.3, _format_value(value, value_format, language),
-                ha="center", va="center", fontsize=_VALUE_SIZE, color=text_colour)
+        ax.text(
+            column + size / 2,
+            -row + size * 0.62,
+            LAND_ABBREVIATIONS[land],
+            ha="center",
+            va="center",
+            fontsize=_BASE_SIZE,
+            fontweight="bold",
+            color=text_colour,
+        )
+        ax.text(
+            column + size / 2,
+            -row + size * 0.3,
+            _format_value(value, value_format, language),
+            ha="center",
+            va="center",
+            fontsize=_VALUE_SIZE,
+            color=text_colour,
+        )
     ax.set_xlim(-0.05, 5.0)
     ax.set_ylim(-4.05, 1.0)
 
     # Colour legend in the empty top-left corner of the grid: "0" swatch, then the scale.
-    ax.text(0.0, 0.94, _wrap(value_label, 24), ha="left", va="top", fontsize=_VALUE_SIZE,
-            color=_TEXT_COLOUR)
+    ax.text(0.0, 0.94, _wrap(value_label, 24), ha="left", va="top", fontsize=_VALUE_SIZE, color=_TEXT_COLOUR)
     lines = _wrap(value_label, 24).count("\n") + 1
     bar_top = 0.94 - 0.17 * lines - 0.1
-    ax.add_artist(Rectangle((0.0, bar_top - 0.16), 0.16, 0.16, facecolor=_EMPTY_TILE_COLOUR,
-                            edgecolor="none"))
-    ax.text(0.08, bar_top - 0.22, _format_value(0, value_format, language), ha="center",
-            va="top", fontsize=_VALUE_SIZE - 0.5, color=_MUTED_COLOUR)
+    ax.add_artist(Rectangle((0.0, bar_top - 0.16), 0.16, 0.16, facecolor=_EMPTY_TILE_COLOUR, edgecolor="none"))
+    ax.text(
+        0.08,
+        bar_top - 0.22,
+        _format_value(0, value_format, language),
+        ha="center",
+        va="top",
+        fontsize=_VALUE_SIZE - 0.5,
+        color=_MUTED_COLOUR,
+    )
     scale_ax = ax.inset_axes((0.26, bar_top - 0.16, 1.5, 0.16), transform=ax.transData)
     gradient = np.linspace(0.0, 1.0, 256)[np.newaxis, :]
     scale_ax.imshow(gradient, aspect="auto", cmap=_TILE_CMAP, extent=(0, 1, 0, 1))
     scale_ax.set_axis_off()
     low = float(full[full > 0].min()) if (full > 0).any() else norm.vmax
     for fraction, value in ((norm(low), low), (1.0, norm.vmax)):
-        scale_ax.text(fraction, -0.4, _format_value(value, value_format, language),
-                      transform=scale_ax.transAxes, ha="center", va="top",
-                      fontsize=_VALUE_SIZE - 0.5, color=_MUTED_COLOUR)
+        scale_ax.text(
+            fraction,
+            -0.4,
+            _format_value(value, value_format, language),
+            transform=scale_ax.transAxes,
+            ha="center",
+            va="top",
+            fontsize=_VALUE_SIZE - 0.5,
+            color=_MUTED_COLOUR,
+        )
     _add_source(fig, source)
     return fig
 
@@ -887,9 +956,16 @@ def share_chart(share: float, *, label: str, source: str, language: str = "de") 
     ax = fig.add_subplot()
     ax.barh(0, share, height=0.6, color=MAIN_COLOUR)
     ax.barh(0, 1 - share, left=share, height=0.6, color=GREY)
-    text = ax.text(share / 2, 0, format_percent(share, 0, language), ha="center", va="center",
-                   fontsize=_BASE_SIZE + 1, fontweight="bold",
-                   color=_text_colour_on(MAIN_COLOUR))
+    text = ax.text(
+        share / 2,
+        0,
+        format_percent(share, 0, language),
+        ha="center",
+        va="center",
+        fontsize=_BASE_SIZE + 1,
+        fontweight="bold",
+        color=_text_colour_on(MAIN_COLOUR),
+    )
     ax.set_title(wrapped, fontweight="normal", pad=5)
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.5, 0.5)
@@ -945,10 +1021,7 @@ def _format_value(value: float, value_format: str, language: str) -> str:
 
 def _label_bars(ax, bars, values: np.ndarray, value_format: str, language: str) -> None:
     """Write each value at the end of its bar; a missing value reads "keine Daten" in grey."""
-    texts = [
-        _format_value(v, value_format, language) if math.isfinite(v) else _NO_DATA[language]
-        for v in values
-    ]
+    texts = [_format_value(v, value_format, language) if math.isfinite(v) else _NO_DATA[language] for v in values]
     labels = ax.bar_label(bars, labels=texts, padding=3, fontsize=_VALUE_SIZE, color=_TEXT_COLOUR)
     for label, value in zip(labels, values, strict=True):
         if not math.isfinite(value):
@@ -988,7 +1061,7 @@ def _colours_for(keys: Iterable[object], colours: Mapping[str, str] | None) -> d
 
 
 def _cohort_id(label: str) -> str:
-    """"Staffel 2019" or "Cohort 2019" -> "2019"; other labels unchanged."""
+    """Strip a cohort prefix: "Staffel 2019" or "Cohort 2019" -> "2019"; other labels unchanged."""
     for prefix in _COHORT.values():
         label = label.removeprefix(f"{prefix} ")
     return label
@@ -1035,8 +1108,11 @@ def _add_top_legend(fig: Figure, ax) -> None:
     renderer = fig._get_renderer()
     for n_cols in range(len(handles), 0, -1):
         legend = fig.legend(
-            handles, [_wrap(label, 40) for label in labels], loc="outside upper left",
-            ncols=n_cols, fontsize=_VALUE_SIZE + 0.5,
+            handles,
+            [_wrap(label, 40) for label in labels],
+            loc="outside upper left",
+            ncols=n_cols,
+            fontsize=_VALUE_SIZE + 0.5,
         )
         if legend.get_window_extent(renderer).width <= fig.bbox.width * 0.97 or n_cols == 1:
             return
@@ -1087,8 +1163,7 @@ def _separate_vertically(labels: list[Artist], renderer, gap: float = 1.0) -> No
     if len(labels) < 2:
         return
     points_per_pixel = 72.0 / labels[0].figure.dpi
-    boxes = sorted(((label.get_window_extent(renderer), label) for label in labels),
-                   key=lambda item: item[0].y0)
+    boxes = sorted(((label.get_window_extent(renderer), label) for label in labels), key=lambda item: item[0].y0)
     previous_top = None
     for box, label in boxes:
         if previous_top is not None and box.y0 < previous_top + gap:
@@ -1110,8 +1185,7 @@ def _push_apart_radially(labels: list[Artist], renderer, step: float = 4.0) -> N
                 if boxes[i].overlaps(boxes[j]):
                     dx, dy = labels[i].xyann
                     distance = math.hypot(dx, dy) or 1.0
-                    labels[i].xyann = (dx * (distance + step) / distance,
-                                       dy * (distance + step) / distance)
+                    labels[i].xyann = (dx * (distance + step) / distance, dy * (distance + step) / distance)
                     boxes[i] = labels[i].get_window_extent(renderer)
                     moved = True
         if not moved:

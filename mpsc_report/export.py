@@ -106,14 +106,39 @@ _FONT_DIRS = (
 
 #: Elements that load, run or redirect something; never part of a report.
 _ACTIVE_ELEMENTS = (
-    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "portal", "base", "form",
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "portal",
+    "base",
+    "form",
 )
 #: Elements that belong in the template's ``<head>`` only.
 _HEAD_ONLY_ELEMENTS = ("meta", "link", "style", "title")
 #: Attributes holding a URL.
 _URL_ATTRIBUTES = (
-    "src", "href", "xlink:href", "action", "formaction", "poster", "background", "data", "srcset",
-    "ping", "lowsrc", "dynsrc", "longdesc", "manifest", "codebase", "archive", "cite", "usemap",
+    "src",
+    "href",
+    "xlink:href",
+    "action",
+    "formaction",
+    "poster",
+    "background",
+    "data",
+    "srcset",
+    "ping",
+    "lowsrc",
+    "dynsrc",
+    "longdesc",
+    "manifest",
+    "codebase",
+    "archive",
+    "cite",
+    "usemap",
     "imagesrcset",
 )
 _DATA_IMAGE = re.compile(r"^\s*data:image/", re.IGNORECASE)
@@ -701,25 +726,18 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
     export_from_notebook = "MPSC report (PDF)"
 
     chromium_path = Unicode(
-        help="Chromium binary (default: MPSC_CHROMIUM, else `chromium` on PATH, "
-        "else /usr/bin/chromium)."
+        help="Chromium binary (default: MPSC_CHROMIUM, else `chromium` on PATH, else /usr/bin/chromium)."
     ).tag(config=True)
 
-    export_timeout = Float(
-        120.0, help="Seconds the whole PDF export may take (all renders)."
-    ).tag(config=True)
+    export_timeout = Float(120.0, help="Seconds the whole PDF export may take (all renders).").tag(config=True)
 
-    load_timeout = Float(
-        30.0, help="Seconds Chromium may take to start, and the document to load."
-    ).tag(config=True)
+    load_timeout = Float(30.0, help="Seconds Chromium may take to start, and the document to load.").tag(config=True)
 
-    max_renders = Int(
-        3, help="Renders allowed for the contents' page numbers to settle (first: placeholders)."
-    ).tag(config=True)
-
-    blocked_requests = List(
-        Unicode(), help="URLs Chromium tried to load during the last export (read only)."
+    max_renders = Int(3, help="Renders allowed for the contents' page numbers to settle (first: placeholders).").tag(
+        config=True
     )
+
+    blocked_requests = List(Unicode(), help="URLs Chromium tried to load during the last export (read only).")
 
     toc_pages = Dict(help="Heading id -> page number in the last export's contents (read only).")
 
@@ -813,9 +831,7 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
             message = f"{meta.title}: Chromium could not print the report: {first_line}"
             raise ExportError(message) from exc
 
-    async def _print_with_page_numbers(
-        self, printer: ChromiumPrinter, html: str, meta: ReportMeta
-    ) -> bytes:
+    async def _print_with_page_numbers(self, printer: ChromiumPrinter, html: str, meta: ReportMeta) -> bytes:
         """Print, read where each heading landed, number the contents, print until stable."""
         options = {
             "format": "A4",

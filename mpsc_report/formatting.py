@@ -16,12 +16,34 @@ NBSP = "\u00a0"
 
 _NUMBER_WORDS: dict[str, tuple[str, ...]] = {
     "de": (
-        "null", "eins", "zwei", "drei", "vier", "fünf", "sechs",
-        "sieben", "acht", "neun", "zehn", "elf", "zwölf",
+        "null",
+        "eins",
+        "zwei",
+        "drei",
+        "vier",
+        "fünf",
+        "sechs",
+        "sieben",
+        "acht",
+        "neun",
+        "zehn",
+        "elf",
+        "zwölf",
     ),
     "en": (
-        "zero", "one", "two", "three", "four", "five", "six",
-        "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
     ),
 }
 

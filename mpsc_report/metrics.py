@@ -120,8 +120,7 @@ def network_link_count(partners: pd.DataFrame) -> int:
     partner_key = other.where(other != "", "name:" + named)
     own = partners["project_id"]
     pair = [
-        tuple(sorted((a, b))) if not b.startswith("name:") else (a, b)
-        for a, b in zip(own, partner_key, strict=True)
+        tuple(sorted((a, b))) if not b.startswith("name:") else (a, b) for a, b in zip(own, partner_key, strict=True)
     ]
     return len(set(pair))
 
@@ -140,9 +139,7 @@ def exchange_by_kind(partners: pd.DataFrame) -> pd.Series:
     """Partner links by kind of exchange, from the edge list (German labels, report order)."""
     labels = {code: EXCHANGE_KINDS[column] for code, column in EXCHANGE_CODES.items()}
     counts = partners["exchange"].value_counts()
-    return pd.Series(
-        [int(counts.get(code, 0)) for code in labels], index=list(labels.values()), name="Verbindungen"
-    )
+    return pd.Series([int(counts.get(code, 0)) for code in labels], index=list(labels.values()), name="Verbindungen")
 
 
 def measures_by_state(responses: pd.DataFrame, register: pd.DataFrame, by: str = "cohort") -> pd.DataFrame:

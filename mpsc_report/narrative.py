@@ -158,7 +158,8 @@ def places(by_state: pd.Series, projects: int) -> str:
     top = by_state.sort_values(ascending=False)
     lands = int((by_state > 0).sum())
     return (
-        f"Die {format_int(projects)} Modellprojekte verteilen sich auf {format_count_words(lands)} der sechzehn Länder; "
+        f"Die {format_int(projects)} Modellprojekte verteilen sich auf {format_count_words(lands)} "
+        "der sechzehn Länder; "
         f"die meisten liegen in {top.index[0]} ({format_int(top.iloc[0])})."
     )
 
@@ -245,7 +246,8 @@ def describe_share(share: float, what: str) -> str:
 def describe_table(frame: pd.DataFrame, what: str) -> str:
     """Alt text for a chart drawn from a small table: what is shown and every value."""
     rows = "; ".join(
-        f"{index}: " + ", ".join(f"{c} {format_number(v, 1)}" for c, v in row.items()) for index, row in frame.iterrows()
+        f"{index}: " + ", ".join(f"{c} {format_number(v, 1)}" for c, v in row.items())
+        for index, row in frame.iterrows()
     )
     return f"{what}. Werte: {rows}."
 

@@ -138,7 +138,5 @@ def _describe(exc: ValidationError, values: dict[str, Any], source: str) -> str:
             hint = ""
             if isinstance(received, int | float) and not isinstance(received, bool):
                 hint = f' — IDs and text must be quoted in YAML, e.g. {key}: "{received}"'
-            lines.append(
-                f"  - {key}: got {received!r} ({type(received).__name__}); {error['msg']}{hint}"
-            )
+            lines.append(f"  - {key}: got {received!r} ({type(received).__name__}); {error['msg']}{hint}")
     return "\n".join(lines)

@@ -236,7 +236,7 @@ class Report:
         number = self._tables
         formats = formats or {}
         lang = self.params.language
-        head = "".join(f"<th scope=\"col\">{escape_text(c)}</th>" for c in [index_label, *frame.columns])
+        head = "".join(f'<th scope="col">{escape_text(c)}</th>' for c in [index_label, *frame.columns])
         rows = []
         for index, row in frame.iterrows():
             cells = [f'<th scope="row">{escape_text(index)}</th>']

@@ -113,9 +113,7 @@ DATASET_DESCRIPTION = (
 GENERATOR = "mpsc_report.sample"
 
 
-def generate_sample(
-    register: pd.DataFrame, seed: int = SEED
-) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+def generate_sample(register: pd.DataFrame, seed: int = SEED) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
     """Generate the synthetic survey waves for a project register.
 
     Parameters
@@ -393,58 +391,175 @@ COHORT_AFFINITY = 1.0
 #: programme. Chosen so that no name is (part of) a project in the register.
 NON_FUNDED_MUNICIPALITIES: dict[str, tuple[str, ...]] = {
     "Baden-Württemberg": (
-        "Stuttgart", "Karlsruhe", "Heilbronn", "Reutlingen", "Tübingen", "Ludwigsburg",
-        "Esslingen am Neckar", "Göppingen", "Schwäbisch Hall", "Ravensburg", "Friedrichshafen",
-        "Offenburg", "Lörrach", "Villingen-Schwenningen", "Biberach an der Riß",
+        "Stuttgart",
+        "Karlsruhe",
+        "Heilbronn",
+        "Reutlingen",
+        "Tübingen",
+        "Ludwigsburg",
+        "Esslingen am Neckar",
+        "Göppingen",
+        "Schwäbisch Hall",
+        "Ravensburg",
+        "Friedrichshafen",
+        "Offenburg",
+        "Lörrach",
+        "Villingen-Schwenningen",
+        "Biberach an der Riß",
     ),
     "Bayern": (
-        "Augsburg", "Nürnberg", "Fürth", "Erlangen", "Ingolstadt", "Bayreuth", "Coburg",
-        "Schweinfurt", "Aschaffenburg", "Landshut", "Passau", "Rosenheim", "Straubing",
-        "Memmingen", "Kaufbeuren", "Amberg", "Weiden in der Oberpfalz", "Nördlingen",
+        "Augsburg",
+        "Nürnberg",
+        "Fürth",
+        "Erlangen",
+        "Ingolstadt",
+        "Bayreuth",
+        "Coburg",
+        "Schweinfurt",
+        "Aschaffenburg",
+        "Landshut",
+        "Passau",
+        "Rosenheim",
+        "Straubing",
+        "Memmingen",
+        "Kaufbeuren",
+        "Amberg",
+        "Weiden in der Oberpfalz",
+        "Nördlingen",
     ),
     "Brandenburg": (
-        "Brandenburg an der Havel", "Frankfurt (Oder)", "Eberswalde", "Neuruppin", "Oranienburg",
-        "Luckenwalde", "Senftenberg", "Prenzlau",
+        "Brandenburg an der Havel",
+        "Frankfurt (Oder)",
+        "Eberswalde",
+        "Neuruppin",
+        "Oranienburg",
+        "Luckenwalde",
+        "Senftenberg",
+        "Prenzlau",
     ),
     "Bremen": ("Bremen", "Bremerhaven"),
     "Hessen": (
-        "Frankfurt am Main", "Wiesbaden", "Offenbach am Main", "Hanau", "Marburg", "Fulda",
-        "Wetzlar", "Bad Homburg vor der Höhe", "Rüsselsheim am Main", "Limburg an der Lahn",
+        "Frankfurt am Main",
+        "Wiesbaden",
+        "Offenbach am Main",
+        "Hanau",
+        "Marburg",
+        "Fulda",
+        "Wetzlar",
+        "Bad Homburg vor der Höhe",
+        "Rüsselsheim am Main",
+        "Limburg an der Lahn",
     ),
     "Mecklenburg-Vorpommern": (
-        "Schwerin", "Wismar", "Stralsund", "Neubrandenburg", "Güstrow", "Waren (Müritz)",
-        "Neustrelitz", "Ludwigslust",
+        "Schwerin",
+        "Wismar",
+        "Stralsund",
+        "Neubrandenburg",
+        "Güstrow",
+        "Waren (Müritz)",
+        "Neustrelitz",
+        "Ludwigslust",
     ),
     "Niedersachsen": (
-        "Braunschweig", "Oldenburg (Oldb)", "Göttingen", "Salzgitter", "Wolfenbüttel", "Celle",
-        "Lüneburg", "Goslar", "Cuxhaven", "Stade", "Emden", "Lingen (Ems)", "Delmenhorst", "Vechta",
+        "Braunschweig",
+        "Oldenburg (Oldb)",
+        "Göttingen",
+        "Salzgitter",
+        "Wolfenbüttel",
+        "Celle",
+        "Lüneburg",
+        "Goslar",
+        "Cuxhaven",
+        "Stade",
+        "Emden",
+        "Lingen (Ems)",
+        "Delmenhorst",
+        "Vechta",
     ),
     "Nordrhein-Westfalen": (
-        "Aachen", "Bielefeld", "Bonn", "Bottrop", "Duisburg", "Düsseldorf", "Essen", "Hamm",
-        "Herne", "Krefeld", "Leverkusen", "Moers", "Mülheim an der Ruhr", "Neuss",
-        "Recklinghausen", "Remscheid", "Siegen", "Witten", "Bocholt", "Coesfeld", "Lippstadt",
-        "Unna", "Ratingen", "Gummersbach", "Minden",
+        "Aachen",
+        "Bielefeld",
+        "Bonn",
+        "Bottrop",
+        "Duisburg",
+        "Düsseldorf",
+        "Essen",
+        "Hamm",
+        "Herne",
+        "Krefeld",
+        "Leverkusen",
+        "Moers",
+        "Mülheim an der Ruhr",
+        "Neuss",
+        "Recklinghausen",
+        "Remscheid",
+        "Siegen",
+        "Witten",
+        "Bocholt",
+        "Coesfeld",
+        "Lippstadt",
+        "Unna",
+        "Ratingen",
+        "Gummersbach",
+        "Minden",
     ),
     "Rheinland-Pfalz": (
-        "Mainz", "Trier", "Worms", "Speyer", "Landau in der Pfalz", "Neustadt an der Weinstraße",
-        "Pirmasens", "Zweibrücken", "Bad Kreuznach", "Neuwied",
+        "Mainz",
+        "Trier",
+        "Worms",
+        "Speyer",
+        "Landau in der Pfalz",
+        "Neustadt an der Weinstraße",
+        "Pirmasens",
+        "Zweibrücken",
+        "Bad Kreuznach",
+        "Neuwied",
     ),
     "Saarland": ("Saarbrücken", "Saarlouis", "Homburg", "Merzig", "Völklingen"),
     "Sachsen": (
-        "Chemnitz", "Zwickau", "Plauen", "Görlitz", "Bautzen", "Freiberg", "Pirna", "Meißen",
-        "Riesa", "Hoyerswerda",
+        "Chemnitz",
+        "Zwickau",
+        "Plauen",
+        "Görlitz",
+        "Bautzen",
+        "Freiberg",
+        "Pirna",
+        "Meißen",
+        "Riesa",
+        "Hoyerswerda",
     ),
     "Sachsen-Anhalt": (
-        "Magdeburg", "Dessau-Roßlau", "Lutherstadt Wittenberg", "Halberstadt", "Stendal",
-        "Wernigerode", "Quedlinburg", "Weißenfels", "Merseburg",
+        "Magdeburg",
+        "Dessau-Roßlau",
+        "Lutherstadt Wittenberg",
+        "Halberstadt",
+        "Stendal",
+        "Wernigerode",
+        "Quedlinburg",
+        "Weißenfels",
+        "Merseburg",
     ),
     "Schleswig-Holstein": (
-        "Neumünster", "Norderstedt", "Elmshorn", "Pinneberg", "Husum", "Heide", "Itzehoe",
+        "Neumünster",
+        "Norderstedt",
+        "Elmshorn",
+        "Pinneberg",
+        "Husum",
+        "Heide",
+        "Itzehoe",
         "Bad Oldesloe",
     ),
     "Thüringen": (
-        "Erfurt", "Weimar", "Gotha", "Eisenach", "Suhl", "Nordhausen", "Ilmenau", "Arnstadt",
-        "Altenburg", "Apolda",
+        "Erfurt",
+        "Weimar",
+        "Gotha",
+        "Eisenach",
+        "Suhl",
+        "Nordhausen",
+        "Ilmenau",
+        "Arnstadt",
+        "Altenburg",
+        "Apolda",
     ),
 }
 
@@ -479,9 +594,7 @@ def _mpsc_links(
     states, cohorts = traits["state"].to_numpy(), traits["cohort"].to_numpy()
     appeal = (traits["size"] * traits["progress"]).to_numpy()
     affinity = (
-        1.0
-        + STATE_AFFINITY * (states[:, np.newaxis] == states)
-        + COHORT_AFFINITY * (cohorts[:, np.newaxis] == cohorts)
+        1.0 + STATE_AFFINITY * (states[:, np.newaxis] == states) + COHORT_AFFINITY * (cohorts[:, np.newaxis] == cohorts)
     ) * appeal
     np.fill_diagonal(affinity, 0.0)
     linked = np.zeros(affinity.shape, dtype=bool)
@@ -494,9 +607,7 @@ def _mpsc_links(
     return rows
 
 
-def _town_links(
-    traits: pd.DataFrame, counts: np.ndarray, rng: np.random.Generator
-) -> list[tuple[str, str, None]]:
+def _town_links(traits: pd.DataFrame, counts: np.ndarray, rng: np.random.Generator) -> list[tuple[str, str, None]]:
     """Links to non-funded towns, drawn without replacement per project, favouring the same state."""
     towns = [(state, town) for state, names in NON_FUNDED_MUNICIPALITIES.items() for town in names]
     town_states = np.array([state for state, _ in towns])
@@ -575,9 +686,7 @@ def _wave_counts(final: pd.DataFrame, share: pd.Series) -> pd.DataFrame:
     return counts
 
 
-def _wave_edges(
-    edges: pd.DataFrame, totals: pd.Series, share: pd.Series, reporting: pd.Index
-) -> pd.DataFrame:
+def _wave_edges(edges: pd.DataFrame, totals: pd.Series, share: pd.Series, reporting: pd.Index) -> pd.DataFrame:
     """Links reported at a wave: per reporting project its round(total * share ** timing) lowest-ranked ones.
 
     The share grows from wave to wave, so a project's earlier links are a subset of its later ones.
@@ -684,12 +793,14 @@ _TOWNS = ("Großstadt", "Mittelstadt", "Kleinstadt/Landgemeinde")
 HIGHLIGHTS: tuple[_Template, ...] = (
     _Template(
         "Die urbane Datenplattform ist seit {month} in Betrieb; {datasets} Datensätze sind offen verfügbar.",
-        _IMPL, needs=("datasets",),
+        _IMPL,
+        needs=("datasets",),
     ),
     _Template(
         "{sensors} Sensoren erfassen jetzt ruhenden und fließenden Verkehr – die Auslastung der Parkplätze "
         "ist live im Dashboard zu sehen.",
-        _IMPL, kinds=_TOWNS,
+        _IMPL,
+        kinds=_TOWNS,
     ),
     _Template(
         "Das Starkregen-Monitoring mit {gauges} Pegelsensoren läuft; Feuerwehr & Bauhof nutzen die Daten "
@@ -703,20 +814,24 @@ HIGHLIGHTS: tuple[_Template, ...] = (
     _Template(
         "Zusammen mit dem Modellprojekt {partner} haben wir die App „{app}“ veröffentlicht – der Quellcode "
         "steht auf OpenCoDE.",
-        _IMPL, needs=("partner",),
+        _IMPL,
+        needs=("partner",),
     ),
     _Template(
         "{completed} Maßnahmen sind abgeschlossen, {continued} davon gehen in den Regelbetrieb über.",
-        _IMPL, needs=("completed", "continued"),
+        _IMPL,
+        needs=("completed", "continued"),
     ),
     _Template("Das LoRaWAN-Netz deckt inzwischen {coverage} % des {area}s ab.", _IMPL),
     _Template(
         "Die Smart-City-Strategie wurde im {month} vom {council} beschlossen – jetzt beginnt die Umsetzung.",
-        _IMPL, needs=("switched",),
+        _IMPL,
+        needs=("switched",),
     ),
     _Template(
         "Der Entwurf der Smart-City-Strategie liegt vor; der {council} berät ihn im Frühjahr.",
-        _STRAT, waves=("2022", "2023"),
+        _STRAT,
+        waves=("2022", "2023"),
     ),
     _Template(
         "In {participation} Beteiligungsformaten – von der Zukunftswerkstatt bis zur Online-Umfrage – "
@@ -725,7 +840,8 @@ HIGHLIGHTS: tuple[_Template, ...] = (
     ),
     _Template(
         "Aus der Bestandsaufnahme sind {planned} Maßnahmen hervorgegangen, die wir jetzt priorisieren.",
-        _STRAT, needs=("planned",),
+        _STRAT,
+        needs=("planned",),
     ),
     _Template("Das Smart-City-Team ist aufgebaut: {positions} neue Stellen sind besetzt.", needs=("positions",)),
     _Template(
@@ -739,7 +855,8 @@ HIGHLIGHTS: tuple[_Template, ...] = (
     _Template("Beim Tag der offenen Tür haben wir Projekte & Prototypen gezeigt, mit großer Resonanz."),
     _Template(
         "Im „Digitalen Dorfladen“ kaufen inzwischen {coverage} % der Haushalte regelmäßig ein.",
-        _IMPL, kinds=("Kleinstadt/Landgemeinde", "interkommunale Kooperation"),
+        _IMPL,
+        kinds=("Kleinstadt/Landgemeinde", "interkommunale Kooperation"),
     ),
     _Template(
         "Der Kreistag hat eine gemeinsame Datenstrategie für alle kreisangehörigen Gemeinden beschlossen.",
@@ -783,7 +900,8 @@ CHALLENGES: tuple[_Template, ...] = (
     ),
     _Template(
         "Wie die Maßnahmen nach Förderende weiterfinanziert werden, ist noch offen.",
-        _IMPL, waves=("2022", "2023"),
+        _IMPL,
+        waves=("2022", "2023"),
     ),
     _Template("Bürokratie bei Änderungsanträgen: Jede Umschichtung im Maßnahmenplan dauert Wochen."),
     _Template(
@@ -803,7 +921,16 @@ CHALLENGES: tuple[_Template, ...] = (
 )
 
 _MONTHS = (
-    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+    "Januar",
+    "Februar",
+    "März",
+    "April",
+    "Mai",
+    "Juni",
+    "Juli",
+    "August",
+    "September",
+    "Oktober",
 )
 _COUNCILS = {
     "Großstadt": "Stadtrat",
@@ -882,7 +1009,7 @@ def _text_context(
 
 
 def _to_csv(frame: pd.DataFrame) -> str:
-    """CSV text: UTF-8, comma, ``\\n`` line ends, whole numbers without ``.0``, empty cell for no answer."""
+    r"""CSV text: UTF-8, comma, ``\n`` line ends, whole numbers without ``.0``, empty cell for no answer."""
     return frame.to_csv(index=False, lineterminator="\n")
 
 

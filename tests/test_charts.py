@@ -46,8 +46,7 @@ def drawn_texts(fig: Figure) -> list[Text]:
         if ax.axison:
             for axis in (ax.xaxis, ax.yaxis):
                 low, high = sorted(axis.get_view_interval())
-                shown += [tick.label1 for tick in axis.get_major_ticks()
-                          if low - 1e-9 <= tick.get_loc() <= high + 1e-9]
+                shown += [tick.label1 for tick in axis.get_major_ticks() if low - 1e-9 <= tick.get_loc() <= high + 1e-9]
                 shown.append(axis.label)
         shown += [ax.title, ax._left_title]
         if ax.get_legend():
@@ -117,8 +116,7 @@ def test_bar_chart_bars_labels_and_source():
     tops = [ax.transData.transform((0, p.get_y()))[1] for p in ax.patches]
     assert tops == sorted(tops, reverse=True)
     colours = [mpl.colors.to_hex(p.get_facecolor()) for p in ax.patches]
-    assert colours == [charts.MAIN_COLOUR.lower(), charts.ACCENT_COLOUR.lower(),
-                       charts.MAIN_COLOUR.lower()]
+    assert colours == [charts.MAIN_COLOUR.lower(), charts.ACCENT_COLOUR.lower(), charts.MAIN_COLOUR.lower()]
 
 
 @pytest.mark.parametrize(
@@ -209,8 +207,9 @@ def test_comparison_chart_panels_titles_and_values():
 
 
 def test_comparison_chart_wraps_to_rows_of_at_most_four():
-    frame = pd.DataFrame({f"Indikator {i} mit einem langen Namen": [1.0, 2.0] for i in range(6)},
-                         index=["Großstadt", "Landkreis"])
+    frame = pd.DataFrame(
+        {f"Indikator {i} mit einem langen Namen": [1.0, 2.0] for i in range(6)}, index=["Großstadt", "Landkreis"]
+    )
     fig = charts.comparison_chart(frame, source=SOURCE, value_format="int")
     assert len(fig.axes) == 6
     rows = {round(ax.get_position().y0, 3) for ax in fig.axes}
@@ -222,8 +221,9 @@ def test_comparison_chart_wraps_to_rows_of_at_most_four():
 
 
 def test_line_chart_gap_points_and_labels():
-    frame = pd.DataFrame({"2019": [410.0, 780.0, 1043.0], "2020": [np.nan, 300.0, 690.0]},
-                         index=["2021", "2022", "2023"])
+    frame = pd.DataFrame(
+        {"2019": [410.0, 780.0, 1043.0], "2020": [np.nan, 300.0, 690.0]}, index=["2021", "2022", "2023"]
+    )
     fig = charts.line_chart(frame, source=SOURCE)
     ax = fig.axes[0]
     assert len(ax.lines) == 2
@@ -254,8 +254,9 @@ NODES = pd.DataFrame(
         "size": [(i * 7) % 23 for i in range(30)],
     }
 )
-EDGES = pd.DataFrame({"source": [f"p{i}" for i in range(29)] + ["p3"],
-                      "target": [f"p{(i * 11 + 5) % 30}" for i in range(29)] + ["p2"]})
+EDGES = pd.DataFrame(
+    {"source": [f"p{i}" for i in range(29)] + ["p3"], "target": [f"p{(i * 11 + 5) % 30}" for i in range(29)] + ["p2"]}
+)
 
 
 def test_trend_chart_one_panel_per_indicator_with_gaps():
@@ -291,7 +292,7 @@ def test_network_chart_nodes_edges_labels_and_legend():
     fig = _network()
     ax = fig.axes[0]
     edges = [p for p in ax.patches if isinstance(p, PathPatch)]
-    assert len(edges) == len({frozenset(e) for e in zip(EDGES.source, EDGES.target)})
+    assert len(edges) == len({frozenset(e) for e in zip(EDGES.source, EDGES.target, strict=True)})
     node_labels = [t for t in texts(fig) if t.startswith("Kommune")]
     assert len(node_labels) == 8
     assert "Kommune 13" in node_labels  # one of the largest (size 22)
@@ -313,8 +314,7 @@ def test_network_chart_rejects_edges_to_unknown_nodes():
 def test_tile_map_has_sixteen_tiles_with_abbreviations_and_values():
     values = pd.Series({"Nordrhein-Westfalen": 12, "Bayern": 1043, "Baden-Württemberg": 8})
     fig = charts.tile_map(values, source=SOURCE, value_label="Modellprojekte")
-    tiles = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_label() in
-             charts.TILE_GRID]
+    tiles = [p for p in fig.axes[0].patches if isinstance(p, Rectangle) and p.get_label() in charts.TILE_GRID]
     assert len(tiles) == 16
     shown = texts(fig)
     assert set(charts.LAND_ABBREVIATIONS.values()) <= set(shown)

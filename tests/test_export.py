@@ -26,8 +26,7 @@ from mpsc_report.export import (
 TITLE = "Halbzeitbilanz „Smart Cities“: Städte & Gemeinden"
 ESCAPED_PAYLOAD = "&lt;iframe src=&quot;file:///etc/passwd&quot;&gt;"
 HOSTILE_HTML = (
-    '<p class="mpsc-text">Vor</p><img src="http://127.0.0.1:9/beacon">'
-    '<iframe src="file:///etc/hostname"></iframe>'
+    '<p class="mpsc-text">Vor</p><img src="http://127.0.0.1:9/beacon"><iframe src="file:///etc/hostname"></iframe>'
 )
 HEADINGS = [
     "Zusammenfassung",
@@ -98,19 +97,21 @@ def _key_figures() -> str:
         ("64 %", "nutzen offene Daten"),
         ("12,5 Mio. €", "Fördermittel abgerufen"),
     ]
-    return '<div class="mpsc-key-figures">' + "".join(
-        f'<div class="mpsc-kf"><span class="mpsc-kf-value">{value}</span>'
-        f'<span class="mpsc-kf-label">{label}</span></div>'
-        for value, label in tiles
-    ) + "</div>"
+    return (
+        '<div class="mpsc-key-figures">'
+        + "".join(
+            f'<div class="mpsc-kf"><span class="mpsc-kf-value">{value}</span>'
+            f'<span class="mpsc-kf-label">{label}</span></div>'
+            for value, label in tiles
+        )
+        + "</div>"
+    )
 
 
 def _table() -> str:
-    rows = [("Mobilität", "312", "29,9 %"), ("Energie &amp; Umwelt", "208", "19,9 %"),
-            ("Verwaltung", "523", "50,1 %")]
+    rows = [("Mobilität", "312", "29,9 %"), ("Energie &amp; Umwelt", "208", "19,9 %"), ("Verwaltung", "523", "50,1 %")]
     body = "".join(
-        f'<tr><th scope="row">{name}</th><td class="mpsc-num">{count}</td>'
-        f'<td class="mpsc-num">{share}</td></tr>'
+        f'<tr><th scope="row">{name}</th><td class="mpsc-num">{count}</td><td class="mpsc-num">{share}</td></tr>'
         for name, count, share in rows
     )
     return (
@@ -216,8 +217,16 @@ def test_html_loads_nothing_from_outside(report_html):
 
 def test_html_has_no_code_prompts_chatter_or_empty_cells(report_html):
     assert "<pre" not in report_html and "<code" not in report_html
-    for leftover in ("wave: str", "report.block()", "In&nbsp;[", "Out[", "debug print",
-                     "Figure size", "¶", "anchor-link"):
+    for leftover in (
+        "wave: str",
+        "report.block()",
+        "In&nbsp;[",
+        "Out[",
+        "debug print",
+        "Figure size",
+        "¶",
+        "anchor-link",
+    ):
         assert leftover not in report_html
     # 18 cells: the parameters cell, an empty code cell and an empty markdown cell leave no trace
     assert report_html.count('class="jp-Cell ') == 15
@@ -238,10 +247,7 @@ def test_html_toc_links_every_section_heading_after_the_title_page(report_html):
 
 def test_html_keeps_figures_tables_and_key_figures(report_html):
     assert SVG_SRC in report_html and 'alt="Balkendiagramm der Themenfelder"' in report_html
-    assert (
-        '<span class="mpsc-label">Abbildung 1:</span> Umsetzungsstand nach Themenfeld</figcaption>'
-        in report_html
-    )
+    assert '<span class="mpsc-label">Abbildung 1:</span> Umsetzungsstand nach Themenfeld</figcaption>' in report_html
     assert '<span class="mpsc-label">Tabelle 1:</span>' in report_html
     assert '<th class="mpsc-num" scope="col">Maßnahmen</th>' in report_html  # numeric header
     assert report_html.count('class="mpsc-kf"') == 4
@@ -256,10 +262,7 @@ def test_html_keeps_an_escaped_payload_as_text(report_html):
 
 def test_html_strips_raw_active_content_a_producer_let_through():
     exporter = ReportHTMLExporter()
-    hostile = (
-        HOSTILE_HTML
-        + '<script>alert(1)</script><a href="javascript:alert(1)" onclick="x()">Link</a>'
-    )
+    hostile = HOSTILE_HTML + '<script>alert(1)</script><a href="javascript:alert(1)" onclick="x()">Link</a>'
     markup, _ = exporter.from_notebook_node(report_notebook(extra_html=hostile))
     assert "<script" not in markup and "<iframe" not in markup and "127.0.0.1" not in markup
     assert "javascript:" not in markup and "onclick" not in markup and ">Link</a>" in markup
@@ -269,7 +272,11 @@ def test_html_strips_raw_active_content_a_producer_let_through():
 def test_title_metadata_drives_title_and_language_with_fallback():
     meta = read_report_meta(report_notebook(sample_data=True))
     assert (meta.title, meta.wave, meta.language, meta.sample_data, meta.notice) == (
-        TITLE, "2023", "de", True, SAMPLE_NOTICE
+        TITLE,
+        "2023",
+        "de",
+        True,
+        SAMPLE_NOTICE,
     )
     assert read_report_meta(report_notebook(sample_data=False)).notice == ""
     foreign = new_notebook(cells=[new_markdown_cell("## Teil")], metadata={"title": "Fremd"})
@@ -395,18 +402,19 @@ def test_pdf_without_sample_data_has_no_notice():
 def test_pdf_blocks_requests_and_local_files_without_the_html_safety_net(tmp_path, sample_pdf):
     canary = tmp_path / "canary.txt"
     canary.write_text("KANARIENVOGEL-7f3a9c")
-    hostile = (
-        HOSTILE_HTML
-        + f'<iframe src="file://{canary}"></iframe><img src="https://cdn.example.org/x.png">'
-    )
+    hostile = HOSTILE_HTML + f'<iframe src="file://{canary}"></iframe><img src="https://cdn.example.org/x.png">'
     # strip_active_content=False: the browser layer (JS off, CSP, fake origin, route) must hold.
     pdf, exporter = _pdf(report_notebook(extra_html=hostile), strip_active_content=False)
     text = "\n".join(_texts(pdf))
     assert "Vor" in text and "KANARIENVOGEL" not in text
     hostname = Path("/etc/hostname").read_text().strip()
     assert text.count(hostname) == "\n".join(sample_pdf[2]).count(hostname)  # nothing added
-    expected = {"http://127.0.0.1:9/beacon", "file:///etc/hostname", f"file://{canary}",
-                "https://cdn.example.org/x.png"}
+    expected = {
+        "http://127.0.0.1:9/beacon",
+        "file:///etc/hostname",
+        f"file://{canary}",
+        "https://cdn.example.org/x.png",
+    }
     assert expected <= set(exporter.blocked_requests)
     assert sample_pdf[1].blocked_requests == []  # a clean report asks for nothing
 

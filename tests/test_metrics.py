@@ -69,9 +69,18 @@ def _responses(**columns) -> pd.DataFrame:
         "phase": ["strategy", "implementation"],
     }
     frame = pd.DataFrame({**base, **columns})
-    for column in ("measures_completed", "measures_continued", "datasets_total", "participation_total",
-                   "positions_new", "solutions_transferred", "measures_planned", "measures_in_progress",
-                   "measures_open_source", "partners_total"):
+    for column in (
+        "measures_completed",
+        "measures_continued",
+        "datasets_total",
+        "participation_total",
+        "positions_new",
+        "solutions_transferred",
+        "measures_planned",
+        "measures_in_progress",
+        "measures_open_source",
+        "partners_total",
+    ):
         if column not in frame:
             frame[column] = pd.array([1, 1], dtype="Int64")
     return frame

@@ -12,10 +12,23 @@ from mpsc_report.formatting import NBSP
 from mpsc_report.metrics import KeyFigures
 
 KF = KeyFigures(
-    wave="2023", projects=73, respondents=73, datasets=1043, participation=2137, positions=298,
-    solutions_transferred=86, measures_planned=170, measures_in_progress=229, measures_completed=225,
-    measures_continued=144, continuation_share=144 / 225, open_source=19, partner_links=876,
-    partners_mean=12.0, network_links=876, projects_in_implementation=60,
+    wave="2023",
+    projects=73,
+    respondents=73,
+    datasets=1043,
+    participation=2137,
+    positions=298,
+    solutions_transferred=86,
+    measures_planned=170,
+    measures_in_progress=229,
+    measures_completed=225,
+    measures_continued=144,
+    continuation_share=144 / 225,
+    open_source=19,
+    partner_links=876,
+    partners_mean=12.0,
+    network_links=876,
+    projects_in_implementation=60,
 )
 
 
@@ -62,15 +75,11 @@ def test_datasets_names_the_largest_theme_from_the_chart_data():
 def test_development_uses_direction_words(before, now, word):
     trend = pd.DataFrame({"Neue Stellen": [before, now]}, index=["2022", "2023"], dtype=float)
     sentences = narrative.development(trend, "2023", "2022")
-    assert sentences[0] == (
-        f"Gegenüber der Welle 2022 ist die Zahl der neuen Stellen von {before} auf {now} {word}."
-    )
+    assert sentences[0] == (f"Gegenüber der Welle 2022 ist die Zahl der neuen Stellen von {before} auf {now} {word}.")
 
 
 def test_development_names_gaps_and_first_wave():
-    trend = pd.DataFrame(
-        {"Neue Stellen": [float("nan"), 10.0], "Neue Datensätze": [5.0, 8.0]}, index=["2022", "2023"]
-    )
+    trend = pd.DataFrame({"Neue Stellen": [float("nan"), 10.0], "Neue Datensätze": [5.0, 8.0]}, index=["2022", "2023"])
     sentences = narrative.development(trend, "2023", "2022")
     assert "der neuen Datensätze von 5 auf 8 gestiegen" in sentences[0]
     assert "Für die Zahl der neuen Stellen liegen keine vergleichbaren Angaben" in sentences[1]

@@ -116,9 +116,7 @@ def test_relative_data_folder_is_resolved_against_the_params_file(tmp_path):
 def test_notebook_parameters_cell_matches_the_model():
     nb = nbformat.read(ROOT / "notebooks" / "halftime_review.ipynb", as_version=4)
     cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
-    names = [
-        line.split(":")[0] for line in cell.source.splitlines() if line and not line.startswith(("#", "from "))
-    ]
+    names = [line.split(":")[0] for line in cell.source.splitlines() if line and not line.startswith(("#", "from "))]
     assert tuple(names) == parameter_names()
     namespace: dict = {}
     exec(cell.source, namespace)  # noqa: S102 - our own committed defaults

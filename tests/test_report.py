@@ -17,7 +17,7 @@ from mpsc_report.schema import SAMPLE_NOTICE
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOADS = [
     "<script>alert(1)</script>",
-    '<img src=x onerror=alert(1)>',
+    "<img src=x onerror=alert(1)>",
     '"><svg onload=alert(1)>',
     '<iframe src="file:///etc/passwd">',
     "[x](javascript:alert(1))",

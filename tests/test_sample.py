@@ -215,9 +215,7 @@ def test_2023_every_project_answers_everything(raw: dict[str, pd.DataFrame], reg
     assert not (final == "").any().any()
 
 
-def test_2023_partners_twelve_on_average(
-    counts: dict[str, pd.DataFrame], partners: dict[str, pd.DataFrame]
-) -> None:
+def test_2023_partners_twelve_on_average(counts: dict[str, pd.DataFrame], partners: dict[str, pd.DataFrame]) -> None:
     assert len(partners["2023"]) == 876
     assert counts["2023"]["partners_total"].mean() == 12.0
     assert counts["2023"]["partners_total"].min() >= 3
@@ -236,9 +234,7 @@ def test_2023_climate_and_mobility_are_the_largest_themes(counts: dict[str, pd.D
     assert (themes > 0).all()
 
 
-def test_2023_larger_and_older_projects_report_more(
-    counts: dict[str, pd.DataFrame], register: pd.DataFrame
-) -> None:
+def test_2023_larger_and_older_projects_report_more(counts: dict[str, pd.DataFrame], register: pd.DataFrame) -> None:
     final = counts["2023"].join(register.set_index("project_id")[["kind", "cohort"]])
     by_kind = final.groupby("kind")["datasets_total"].mean()
     by_cohort = final.groupby("cohort")["measures_completed"].mean()
@@ -299,9 +295,7 @@ def test_partner_counts_match_the_edge_list(
 
 
 @pytest.mark.parametrize("wave", WAVES)
-def test_partner_links_are_simple(
-    partners: dict[str, pd.DataFrame], register: pd.DataFrame, wave: str
-) -> None:
+def test_partner_links_are_simple(partners: dict[str, pd.DataFrame], register: pd.DataFrame, wave: str) -> None:
     edges = partners[wave]
     assert set(edges["exchange"]) <= set(EXCHANGE_CODES)
     assert not edges.duplicated(["project_id", "partner_name"]).any()
@@ -385,12 +379,16 @@ def test_partner_lists_grow(partners: dict[str, pd.DataFrame], earlier: str, lat
 )
 @pytest.mark.parametrize(
     "column",
-    ["datasets_total", "participation_total", "positions_new", "solutions_transferred",
-     "measures_completed", "partners_total"],
+    [
+        "datasets_total",
+        "participation_total",
+        "positions_new",
+        "solutions_transferred",
+        "measures_completed",
+        "partners_total",
+    ],
 )
-def test_earlier_wave_totals(
-    counts: dict[str, pd.DataFrame], wave: str, low: float, high: float, column: str
-) -> None:
+def test_earlier_wave_totals(counts: dict[str, pd.DataFrame], wave: str, low: float, high: float, column: str) -> None:
     share = counts[wave][column].sum() / counts["2023"][column].sum()
     assert low <= share <= high
 

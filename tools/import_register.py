@@ -1,9 +1,9 @@
-"""Import the curated MPSC project list into the package register ``mpsc_report/data/projects.csv``.
+r"""Import the curated MPSC project list into the package register ``mpsc_report/data/projects.csv``.
 
 One-off developer script, not part of the package. It reads the domain list (columns
 name, kind, state, cohort, ags, lat, lon, source) with every column as text, so AGS keep their
 leading zeros and coordinates their exact digits, adds a stable ``project_id`` slug as the first
-column and writes :data:`mpsc_report.schema.REGISTER_COLUMNS` as UTF-8 with ``\\n`` line endings.
+column and writes :data:`mpsc_report.schema.REGISTER_COLUMNS` as UTF-8 with ``\n`` line endings.
 
 The AGS is not a key: Mannheim and Verband Region Rhein-Neckar share 08222000. ``project_id`` is.
 
