@@ -256,9 +256,12 @@ def item_nonresponse(responses: pd.DataFrame, columns: dict[str, str]) -> pd.Ser
 
 
 def free_text_answers(responses: pd.DataFrame, register: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Non-empty answers of a free-text column with the project's name, in register order."""
+    """Distinct non-empty answers of a free-text column with the project's name, in answer order.
+
+    An answer given word for word by several projects is listed once (with the first project).
+    """
     frame = _with_register(responses, register)
-    answered = frame[frame[column].fillna("").str.strip() != ""]
+    answered = frame[frame[column].fillna("").str.strip() != ""].drop_duplicates(subset=column)
     return answered.loc[:, ["name", column]].rename(columns={column: "text"}).reset_index(drop=True)
 
 

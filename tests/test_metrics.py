@@ -177,6 +177,12 @@ def test_free_text_answers_skip_empty(register):
     assert answers.to_dict("records") == [{"name": "Aachen", "text": "Sensoren & „Daten“"}]
 
 
+def test_free_text_answers_list_a_repeated_answer_once():
+    responses = _responses(highlight=["Vergabe dauert.", "Vergabe dauert."])
+    answers = metrics.free_text_answers(responses, REGISTER, "highlight")
+    assert answers.to_dict("records") == [{"name": "Aachen", "text": "Vergabe dauert."}]
+
+
 def test_sample_folder_is_marked_synthetic():
     assert load_wave(SAMPLE, "2023").dataset.synthetic is True
     assert Path(SAMPLE, "dataset.yaml").exists()
