@@ -374,8 +374,7 @@ def comparison_chart(
     _check_not_empty(frame, "frame")
     data = frame.apply(pd.to_numeric, errors="raise").astype(float)
     n_panels = len(data.columns)
-    n_rows = math.ceil(n_panels / 4)
-    n_cols = math.ceil(n_panels / n_rows)  # 5 panels: 3 + 2, not 4 + 1
+    n_rows, n_cols = _panel_grid(n_panels)
     categories = [_wrap(label, 22) for label in data.index]
     if colours is None and not {_cohort_id(str(k)) for k in data.index} <= (set(COHORTS) | set(KINDS)):
         bar_colours = [MAIN_COLOUR] * len(data.index)
@@ -573,8 +572,7 @@ def trend_chart(
     data = frame.apply(pd.to_numeric, errors="raise").astype(float)
     waves = [str(wave) for wave in data.index]
     n_panels = len(data.columns)
-    n_rows = math.ceil(n_panels / 4)
-    n_cols = math.ceil(n_panels / n_rows)
+    n_rows, n_cols = _panel_grid(n_panels)
     titles = [_wrap(column, max(12, int((FIGURE_WIDTH / n_cols) / 0.075))) for column in data.columns]
     fig = _new_figure(0.45 + 1.85 * n_rows)
     axes = fig.subplots(n_rows, n_cols, squeeze=False)
@@ -1058,6 +1056,12 @@ def _colours_for(keys: Iterable[object], colours: Mapping[str, str] | None) -> d
     if set(names) <= set(KINDS):
         return {name: COLOURS_BY_KIND[name] for name in names}
     return {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(names)}
+
+
+def _panel_grid(n_panels: int) -> tuple[int, int]:
+    """Rows and columns for small multiples: at most four per row, rows balanced (5 -> 3 + 2, not 4 + 1)."""
+    n_rows = math.ceil(n_panels / 4)
+    return n_rows, math.ceil(n_panels / n_rows)
 
 
 def _cohort_id(label: str) -> str:
