@@ -180,14 +180,18 @@ def execute_notebook(unit: Unit) -> Path:
 
 def export_notebook(unit: Unit, executed: Path, formats: tuple[str, ...]) -> list[Path]:
     """Export an executed notebook to the requested formats, each written atomically."""
-    from .export import export_html, export_pdf  # Playwright and nbconvert load only when exporting
+    from .export import export_html, export_html_and_pdf  # nbconvert and Playwright load only when exporting
 
     nb = nbformat.read(executed, as_version=4)
+    if "pdf" in formats:
+        html, pdf = export_html_and_pdf(nb)
+    else:
+        html, pdf = export_html(nb), b""
     written = []
     if "html" in formats:
-        written.append(write_atomic(unit.output(".html"), export_html(nb)))
+        written.append(write_atomic(unit.output(".html"), html))
     if "pdf" in formats:
-        written.append(write_atomic(unit.output(".pdf"), export_pdf(nb)))
+        written.append(write_atomic(unit.output(".pdf"), pdf))
     return written
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "ReportPDFExporter",
     "ReportPreprocessor",
     "export_html",
+    "export_html_and_pdf",
     "export_pdf",
     "read_report_meta",
 ]
@@ -1061,3 +1062,23 @@ def export_pdf(nb: nbformat.NotebookNode) -> bytes:
     """
     pdf, _ = ReportPDFExporter().from_notebook_node(nb)
     return pdf
+
+
+def export_html_and_pdf(nb: nbformat.NotebookNode) -> tuple[str, bytes]:
+    """Export a report notebook to HTML and PDF, converting it to HTML only once.
+
+    The PDF is printed from exactly the HTML returned, so the two documents cannot drift apart.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook (it is not modified).
+
+    Returns
+    -------
+    tuple of (str, bytes)
+        The HTML document and the PDF.
+    """
+    exporter = ReportPDFExporter()
+    html, resources = ReportHTMLExporter.from_notebook_node(exporter, nb)
+    return html, exporter.run_playwright(html, ReportMeta.from_resources(resources))

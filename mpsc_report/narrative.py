@@ -243,6 +243,14 @@ def describe_share(share: float, what: str) -> str:
     return f"Balken, der den Anteil {what} zeigt: {_share(share)}."
 
 
+def describe_network(nodes: pd.DataFrame, edges: pd.DataFrame) -> str:
+    """Alt text for the network chart (same nodes and edges as the chart)."""
+    return (
+        f"Netzwerkdiagramm der {format_int(len(nodes))} Modellprojekte mit {format_int(len(edges))} "
+        "Verbindungen untereinander, nach Staffel gefärbt; die Punktgröße zeigt die Zahl der Partnerkommunen."
+    )
+
+
 def describe_table(frame: pd.DataFrame, what: str) -> str:
     """Alt text for a chart drawn from a small table: what is shown and every value."""
     rows = "; ".join(

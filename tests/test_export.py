@@ -429,3 +429,13 @@ def test_pdf_export_timeout_names_the_report():
 def test_a_binary_that_is_not_chromium_is_an_environment_problem():
     with pytest.raises(EnvironmentProblem, match="Chromium at /bin/false could not be started"):
         _pdf(report_notebook(), chromium_path="/bin/false")
+
+
+@pytest.mark.e2e
+def test_html_and_pdf_together_match_the_separate_exports():
+    from mpsc_report.export import export_html_and_pdf
+
+    nb = report_notebook()
+    html, pdf = export_html_and_pdf(nb)
+    assert html == export_html(nb)
+    assert pdf.startswith(b"%PDF")

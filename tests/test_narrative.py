@@ -95,3 +95,11 @@ def test_alt_text_describes_the_data():
     alt = narrative.describe_bars(pd.Series({"A": 3, "B": 1200}), "der Testwerte")
     assert alt.startswith("Balkendiagramm der Testwerte.")
     assert "Größter Wert B (1.200)" in alt and "kleinster Wert A (3)" in alt
+
+
+def test_network_alt_text_counts_nodes_and_edges():
+    nodes = pd.DataFrame({"node": ["a", "b", "c"]})
+    edges = pd.DataFrame({"source": ["a"], "target": ["b"]})
+    assert narrative.describe_network(nodes, edges).startswith(
+        "Netzwerkdiagramm der 3 Modellprojekte mit 1 Verbindungen untereinander"
+    )
