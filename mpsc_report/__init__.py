@@ -2,7 +2,17 @@
 
 from . import charts, metrics, narrative
 from .errors import MpscReportError
-from .params import WaveParams, load_params
+from .params import FactsheetParams, WaveParams, load_params
 from .report import Report, open_report
 
-__all__ = ["MpscReportError", "Report", "WaveParams", "charts", "load_params", "metrics", "narrative", "open_report"]
+__all__ = [
+    "FactsheetParams",
+    "MpscReportError",
+    "Report",
+    "WaveParams",
+    "charts",
+    "load_params",
+    "metrics",
+    "narrative",
+    "open_report",
+]

@@ -77,6 +77,54 @@ class WaveParams(BaseModel):
         return self.model_dump(mode="json")
 
 
+_PROJECT_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
+
+
+class FactsheetParams(BaseModel):
+    """Parameters of one project factsheet ("Steckbrief"): a wave and a model project of the register.
+
+    Derived from a validated :class:`WaveParams` with :meth:`from_wave`, so a factsheet never has its own
+    params file; ``project`` is the register's ``project_id`` (a slug such as ``"kiel"``), never an AGS.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    wave: str = Field(pattern=_WAVE_ID, description="survey wave id, e.g. '2023'")
+    project: str = Field(pattern=_PROJECT_ID, description="project_id of the model project in the register")
+    report_date: IsoDate = Field(description="date printed on the factsheet")
+    data: str = Field(default=SAMPLE, min_length=1, description="'sample' or an absolute data folder")
+    language: Literal["de"] = Field(default="de", description="factsheet language")
+    publisher: str = Field(default="Monitoring Modellprojekte Smart Cities", max_length=200)
+
+    @classmethod
+    def from_wave(cls, wave: WaveParams, project: str) -> FactsheetParams:
+        """Factsheet parameters of ``project`` for the wave described by ``wave`` (raises :class:`ParamsError`)."""
+        values = {
+            "wave": wave.wave,
+            "project": project,
+            "report_date": wave.report_date,
+            "data": wave.data,
+            "language": wave.language,
+            "publisher": wave.publisher,
+        }
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            raise ParamsError(_describe(exc, values, f"factsheet {project!r} of wave {wave.wave}")) from None
+
+    @classmethod
+    def from_notebook(cls, **values: Any) -> FactsheetParams:
+        """Validate the values of the factsheet notebook's parameters cell (raises :class:`ParamsError`)."""
+        try:
+            return cls.model_validate(values)
+        except ValidationError as exc:
+            raise ParamsError(_describe(exc, values, "factsheet notebook parameters")) from None
+
+    def to_notebook(self) -> dict[str, Any]:
+        """Return the parameters as papermill should inject them: plain text, dates as ISO text."""
+        return self.model_dump(mode="json")
+
+
 def parameter_names() -> tuple[str, ...]:
     """Names the notebook's parameters cell must define, in declaration order."""
     return tuple(WaveParams.model_fields)

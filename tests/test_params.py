@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from mpsc_report.errors import ParamsError
-from mpsc_report.params import WaveParams, load_params, parameter_names
+from mpsc_report.params import FactsheetParams, WaveParams, load_params, parameter_names
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -132,3 +132,18 @@ def test_notebook_defaults_equal_the_2023_params_file():
     exec(cell.source, namespace)  # noqa: S102
     from_file = load_params(ROOT / "params" / "2023.yaml").to_notebook()
     assert {k: namespace[k] for k in from_file} == from_file
+
+
+def test_factsheet_params_derive_from_a_wave_and_reject_unsafe_project_keys():
+    wave = load_params(ROOT / "params" / "2023.yaml")
+    sheet = FactsheetParams.from_wave(wave, "solingen")
+    assert sheet.to_notebook() == {
+        "wave": "2023",
+        "project": "solingen",
+        "report_date": "2024-02-07",
+        "data": "sample",
+        "language": "de",
+        "publisher": "Monitoring Modellprojekte Smart Cities",
+    }
+    with pytest.raises(ParamsError, match=r"factsheet '\.\./x' of wave 2023: .*project"):
+        FactsheetParams.from_wave(wave, "../x")
