@@ -145,5 +145,5 @@ def test_factsheet_params_derive_from_a_wave_and_reject_unsafe_project_keys():
         "language": "de",
         "publisher": "Monitoring Modellprojekte Smart Cities",
     }
-    with pytest.raises(ParamsError, match=r"factsheet '\.\./x' of wave 2023: .*project"):
+    with pytest.raises(ParamsError, match=r"(?s)factsheet '\.\./x' of wave 2023: .*project"):
         FactsheetParams.from_wave(wave, "../x")
