@@ -16,6 +16,7 @@ import nbformat
 import papermill
 from jupyter_client.kernelspec import NoSuchKernel
 
+from . import qa
 from .errors import BuildError, EnvironmentProblem, MpscReportError
 from .params import WaveParams, load_params
 from .report import open_report
@@ -172,6 +173,7 @@ def execute_notebook(unit: Unit) -> Path:
             f"{unit.name}: executing {unit.notebook.name} failed: {_first_line(exc)}. "
             f"The partial notebook is at {failed}; open it to see the failing cell."
         ) from exc
+    qa.enforce(partial, failed, unit.name)  # QA gates (mpsc_report/qa.py): a failing report is kept as .failed.ipynb
     failed.unlink(missing_ok=True)
     write_atomic(final, partial.read_bytes())
     partial.unlink()

@@ -25,6 +25,7 @@ from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 from traitlets.config import Config
 
 from .errors import EnvironmentProblem, ExportError
+from .provenance import document_metadata
 from .schema import SAMPLE_NOTICE
 
 __all__ = [
@@ -250,6 +251,7 @@ class ReportPreprocessor(Preprocessor):
         """Clean the (already copied) notebook and record the metadata; see the class docstring."""
         meta = read_report_meta(nb)
         resources["mpsc_report"] = meta.as_resources()
+        resources["mpsc_provenance"] = document_metadata(nb)  # <meta> tags; the PDF reads them back from the HTML
         dropped = 0
         kept_cells = []
         for number, cell in enumerate(nb.cells, start=1):
@@ -798,7 +800,7 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
                 ", ".join(self.blocked_requests[:5]),
             )
         headings = [meta.title, meta.label("contents"), *(text for _, text in _toc_entries(html))]
-        return _with_document_info(pdf, meta, headings, self.log)
+        return _with_document_info(pdf, meta, headings, self.log, _provenance_from_html(html))
 
     def _check_chromium(self) -> str:
         path = self.chromium_path
@@ -955,7 +957,16 @@ def _walk_outline(reader, outline) -> list[tuple[str, int]]:
     return found
 
 
-def _with_document_info(pdf: bytes, meta: ReportMeta, headings: list[str], log) -> bytes:
+def _provenance_from_html(html: str) -> dict[str, str]:
+    """The ``keywords`` and ``mpsc:*`` ``<meta>`` tags of the publication HTML (see ``document_metadata``)."""
+    head = BeautifulSoup(html.split("</head>", 1)[0], features="html.parser")
+    tags = head.find_all("meta", attrs={"name": re.compile(r"^(keywords|mpsc:[a-z-]+)$")})
+    return {tag["name"]: tag.get("content", "") for tag in tags}
+
+
+def _with_document_info(
+    pdf: bytes, meta: ReportMeta, headings: list[str], log, provenance: dict[str, str] | None = None
+) -> bytes:
     """Set Title, Author, Subject, Language; repair bookmark titles; never lose the tags.
 
     ``headings`` are the heading texts as written: a bookmark whose title differs from one of
@@ -976,6 +987,9 @@ def _with_document_info(pdf: bytes, meta: ReportMeta, headings: list[str], log) 
     info = {"/Title": meta.title, "/Author": AUTHOR, "/Creator": "mpsc-report"}
     if meta.wave_label:
         info["/Subject"] = meta.wave_label
+    for name, value in (provenance or {}).items():  # /Keywords, and /MPSCGitCommit, /MPSCProvenance …
+        key = "Keywords" if name == "keywords" else "MPSC" + name.removeprefix("mpsc:").title().replace("-", "")
+        info[f"/{key}"] = value
     writer.add_metadata(info)
     root = writer.root_object
     if "/Lang" not in root:

@@ -273,12 +273,18 @@ def _mean_words(value: float) -> str:
     return format_number(value, 1)
 
 
-def _direction(before: float, now: float) -> str:
+def direction_word(before: float, now: float) -> str:
+    """The direction of a change as one word: "gestiegen", "gesunken" or "unverändert"."""
     if now > before:
         return "gestiegen"
     if now < before:
         return "gesunken"
-    return "unverändert geblieben"  # "von 5 auf 5 unverändert geblieben"
+    return "unverändert"
+
+
+def _direction(before: float, now: float) -> str:
+    word = direction_word(before, now)
+    return "unverändert geblieben" if word == "unverändert" else word  # "von 5 auf 5 unverändert geblieben"
 
 
 def _plain(label: str) -> str:

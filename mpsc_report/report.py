@@ -9,9 +9,11 @@ from __future__ import annotations
 import base64
 import html
 import io
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -21,8 +23,10 @@ from matplotlib.figure import Figure
 from . import charts, metrics
 from .errors import DataError
 from .formatting import format_date, format_int, format_number, format_percent
-from .load import WaveData, available_waves, load_register, load_wave, resolve_data_dir
+from .load import DATASET_FILE, WaveData, available_waves, load_register, load_wave, package_data_dir, resolve_data_dir
 from .params import WaveParams
+from .provenance import Provenance, collect_provenance, colophon_rows
+from .qa import count_plotted
 from .schema import SAMPLE_NOTICE
 
 #: Longest free-text answer shown in full; longer ones are shortened for display (never in the data).
@@ -174,12 +178,13 @@ class Report:
         """One or more paragraphs of generated narrative."""
         items = [paragraphs] if isinstance(paragraphs, str) else list(paragraphs)
         body = "".join(f'<p class="mpsc-text">{escape_text(p)}</p>' for p in items)
-        return Block(body, "\n\n".join(items))
+        return Block(body, "\n\n".join(items), {"mpsc_report": {"role": "narrative", "wave": self.params.wave}})
 
     def bullets(self, items: Sequence[str]) -> Block:
         """A list of generated sentences."""
         body = "".join(f"<li>{escape_text(i)}</li>" for i in items)
-        return Block(f'<ul class="mpsc-list">{body}</ul>', "\n".join(f"- {i}" for i in items))
+        meta = {"mpsc_report": {"role": "narrative", "wave": self.params.wave}}
+        return Block(f'<ul class="mpsc-list">{body}</ul>', "\n".join(f"- {i}" for i in items), meta)
 
     def note(self, text: str) -> Block:
         """A highlighted note (e.g. the sample-data notice or a caveat)."""
@@ -193,7 +198,9 @@ class Report:
             for v, label in tiles
         )
         plain = "\n".join(f"{v}  {label}" for v, label in tiles)
-        return Block(f'<div class="mpsc-key-figures">{cells}</div>', plain)
+        # The figures behind the tiles, for the QA gates (finite?) and `mpsc-report diff`; NaN is stored as None.
+        meta = {"mpsc_report": {"role": "key-figures", "wave": self.params.wave, "figures": self._key_figure_values()}}
+        return Block(f'<div class="mpsc-key-figures">{cells}</div>', plain, meta)
 
     def figure(self, fig: Figure, caption: str, alt: str) -> Block:
         """A numbered figure with caption and alt text; the chart is embedded as SVG."""
@@ -210,7 +217,15 @@ class Report:
             f'<figcaption><span class="mpsc-label">{label}</span> {escape_text(caption)}</figcaption>'
             "</figure>"
         )
-        return Block(body, f"{label} {caption}\n[{alt}]", {"mpsc_report": {"role": "figure", "number": number}})
+        meta = {
+            "role": "figure",
+            "number": number,
+            "caption": caption,
+            "alt": alt,
+            "data_points": count_plotted(fig),  # QA: a chart with axes but nothing drawn is empty
+            "image_bytes": len(svg),
+        }
+        return Block(body, f"{label} {caption}\n[{alt}]", {"mpsc_report": meta})
 
     def table(
         self,
@@ -263,6 +278,51 @@ class Report:
         )
         plain = "\n".join(f"„{row.text}“ ({row.name})" for row in shown.itertuples(index=False))
         return Block(f'<div class="mpsc-quotes">{body}</div>', plain)
+
+    @property
+    def data_files(self) -> list[Path]:
+        """Every file the report read: the waves' answers and partner lists, their ``dataset.yaml``, the register."""
+        files = [path for wave in sorted(self.waves) for path in self.waves[wave].files]
+        described = self.current.dataset.location / DATASET_FILE
+        return [*files, *([described] if described.exists() else []), package_data_dir() / "projects.csv"]
+
+    def provenance(self) -> Provenance:
+        """Provenance record of this report: data files with SHA-256, params, versions, git state, build time."""
+        codebook = getattr(getattr(self.params, "input", None), "codebook", None)
+        return collect_provenance(self.data_files, self.params.to_notebook(), codebook=codebook)
+
+    def colophon(self) -> Block:
+        """The colophon (last cell): where the numbers come from; the same record goes into the PDF/HTML metadata.
+
+        Its metadata also carries every number of the wave (see :func:`mpsc_report.diff.wave_numbers`) for
+        ``mpsc-report diff`` and marks the notebook as run to its end for the QA gates.
+        """
+        from .diff import wave_numbers  # noqa: PLC0415 - diff imports this module
+
+        record = self.provenance()
+        rows = "".join(
+            f'<tr><th scope="row">{escape_text(label)}</th><td>{escape_text(value)}</td></tr>'
+            for label, value in colophon_rows(record)
+        )
+        intro = (
+            "Alle Zahlen dieses Berichts wurden automatisch aus den unten genannten Dateien berechnet. "
+            "Mit denselben Dateien, Parametern und demselben Programmstand entsteht derselbe Bericht."
+        )
+        body = (
+            '<section class="mpsc-colophon">'
+            f'<p class="mpsc-text">{escape_text(intro)}</p>'
+            f'<table class="mpsc-colophon-table"><tbody>{rows}</tbody></table></section>'
+        )
+        plain = intro + "\n" + "\n".join(f"{label}: {value}" for label, value in colophon_rows(record))
+        numbers = wave_numbers(self.current, self.register)
+        meta = {"role": "colophon", "wave": self.params.wave, "provenance": record.as_dict(), "numbers": numbers}
+        return Block(body, plain, {"mpsc_report": meta})
+
+    def _key_figure_values(self) -> dict[str, float | int | str | None]:
+        kf = self.key_figures
+        values = {name: getattr(kf, name) for name in kf.__dataclass_fields__}
+        values |= {"response_rate": kf.response_rate, "measures_total": kf.measures_total}
+        return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in values.items()}
 
 
 def open_report(params: WaveParams) -> Report:

@@ -100,7 +100,7 @@ def test_block_displays_html_and_plain_text(report):
     data, meta = report.text(["Satz <eins>.", "Satz zwei."])._repr_mimebundle_()
     assert data["text/html"] == '<p class="mpsc-text">Satz &lt;eins&gt;.</p><p class="mpsc-text">Satz zwei.</p>'
     assert data["text/plain"] == "Satz <eins>.\n\nSatz zwei."
-    assert meta == {}
+    assert meta == {"mpsc_report": {"role": "narrative", "wave": "2023"}}  # the QA gates read narrative blocks
 
 
 def test_missing_wave_is_a_clear_error_before_any_kernel(tmp_path):

@@ -1,0 +1,173 @@
+"""Compare the numbers of two waves or two builds: indicator, A, B, change and the direction word."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from . import metrics
+from .errors import MpscReportError
+from .formatting import format_int, format_number
+from .load import WaveData
+from .narrative import direction_word
+
+#: Key figures compared, in reading order: field of KeyFigures -> German label.
+KEY_FIGURES: dict[str, str] = {
+    "respondents": "Antwortende Modellprojekte",
+    "datasets": "Neue Datensätze",
+    "participation": "Partizipative Aktivitäten",
+    "positions": "Neue Stellen",
+    "solutions_transferred": "Übertragene Lösungen",
+    "measures_completed": "Abgeschlossene Maßnahmen",
+    "measures_continued": "Weiter betriebene Maßnahmen",
+    "continuation_share": "Anteil weiter betriebener Maßnahmen (%)",
+    "open_source": "Maßnahmen mit Open-Source-Code",
+    "partners_mean": "Partnerkommunen je Projekt",
+    "network_links": "Netzwerkverbindungen",
+}
+
+#: Labels whose values are shown with one decimal (means and percentages); all others are counts.
+_DECIMAL = {"Anteil weiter betriebener Maßnahmen (%)", "Partnerkommunen je Projekt"}
+
+
+class DiffError(MpscReportError):
+    """A diff source (params file, wave id, build folder, notebook) cannot be read."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Change:
+    """One indicator in two sources."""
+
+    indicator: str
+    a: float | None
+    b: float | None
+
+    @property
+    def delta(self) -> float | None:
+        """B − A, or None when either side is missing."""
+        return None if self.a is None or self.b is None else self.b - self.a
+
+    @property
+    def direction(self) -> str:
+        """The direction word: "gestiegen", "gesunken", "unverändert", or "nicht vergleichbar"."""
+        return "nicht vergleichbar" if self.delta is None else direction_word(self.a, self.b)
+
+
+def wave_numbers(wave: WaveData, register: pd.DataFrame) -> dict[str, float | None]:
+    """Every number a wave report states: key figures, then per-category counts, in a fixed order.
+
+    Category order comes from the schema (never from the data), so two waves list the same rows.
+    Non-finite values are None (JSON-safe; they travel in notebook metadata).
+    """
+    kf = metrics.key_figures(wave.responses, wave.partners, register)
+    numbers: dict[str, float | None] = {label: getattr(kf, name) for name, label in KEY_FIGURES.items()}
+    numbers["Anteil weiter betriebener Maßnahmen (%)"] = kf.continuation_share * 100
+    groups = (
+        ("Datensätze", metrics.datasets_by_theme(wave.responses)),
+        ("Aktivitäten", metrics.participation_by_format(wave.responses)),
+        ("Neue Stellen", metrics.positions_by_kind(wave.responses, register)),
+        ("Verbindungen", metrics.exchange_by_kind(wave.partners)),
+    )
+    for group, series in groups:
+        for category, value in series.items():
+            numbers[f"{group}: {category}"] = int(value)
+    return {k: None if v is None or not math.isfinite(float(v)) else v for k, v in numbers.items()}
+
+
+def numbers_of(source: str, params_dir: Path = Path("params")) -> tuple[str, dict[str, float | None]]:
+    """Read the numbers of a source for :func:`compare`.
+
+    Parameters
+    ----------
+    source : str
+        A wave id (``"2023"``, looked up in ``params_dir``), a params file, an executed report notebook
+        (``.ipynb``) or a build output folder (``outputs/2023``) holding one.
+    params_dir : Path
+        Where wave ids are looked up.
+
+    Returns
+    -------
+    tuple of (str, dict)
+        A short name for the table header and the numbers by indicator.
+    """
+    path = Path(source)
+    if path.is_dir():
+        notebooks = sorted(p for p in path.glob("*.ipynb") if not p.name.endswith(".failed.ipynb"))
+        if len(notebooks) != 1:
+            raise DiffError(f"{path}: expected one executed report notebook (*.ipynb), found {len(notebooks)}.")
+        path = notebooks[0]
+    if path.suffix == ".ipynb":
+        return _numbers_from_notebook(path)
+    if path.suffix in (".yaml", ".yml"):
+        return _numbers_from_params(path)
+    wave_file = params_dir / f"{source}.yaml"
+    if wave_file.is_file():
+        return _numbers_from_params(wave_file)
+    raise DiffError(
+        f"{source!r} is neither a wave with a params file in {params_dir}, a params file, "
+        "an executed notebook nor a build folder (e.g. outputs/2023)."
+    )
+
+
+def compare(a: dict[str, float | None], b: dict[str, float | None]) -> list[Change]:
+    """Pair the indicators of two sources (A's order, then those only B has)."""
+    names = [*a, *(k for k in b if k not in a)]
+    return [Change(name, a.get(name), b.get(name)) for name in names]
+
+
+def format_table(changes: list[Change], name_a: str, name_b: str, only_changed: bool = False) -> str:
+    """A plain-text table: Kennzahl, A, B, Änderung, Richtung (German number formats)."""
+    rows = [c for c in changes if not only_changed or c.direction != "unverändert"]
+    header = ("Kennzahl", name_a, name_b, "Änderung", "Richtung")
+    body = [
+        (c.indicator, _fmt(c.indicator, c.a), _fmt(c.indicator, c.b), _fmt(c.indicator, c.delta, True), c.direction)
+        for c in rows
+    ]
+    widths = [max(len(row[i]) for row in (header, *body)) for i in range(5)]
+    lines = []
+    for index, row in enumerate((header, *body)):
+        cells = [row[0].ljust(widths[0]), *(row[i].rjust(widths[i]) for i in (1, 2, 3)), row[4]]
+        lines.append("  ".join(cells).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    changed = sum(1 for c in changes if c.direction not in ("unverändert",))
+    lines.append(f"{changed} von {len(changes)} Kennzahlen geändert.")
+    return "\n".join(lines)
+
+
+def _numbers_from_params(path: Path) -> tuple[str, dict[str, float | None]]:
+    from .params import load_params  # noqa: PLC0415
+    from .report import open_report  # noqa: PLC0415 - report imports this module
+
+    params = load_params(path)
+    report = open_report(params)
+    return f"Welle {params.wave}", wave_numbers(report.current, report.register)
+
+
+def _numbers_from_notebook(path: Path) -> tuple[str, dict[str, float | None]]:
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except (OSError, ValueError) as exc:
+        raise DiffError(f"{path}: cannot read the notebook ({exc}).") from None
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            meta = output.get("metadata", {}).get("mpsc_report", {})
+            if isinstance(meta, dict) and meta.get("role") == "colophon":
+                return f"{path.parent.name}/{path.name}", dict(meta.get("numbers", {}))
+    raise DiffError(
+        f"{path}: no colophon with recorded numbers found; is it an executed report notebook built with "
+        "a version that ends with report.colophon()? Rebuild it."
+    )
+
+
+def _fmt(indicator: str, value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "–"
+    text = format_number(value, 1) if indicator in _DECIMAL else format_int(value)
+    return f"+{text}" if signed and value > 0 else text

@@ -1,0 +1,206 @@
+"""Provenance of a report: which data files (with SHA-256), parameters, code and versions produced its numbers."""
+
+from __future__ import annotations
+
+import json
+import platform
+import subprocess
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .load import file_sha256
+
+#: Shown for anything that cannot be determined (no git checkout, package not installed).
+UNKNOWN = "unbekannt"
+
+#: Shown for a field that does not apply (e.g. no codebook configured).
+NOT_SET = "—"
+
+#: Distributions whose versions a colophon lists, in this order.
+KEY_DEPENDENCIES = ("mpsc-report", "pandas", "matplotlib", "papermill", "nbconvert", "playwright")
+
+#: Seconds a git query may take before it counts as unknown.
+_GIT_TIMEOUT = 5
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One file a report read, named relative to the project root when it lies inside it."""
+
+    path: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Everything needed to say where a report's numbers came from and to rebuild it.
+
+    Plain values only (text, lists, dicts), so the record travels as notebook output metadata into the
+    HTML ``<meta>`` head and the PDF document information unchanged.
+    """
+
+    files: tuple[DataFile, ...]
+    params: dict[str, Any]
+    codebook: str
+    versions: dict[str, str]
+    git_commit: str
+    git_dirty: bool | None
+    built_at: str
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def git_label(self) -> str:
+        """The commit as shown to readers: ``"ab12cd3…"`` plus "(mit lokalen Änderungen)" when dirty."""
+        if self.git_commit == UNKNOWN:
+            return UNKNOWN
+        suffix = " (mit nicht eingecheckten Änderungen)" if self.git_dirty else ""
+        return f"{self.git_commit}{suffix}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the form stored in notebook metadata)."""
+        record = asdict(self)
+        record["files"] = [asdict(f) for f in self.files]
+        return record
+
+    @classmethod
+    def from_dict(cls, record: dict[str, Any]) -> Provenance:
+        """Rebuild a record stored by :meth:`as_dict` (e.g. read back from an executed notebook)."""
+        values = dict(record)
+        values["files"] = tuple(DataFile(**f) for f in values.get("files", ()))
+        return cls(**values)
+
+
+def collect_provenance(
+    files: Iterable[Path],
+    params: dict[str, Any],
+    codebook: str | None = None,
+    root: Path | None = None,
+    now: datetime | None = None,
+) -> Provenance:
+    """Collect the provenance record of a report.
+
+    Parameters
+    ----------
+    files : iterable of Path
+        Data files the report read (survey waves, partner lists, the register); each is hashed.
+    params : dict
+        The report's validated parameters in their canonical (JSON) form.
+    codebook : str, optional
+        Codebook the data were coded with, if the params name one.
+    root : Path, optional
+        Project root: the git checkout asked for commit and dirty flag, and the base of relative file
+        names. Defaults to the folder above the installed package.
+    now : datetime, optional
+        Build time (default: now, UTC).
+
+    Returns
+    -------
+    Provenance
+        The record; anything unknowable is "unbekannt", never an error.
+    """
+    root = (root or Path(__file__).resolve().parents[1]).resolve()
+    unique = dict.fromkeys(Path(f).resolve() for f in files)
+    commit, dirty = git_state(root)
+    return Provenance(
+        files=tuple(DataFile(_display_path(p, root), file_sha256(p)) for p in unique),
+        params=dict(params),
+        codebook=str(codebook) if codebook else NOT_SET,
+        versions=package_versions(),
+        git_commit=commit,
+        git_dirty=dirty,
+        built_at=(now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds"),
+    )
+
+
+def package_versions(names: Iterable[str] = KEY_DEPENDENCIES) -> dict[str, str]:
+    """Versions of Python and the key distributions ("unbekannt" for one not installed)."""
+    versions = {"python": platform.python_version()}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = UNKNOWN
+    return versions
+
+
+def git_state(root: Path) -> tuple[str, bool | None]:
+    """Commit of the checkout at ``root`` and whether its tree has uncommitted changes.
+
+    Returns ``("unbekannt", None)`` outside a git checkout or without git.
+    """
+    commit = _git(root, "rev-parse", "HEAD")
+    if commit is None:
+        return UNKNOWN, None
+    status = _git(root, "status", "--porcelain", "--untracked-files=no")
+    return commit, None if status is None else bool(status)
+
+
+def colophon_rows(provenance: Provenance) -> list[tuple[str, str]]:
+    """The colophon as (label, value) rows in German, in reading order."""
+    params = ", ".join(f"{k} = {_param_text(v)}" for k, v in provenance.params.items())
+    versions = ", ".join(f"{name} {version}" for name, version in provenance.versions.items())
+    rows = [("Datendatei", f"{f.path} (SHA-256 {f.sha256})") for f in provenance.files]
+    rows += [
+        ("Parameter", params or NOT_SET),
+        ("Codebuch", provenance.codebook),
+        ("Software", versions),
+        ("Programmstand (git)", provenance.git_label),
+        ("Erstellt (UTC)", provenance.built_at),
+    ]
+    rows += list(provenance.extra.items())
+    return rows
+
+
+def _param_text(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+def _display_path(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, text=True, timeout=_GIT_TIMEOUT, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def find_colophon(nb: Any) -> dict[str, Any] | None:
+    """The metadata of the colophon block of an executed notebook (``role == "colophon"``), if it has one."""
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            found = output.get("metadata", {}).get("mpsc_report")
+            if isinstance(found, dict) and found.get("role") == "colophon":
+                return found
+    return None
+
+
+def document_metadata(nb: Any) -> dict[str, str]:
+    """Provenance as ``name -> text`` for HTML ``<meta>`` tags and the PDF document information.
+
+    Names: ``keywords`` and ``mpsc:*`` (data files with SHA-256, commit, build time, versions, the full
+    record as JSON). Empty for a notebook without a colophon.
+    """
+    found = find_colophon(nb)
+    if not found or not isinstance(found.get("provenance"), dict):
+        return {}
+    record = Provenance.from_dict(found["provenance"])
+    keywords = ["Modellprojekte Smart Cities", "Smart City", "Monitoring", "Befragung"]
+    if found.get("wave"):
+        keywords.append(f"Welle {found['wave']}")
+    return {
+        "keywords": ", ".join(keywords),
+        "mpsc:data-files": "; ".join(f"{f.path} sha256:{f.sha256}" for f in record.files),
+        "mpsc:git-commit": record.git_label,
+        "mpsc:built-at": record.built_at,
+        "mpsc:versions": ", ".join(f"{k} {v}" for k, v in record.versions.items()),
+        "mpsc:provenance": json.dumps(record.as_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+    }

@@ -1,0 +1,250 @@
+"""QA gates on an executed report notebook: a report that fails one is not published.
+
+:func:`check_notebook` is pure: it reads the outputs and the block metadata the :class:`~mpsc_report.report.Report`
+recorded (figures with caption, alt text and number of plotted items; the key figures; narrative blocks; the
+colophon as the last cell) and returns every problem with what to fix. :func:`enforce` is the build's hook.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from matplotlib.figure import Figure
+
+from .errors import BuildError
+
+#: Output types that show a picture; outside :meth:`Report.figure` they come without caption and alt text.
+_IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg")
+
+#: A German number as the narrative writes it (1.043; 86), optionally rounded ("über 1.000", "fast 900").
+_NUMBER = r"(?:(?P<q>[Üü]ber|[Ff]ast|[Rr]und) )?(?P<n>\d{1,3}(?:\.\d{3})+|\d+)"
+
+#: Statements about key figures the narrative (or a hand-written text cell) makes: pattern -> key figure.
+#: Percent statements are compared with the share (0–1) rounded to whole percent.
+CLAIMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), figure)
+    for pattern, figure in (
+        (rf"{_NUMBER} kommunalen? Datensätze", "datasets"),
+        (rf"{_NUMBER} partizipativen? Aktivitäten", "participation"),
+        (rf"{_NUMBER} neue Stellen", "positions"),
+        (rf"{_NUMBER} Lösungen (?:konnten|wurden) bereits in andere Kommunen", "solutions_transferred"),
+        (rf"Für {_NUMBER} Maßnahmen wurde", "open_source"),
+        (rf"{_NUMBER} % der Maßnahmen, die bereits abgeschlossen", "continuation_share"),
+        (rf"weiter betrieben werden; das sind {_NUMBER} %", "continuation_share"),
+        (rf"{_NUMBER} Netzwerkverbindungen", "network_links"),
+        (rf"insgesamt wurden {_NUMBER} Verbindungen gemeldet", "network_links"),
+        (rf"haben {_NUMBER} von \d+ Modellprojekten teilgenommen", "respondents"),
+    )
+)
+
+#: How far a rounded statement may lie from the exact figure ("rund 1.000" for 950–1.150).
+_ROUNDING_TOLERANCE = 0.15
+
+
+@dataclass(frozen=True)
+class QAProblem:
+    """One failed QA gate: which gate, which cell (from 1, as JupyterLab counts), what to fix."""
+
+    gate: str
+    cell: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"cell {self.cell}: " if self.cell is not None else ""
+        return f"[{self.gate}] {where}{self.message}"
+
+
+def count_plotted(fig: Figure) -> int:
+    """Number of data items drawn on a figure's axes: non-empty bars/patches, line points, scatter points, images.
+
+    Recorded by :meth:`Report.figure` so the QA gate can tell an empty chart (axes, but no data) without
+    parsing the SVG.
+    """
+    count = 0
+    for ax in fig.axes:
+        count += sum(1 for patch in ax.patches if _has_extent(patch))
+        count += sum(len(line.get_xdata()) for line in ax.lines)
+        count += sum(max(len(c.get_offsets()), len(c.get_paths())) for c in ax.collections)
+        count += len(ax.images)
+    return count
+
+
+def check_notebook(nb: nbformat.NotebookNode) -> list[QAProblem]:
+    """Check an executed report notebook against every QA gate.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The notebook as papermill wrote it (outputs and their metadata).
+
+    Returns
+    -------
+    list of QAProblem
+        Empty when the report may be published.
+    """
+    problems = _check_ran_to_end(nb)
+    figures: dict[str, Any] | None = None
+    texts: list[tuple[int, str]] = []
+    for number, cell in enumerate(nb.cells, start=1):
+        if cell.cell_type == "markdown":
+            texts.append((number, cell.source))
+            continue
+        if cell.cell_type != "code":
+            continue
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("mpsc_report", {})
+            role = meta.get("role") if isinstance(meta, dict) else None
+            data = output.get("data", {})
+            if role == "figure":
+                problems += _check_figure(number, meta)
+            elif any(data.get(kind) for kind in _IMAGE_TYPES):
+                problems.append(
+                    QAProblem(
+                        "figure",
+                        number,
+                        "a chart is shown without caption and alt text; display it with "
+                        "report.figure(fig, caption=..., alt=...).",
+                    )
+                )
+            elif role == "key-figures":
+                figures = meta.get("figures") or {}
+                problems += _check_key_figures(number, figures)
+            elif role == "narrative":
+                texts.append((number, str(data.get("text/plain", ""))))
+    if figures is not None:
+        problems += _check_claims(texts, figures)
+    return problems
+
+
+def enforce(executed: Path, failed: Path, name: str) -> None:
+    """Run the QA gates on an executed notebook; on failure move it to ``failed`` and raise.
+
+    Raises
+    ------
+    BuildError
+        Listing every problem and what to fix, and where the notebook was kept.
+    """
+    problems = check_notebook(nbformat.read(executed, as_version=4))
+    if not problems:
+        return
+    executed.replace(failed)
+    listing = "\n".join(f"  - {problem}" for problem in problems)
+    raise BuildError(
+        f"{name}: the report fails {len(problems)} QA check(s) and is not published:\n{listing}\n"
+        f"The executed notebook is at {failed}; fix the cells named above and build again."
+    )
+
+
+def _check_ran_to_end(nb: nbformat.NotebookNode) -> list[QAProblem]:
+    code = [(n, c) for n, c in enumerate(nb.cells, start=1) if c.cell_type == "code" and c.source.strip()]
+    problems = []
+    skipped = [n for n, c in code if c.get("execution_count") is None]
+    if skipped:
+        problems.append(QAProblem("complete", None, f"code cell(s) {skipped} did not run; the notebook stopped early."))
+    for number, cell in code:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                problems.append(QAProblem("complete", number, f"the cell raised {output.get('ename')}; fix it."))
+    last = code[-1][1] if code else None
+    roles = [o.get("metadata", {}).get("mpsc_report", {}).get("role") for o in (last or {}).get("outputs", [])]
+    if "colophon" not in roles:
+        problems.append(
+            QAProblem(
+                "complete",
+                code[-1][0] if code else None,
+                "the last code cell did not show the colophon; end the notebook with a cell `report.colophon()` "
+                "(it marks the run as complete and records where the numbers come from).",
+            )
+        )
+    return problems
+
+
+def _check_figure(number: int, meta: dict[str, Any]) -> list[QAProblem]:
+    label = f"Abbildung {meta.get('number', '?')}"
+    problems = []
+    if not str(meta.get("caption") or "").strip():
+        problems.append(QAProblem("figure", number, f"{label} has no caption; pass caption='…' to report.figure."))
+    if not str(meta.get("alt") or "").strip():
+        problems.append(
+            QAProblem("figure", number, f"{label} has no alt text; pass alt=narrative.describe_…(…) to report.figure.")
+        )
+    if not meta.get("data_points") or not meta.get("image_bytes"):
+        problems.append(
+            QAProblem(
+                "figure",
+                number,
+                f"{label} ({meta.get('caption') or 'ohne Titel'}) is an empty chart: nothing was plotted. "
+                "Check the data passed to the chart (an empty selection or all values missing?).",
+            )
+        )
+    return problems
+
+
+def _check_key_figures(number: int, figures: dict[str, Any]) -> list[QAProblem]:
+    bad = [
+        name
+        for name, value in figures.items()
+        if name != "wave" and (value is None or (isinstance(value, float) and not math.isfinite(value)))
+    ]
+    if not bad:
+        return []
+    return [
+        QAProblem(
+            "key-figure",
+            number,
+            f"key figure(s) {bad} are not numbers (NaN: no project answered the item, or a division by zero). "
+            "Check the wave's data for these items before publishing.",
+        )
+    ]
+
+
+def _check_claims(texts: list[tuple[int, str]], figures: dict[str, Any]) -> list[QAProblem]:
+    problems = []
+    for number, text in texts:
+        plain = text.replace("\u00a0", " ").replace("\u202f", " ")
+        for pattern, name in CLAIMS:
+            value = figures.get(name)
+            if not isinstance(value, int | float) or isinstance(value, bool):
+                continue
+            for match in pattern.finditer(plain):
+                if not _agrees(match, value, percent=name == "continuation_share"):
+                    shown = _exact(value, name == "continuation_share")
+                    problems.append(
+                        QAProblem(
+                            "narrative",
+                            number,
+                            f"the text says {match.group(0)!r}, but the metric {name} is {shown}. "
+                            "Do not type numbers by hand: generate the sentence with mpsc_report.narrative.",
+                        )
+                    )
+    return problems
+
+
+def _agrees(match: re.Match[str], value: float, percent: bool) -> bool:
+    stated = int(match.group("n").replace(".", ""))
+    actual = value * 100 if percent else value
+    qualifier = (match.group("q") or "").lower()
+    if qualifier == "über":
+        return stated < actual <= stated * (1 + _ROUNDING_TOLERANCE)
+    if qualifier == "fast":
+        return stated * (1 - _ROUNDING_TOLERANCE) <= actual < stated
+    if qualifier == "rund":
+        return abs(actual - stated) <= stated * _ROUNDING_TOLERANCE
+    return abs(actual - stated) <= (0.5 + 1e-9 if percent else 0)
+
+
+def _exact(value: float, percent: bool) -> str:
+    return f"{value * 100:.1f} %" if percent else f"{value:g}"
+
+
+def _has_extent(patch: Any) -> bool:
+    width = getattr(patch, "get_width", None)
+    height = getattr(patch, "get_height", None)
+    if width is None or height is None:
+        return True
+    return bool(width()) and bool(height())
