@@ -47,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("params", type=Path, nargs="+", help="params file(s), e.g. params/2023.yaml")
     validate.set_defaults(func=_validate)
 
+    diff = sub.add_parser("diff", help="list the numbers that changed between two waves or two builds")
+    diff.add_argument("a", help="wave id, params file, executed notebook or build folder (e.g. outputs/2022)")
+    diff.add_argument("b", help="the same for the other side")
+    diff.add_argument("--params-dir", type=Path, default=Path("params"), help="where wave ids are looked up")
+    diff.add_argument("--changed", action="store_true", help="list only the numbers that changed")
+    diff.set_defaults(func=_diff)
+
     sample = sub.add_parser("sample", help="regenerate the synthetic sample data (deterministic)")
     sample.add_argument("--out", type=Path, default=None, help="target folder (default: the package's sample)")
     sample.set_defaults(func=_sample)
@@ -86,6 +93,17 @@ def _validate(args: argparse.Namespace) -> int:
         report = open_report(params)
         kf = report.key_figures
         print(f"{path}: ok — wave {params.wave}, {kf.respondents} of {kf.projects} projects answered")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import compare, format_table, numbers_of
+
+    name_a, a = numbers_of(args.a, args.params_dir)
+    name_b, b = numbers_of(args.b, args.params_dir)
+    if name_a == name_b:
+        name_a, name_b = f"A: {name_a}", f"B: {name_b}"
+    print(format_table(compare(a, b), name_a, name_b, only_changed=args.changed))
     return 0
 
 

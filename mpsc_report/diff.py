@@ -170,4 +170,6 @@ def _fmt(indicator: str, value: float | None, signed: bool = False) -> str:
     if value is None:
         return "–"
     text = format_number(value, 1) if indicator in _DECIMAL else format_int(value)
+    if signed and value == 0:
+        return "±0"
     return f"+{text}" if signed and value > 0 else text

@@ -116,6 +116,8 @@ def check_notebook(nb: nbformat.NotebookNode) -> list[QAProblem]:
                 problems += _check_key_figures(number, figures)
             elif role == "narrative":
                 texts.append((number, str(data.get("text/plain", ""))))
+            elif role == "colophon" and figures is None:
+                figures = meta.get("figures") or {}
     if figures is not None:
         problems += _check_claims(texts, figures)
     return problems

@@ -315,7 +315,13 @@ class Report:
         )
         plain = intro + "\n" + "\n".join(f"{label}: {value}" for label, value in colophon_rows(record))
         numbers = wave_numbers(self.current, self.register)
-        meta = {"role": "colophon", "wave": self.params.wave, "provenance": record.as_dict(), "numbers": numbers}
+        meta = {
+            "role": "colophon",
+            "wave": self.params.wave,
+            "provenance": record.as_dict(),
+            "figures": self._key_figure_values(),
+            "numbers": numbers,
+        }
         return Block(body, plain, {"mpsc_report": meta})
 
     def _key_figure_values(self) -> dict[str, float | int | str | None]:

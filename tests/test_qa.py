@@ -1,0 +1,190 @@
+"""QA gates: each is triggered by a small broken notebook built with the real Report API."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from matplotlib.figure import Figure
+
+import mpsc_report as mr
+from mpsc_report import charts, metrics, narrative, qa
+from mpsc_report.build import build_unit, plan_units
+from mpsc_report.errors import BuildError
+from mpsc_report.report import Block
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "halftime_review.ipynb"
+
+
+@pytest.fixture(scope="module")
+def report() -> mr.Report:
+    return mr.open_report(mr.load_params(ROOT / "params" / "2023.yaml"))
+
+
+def executed(*cells: Block | str | dict | None) -> nbformat.NotebookNode:
+    """An executed notebook: a Block becomes a code cell displaying it, a str a markdown cell,
+    a dict a raw output, None a code cell that never ran."""
+    nb = nbformat.v4.new_notebook()
+    for count, cell in enumerate(cells, start=1):
+        if isinstance(cell, str):
+            nb.cells.append(nbformat.v4.new_markdown_cell(cell))
+        elif cell is None:
+            nb.cells.append(nbformat.v4.new_code_cell("report.colophon()"))
+        else:
+            data, metadata = cell._repr_mimebundle_() if isinstance(cell, Block) else (cell, {})
+            output = nbformat.v4.new_output("display_data", data=data, metadata=metadata)
+            nb.cells.append(nbformat.v4.new_code_cell("report.x()", execution_count=count, outputs=[output]))
+    return nb
+
+
+def good_cells(report: mr.Report) -> list[Block]:
+    kf = report.key_figures
+    themes = metrics.datasets_by_theme(report.responses)
+    return [
+        report.title_page(),
+        report.key_figure_tiles(narrative.key_figure_tiles(kf)),
+        report.bullets(narrative.summary(kf)),
+        report.figure(charts.bar_chart(themes, source=report.source), caption="Themen", alt="Balken je Thema"),
+        report.text(narrative.datasets(kf, themes)),
+    ]
+
+
+def gates(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    return [(p.gate, p.message) for p in qa.check_notebook(nb)]
+
+
+def test_a_correct_report_passes(report):
+    assert qa.check_notebook(executed(*good_cells(report), report.colophon())) == []
+
+
+@pytest.mark.parametrize("wave", ["2021", "2022", "2023"])
+def test_every_generated_sentence_agrees_with_its_metric(wave):
+    report = mr.open_report(mr.load_params(ROOT / "params" / f"{wave}.yaml"))
+    kf = report.key_figures
+    exchange = metrics.exchange_by_kind(report.partners)
+    blocks = [
+        report.key_figure_tiles(narrative.key_figure_tiles(kf)),
+        report.bullets(narrative.summary(kf)),
+        report.text(narrative.response(kf)),
+        report.text(narrative.datasets(kf, metrics.datasets_by_theme(report.responses))),
+        report.text(narrative.participation(kf, metrics.participation_by_format(report.responses))),
+        report.text(narrative.staff(kf, metrics.positions_by_kind(report.responses, report.register))),
+        report.text(narrative.transfer(kf, exchange, 10)),
+        report.text(narrative.sustainability(kf)),
+        report.text(narrative.method(kf, report.synthetic, report.field_period)),
+        report.colophon(),
+    ]
+    nb = executed(*blocks)
+    assert qa.check_notebook(nb) == []
+    claims = sum(len(list(p.finditer(o.data["text/plain"]))) for c in nb.cells for o in c.outputs for p, _ in qa.CLAIMS)
+    assert claims >= 10  # the gate really reads these sentences
+
+
+def test_notebook_that_stopped_early(report):
+    problems = gates(executed(*good_cells(report), None))
+    assert any(g == "complete" and "did not run" in m for g, m in problems)
+
+
+def test_notebook_without_the_closing_colophon(report):
+    [(gate, message)] = gates(executed(*good_cells(report)))
+    assert gate == "complete" and "report.colophon()" in message
+
+
+def test_error_output_is_reported(report):
+    nb = executed(*good_cells(report), report.colophon())
+    nb.cells[1].outputs.append(nbformat.v4.new_output("error", ename="KeyError", evalue="x", traceback=[]))
+    assert ("complete", "the cell raised KeyError; fix it.") in gates(nb)
+
+
+def test_chart_with_axes_but_no_data(report):
+    fig = Figure()
+    fig.add_subplot().bar([], [])
+    problems = gates(executed(report.figure(fig, caption="Leer", alt="nichts"), report.colophon()))
+    assert [g for g, _ in problems] == ["figure"]
+    assert "empty chart" in problems[0][1] and "Leer" in problems[0][1]
+
+
+def test_chart_of_only_zero_bars_is_empty(report):
+    zeros = pd.Series([0, 0], index=["a", "b"])
+    block = report.figure(charts.bar_chart(zeros, source=report.source), caption="Null", alt="nur Nullen")
+    assert "empty chart" in gates(executed(block, report.colophon()))[0][1]
+
+
+@pytest.mark.parametrize(("caption", "alt", "expected"), [("", "Beschreibung", "no caption"), ("T", "  ", "no alt")])
+def test_figure_without_caption_or_alt_text(report, caption, alt, expected):
+    themes = metrics.datasets_by_theme(report.responses)
+    block = report.figure(charts.bar_chart(themes, source=report.source), caption=caption, alt=alt)
+    [(gate, message)] = gates(executed(block, report.colophon()))
+    assert gate == "figure" and expected in message and "report.figure" in message
+
+
+def test_chart_shown_without_report_figure(report):
+    png = {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure>"}
+    [(gate, message)] = gates(executed(png, report.colophon()))
+    assert gate == "figure" and "report.figure(fig, caption=..., alt=...)" in message
+
+
+def test_key_figure_that_is_nan(report):
+    current = report.current
+    answers = current.responses.assign(measures_completed=pd.NA, measures_continued=pd.NA)
+    broken = mr.Report(
+        report.params, report.register, {**report.waves, "2023": dataclasses.replace(current, responses=answers)}
+    )
+    problems = gates(
+        executed(broken.key_figure_tiles(narrative.key_figure_tiles(broken.key_figures)), broken.colophon())
+    )
+    assert [g for g, _ in problems] == ["key-figure"]
+    assert "continuation_share" in problems[0][1] and "NaN" in problems[0][1]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("In den geförderten Kommunen sind 300 neue Stellen entstanden.", "positions"),  # hand-edited markdown
+        ("Über 2.000 kommunale Datensätze wurden erhoben.", "datasets"),  # wrong rounding
+        ("Fast 1.000 kommunale Datensätze wurden erhoben.", "datasets"),  # it is over 1.000
+        ("Zusammen 999 Netzwerkverbindungen.", "network_links"),
+        ("Das sind 70 % der Maßnahmen, die bereits abgeschlossen sind.", "continuation_share"),
+    ],
+)
+def test_narrative_number_that_disagrees_with_its_metric(report, text, figure):
+    for cell in (text, report.text(text)):  # typed into a markdown cell, or into report.text by hand
+        [(gate, message)] = gates(executed(report.key_figure_tiles([]), cell, report.colophon()))
+        assert gate == "narrative" and f"the metric {figure} is" in message and "mpsc_report.narrative" in message
+
+
+def test_enforce_moves_the_notebook_and_says_what_to_fix(tmp_path, report):
+    executed_path, failed = tmp_path / "run.ipynb", tmp_path / "run.failed.ipynb"
+    nbformat.write(executed(report.key_figure_tiles([]), "Es gibt 1 neue Stellen."), executed_path)
+    with pytest.raises(BuildError) as info:
+        qa.enforce(executed_path, failed, "halftime_review 2023")
+    message = str(info.value)
+    assert "fails 2 QA check(s)" in message and "the metric positions is 298" in message
+    assert "report.colophon()" in message and str(failed) in message
+    assert failed.exists() and not executed_path.exists()
+
+
+@pytest.mark.e2e
+def test_the_build_stops_a_unit_that_fails_a_gate(tmp_path):
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    (params_dir / "2023.yaml").write_text((ROOT / "params" / "2023.yaml").read_text())
+    original = nbformat.read(NOTEBOOK, as_version=4)
+    cells = [
+        original.cells[0],
+        original.cells[1],
+        nbformat.v4.new_markdown_cell("Die Modellprojekte haben 1.200 kommunale Datensätze erhoben."),
+        nbformat.v4.new_code_cell("report.colophon()"),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells, metadata=original.metadata)
+    nbformat.write(nb, tmp_path / "broken.ipynb")
+    [unit] = plan_units(params_dir, tmp_path / "outputs", tmp_path / "broken.ipynb")
+    result = build_unit(unit, formats=("html",))
+    assert not result.ok
+    # cell 4 of the executed notebook: papermill inserts the injected-parameters cell after cell 1
+    assert "[narrative] cell 4: the text says '1.200 kommunale Datensätze', but the metric datasets" in result.error
+    assert sorted(p.name for p in (tmp_path / "outputs" / "2023").iterdir()) == ["broken.failed.ipynb"]
