@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -194,3 +195,45 @@ def test_missing_data_fails_before_a_kernel_starts(tmp_path):
 def test_unknown_wave_selection_is_refused(tmp_path):
     with pytest.raises(BuildError, match=r"no params file for wave\(s\) \['1999'\]"):
         plan_units(ROOT / "params", tmp_path, NOTEBOOK, waves=["1999"])
+
+
+def test_2023_pdf_ends_with_the_colophon_and_carries_provenance_metadata(pdf2023):
+    last = pdf2023.pages[-1].extract_text()
+    assert "Impressum und Herkunft der Zahlen" in last
+    for phrase in ("wave_2023.csv", "projects.csv", "SHA-256", "Parameter", "Software", "Programmstand (git)"):
+        assert phrase in last, phrase
+    info = pdf2023.metadata
+    assert info["/Title"] == "Halbzeitbilanz Modellprojekte Smart Cities" and info["/Author"] == "MPSC-Monitoring"
+    assert info["/Subject"] == "Welle 2023" and "Welle 2023" in info["/Keywords"]
+    assert pdf2023.trailer["/Root"]["/Lang"] == "de"
+    record = json.loads(info["/MPSCProvenance"])
+    assert record["params"]["wave"] == "2023" and len(record["files"]) == 8
+    assert all(re.fullmatch(r"[0-9a-f]{64}", f["sha256"]) for f in record["files"])
+    assert info["/MPSCGitCommit"] and info["/MPSCBuiltAt"].endswith("+00:00")
+
+
+def test_2023_pdf_outline_has_every_section_and_ends_with_the_colophon(pdf2023):
+    def flatten(outline):
+        for item in outline:
+            yield from flatten(item) if isinstance(item, list) else [item.title]
+
+    titles = list(flatten(pdf2023.outline))
+    assert titles[:2] == ["Halbzeitbilanz Modellprojekte Smart Cities", "Inhalt"]
+    for heading in ("Zusammenfassung", "Daten", "Beteiligung", "Entwicklung über die Wellen", "Methode und Daten"):
+        assert heading in titles
+    assert titles[-1] == "Impressum und Herkunft der Zahlen"
+    assert pdf2023.trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged
+
+
+def test_2023_html_head_carries_the_provenance(html2023):
+    head = html2023.split("</head>", 1)[0]
+    assert '<meta content="Modellprojekte Smart Cities' in head or '<meta name="keywords"' in head
+    assert "mpsc:provenance" in head and "mpsc:git-commit" in head and "wave_2023.csv sha256:" in head
+
+
+def test_diff_of_two_builds_lists_changed_numbers(built, capsys):
+    from mpsc_report.cli import main
+
+    assert main(["diff", str(built / "2022"), str(built / "2023"), "--changed"]) == 0
+    out = capsys.readouterr().out
+    assert "Neue Datensätze" in out and "667" in out and "1.043" in out and "gestiegen" in out

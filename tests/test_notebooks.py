@@ -55,3 +55,28 @@ def test_cells_are_thin_calls_into_the_public_api(notebook):
                 assert {alias.name for alias in node.names} <= set(mpsc_report.__all__)
         assert len(cell.source.splitlines()) <= 12, cell.source[:60]
     assert imported == {"mpsc_report"}
+
+
+def test_report_notebook_ends_with_the_colophon():
+    nb = nbformat.read(ROOT / "notebooks" / "halftime_review.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert code[-1].source.startswith("report.colophon()")  # the QA gates require it as the last output
+
+
+@pytest.mark.e2e
+def test_report_notebook_runs_top_to_bottom_on_its_defaults(tmp_path):
+    """As a researcher does in JupyterLab: no parameters injected, the kernel started in notebooks/."""
+    import papermill
+
+    from mpsc_report import qa
+
+    out = tmp_path / "defaults.ipynb"
+    papermill.execute_notebook(
+        str(ROOT / "notebooks" / "halftime_review.ipynb"),
+        str(out),
+        kernel_name="mpsc-report",
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+        execution_timeout=300,
+    )
+    assert qa.check_notebook(nbformat.read(out, as_version=4)) == []
