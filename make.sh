@@ -60,6 +60,9 @@ case "${1:-}" in
   setup) setup ;;
   report) setup; shift; "$VENV/bin/mpsc-report" build "$@" ;;
   test) setup; shift; "$VENV/bin/python" -m pytest "$@" ;;
-  lab) setup; shift; "$VENV/bin/jupyter" lab --notebook-dir=notebooks "$@" ;;
+  lab) setup; shift
+    # Jupyter refuses to run as root unless told; root is how this project's machines are used.
+    root_flag=(); [ "$(id -u)" -eq 0 ] && root_flag=(--allow-root)
+    "$VENV/bin/jupyter" lab --notebook-dir=notebooks "${root_flag[@]}" "$@" ;;
   *) echo "usage: ./make.sh {report|test|lab|setup} [args…]" >&2; exit 2 ;;
 esac
