@@ -19,6 +19,7 @@ from .schema import (
     WAVE_COLUMNS,
 )
 from .validation import (
+    Checked,
     DataQuality,
     Failure,
     SourceFile,
@@ -166,16 +167,7 @@ def load_wave(data_dir: Path, wave: str, intake: Any = None, register: pd.DataFr
             f"wave {wave!r} not found in {data_dir}: there is no {responses_path.name} (waves available: {found}). "
             "Check `wave` and `intake.format` in the params file or add the file."
         )
-    if intake.format == "xlsx":
-        table = _intake.read_xlsx_table(responses_path, intake.sheet)
-    else:
-        table = _intake.read_csv_table(responses_path, intake.encoding, intake.separator)
-    codebook = load_codebook(intake.codebook) if intake.codebook else None
-    if codebook is not None:
-        table = _intake.apply_codebook(table, codebook.codebook)
-    checked = validate_responses(
-        table, register, wave, codebook.codebook if codebook else _intake.IDENTITY_CODEBOOK, intake.decimal
-    )
+    table, checked, codebook = _read_responses(responses_path, wave, intake, register)
     failures: list[Failure] = list(checked.failures)
     files = [responses_path]
     if partners_path.exists():
@@ -229,6 +221,44 @@ def load_wave(data_dir: Path, wave: str, intake: Any = None, register: pd.DataFr
         dataset=load_dataset_info(data_dir),
         quality=quality,
     )
+
+
+def check_responses_file(
+    path: Path, wave: str, intake: Any = None, register: pd.DataFrame | None = None
+) -> tuple[int, tuple[Failure, ...]]:
+    """Read and validate one answers file of any name (``mpsc-report validate FILE``); nothing is raised for rows.
+
+    Returns
+    -------
+    tuple of (int, tuple of Failure)
+        Rows read and every failure found.
+
+    Raises
+    ------
+    DataError
+        When the file cannot be read at all (missing, empty, wrong encoding, separator or format).
+    """
+    if intake is None:
+        from .params import IntakeParams
+
+        intake = IntakeParams()
+    register = load_register() if register is None else register
+    table, checked, _ = _read_responses(path, wave, intake, register)
+    return len(table.rows), checked.failures
+
+
+def _read_responses(
+    path: Path, wave: str, intake: Any, register: pd.DataFrame
+) -> tuple[_intake.Table, Checked, _intake.CodebookFile | None]:
+    if intake.format == "xlsx":
+        table = _intake.read_xlsx_table(path, intake.sheet)
+    else:
+        table = _intake.read_csv_table(path, intake.encoding, intake.separator)
+    codebook = load_codebook(intake.codebook) if intake.codebook else None
+    if codebook is not None:
+        table = _intake.apply_codebook(table, codebook.codebook)
+    used = codebook.codebook if codebook else _intake.IDENTITY_CODEBOOK
+    return table, validate_responses(table, register, wave, used, intake.decimal), codebook
 
 
 def load_codebook(reference: str) -> _intake.CodebookFile:

@@ -195,6 +195,11 @@ def validate_responses(
         for column in WAVE_COLUMNS:
             raw = check.value(row, column) if column in table.header else wave
             answers = codebook.answers(column)
+            special = codebook.missing_codes(column) if column == "phase" else {}
+            if raw in special:
+                reasons.setdefault(column, Counter())[special[raw]] += 1
+                out[column].append(None)
+                continue
             if raw is not None and answers and column not in COUNT_COLUMNS and column not in TEXT_COLUMNS:
                 if raw in answers:
                     raw = answers[raw]
