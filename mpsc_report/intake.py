@@ -136,7 +136,7 @@ def decode_text(path: Path, data: bytes, encoding: str) -> str:
             except UnicodeDecodeError:
                 pass
             raise DataError(
-                f"{path.name}: not valid UTF-8 at line {line} (byte {data[exc.start]:#04x}); {hint}."
+                f"{path.name}: not valid UTF-8 at line {line} (byte 0x{data[exc.start]:02X}); {hint}."
             ) from None
     if data.startswith(codecs.BOM_UTF8):
         raise DataError(
@@ -161,7 +161,7 @@ def decode_text(path: Path, data: bytes, encoding: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise DataError(
-            f"{path.name}: byte {data[exc.start]:#04x} at line {line} is not valid {_ENCODING_NAMES[encoding]}; "
+            f"{path.name}: byte 0x{data[exc.start]:02X} at line {line} is not valid {_ENCODING_NAMES[encoding]}; "
             "check how the file was exported."
         ) from None
 
@@ -331,7 +331,7 @@ def _sheet_table(path: Path, sheet: str, values: list[tuple], formulas: list[tup
             )
         rows.append(cells)
         lines.append(row_number)
-    return Table(path, header, tuple(rows), tuple(lines), sheet=sheet)
+    return Table(path, header, tuple(rows), tuple(lines), sheet=sheet, problems=tuple(problems))
 
 
 def _cell_text(value: Any) -> str | None:

@@ -278,7 +278,9 @@ def _count(
             "correct the value or leave the cell empty for 'no answer'",
         )
     elif number != int(number):
-        check.fail(row, column, raw, "keine ganze Zahl", "a count must be a whole number", "round or correct it")
+        thousands = decimal == "." and re.match(r"^\d{1,3}(\.\d{3})+$", raw.strip())
+        fix = "thousands dots? set `intake: {decimal: ','}`" if thousands else "round or correct it"
+        check.fail(row, column, raw, "keine ganze Zahl", "a count must be a whole number", fix)
     elif number > MAX_COUNT:
         check.fail(
             row,
@@ -451,8 +453,10 @@ def _check_wave(check: _Checker, frame: pd.DataFrame, wave: str) -> None:
             "check `wave` in the params or the file",
         )
         return
-    for row in frame.index[frame["wave"].notna() & (frame["wave"] != wave)]:
-        check.fail(int(row), "wave", frame.at[row, "wave"], "falsche Welle", f"belongs to another wave than {wave}", "")
+    for row in frame.index[frame["wave"].isna() | (frame["wave"] != wave).fillna(True)]:
+        value = frame.at[row, "wave"]
+        message = "the wave is empty" if pd.isna(value) else f"belongs to another wave than {wave}"
+        check.fail(int(row), "wave", None if pd.isna(value) else value, "falsche Welle", message, f"enter {wave}")
 
 
 def _check_unique(check: _Checker, frame: pd.DataFrame, column: str, what: str, rule: str) -> None:
