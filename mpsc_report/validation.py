@@ -40,6 +40,9 @@ SHOWN_FAILURES = 10
 #: Largest plausible count for one project (anything larger is a typo, an overflow or a total row).
 MAX_COUNT = 1_000_000
 
+#: Distinct unknown keys that get a "did you mean" hint (fuzzy matching is slow; 10 000 typos need no 10 000 hints).
+MAX_HINTS = 200
+
 #: Totals that must equal the sum of their parts when every part is answered.
 SUM_RULES: dict[str, tuple[str, ...]] = {
     "datasets_total": tuple(DATASET_THEMES),
@@ -191,11 +194,14 @@ def validate_responses(
     out: dict[str, list] = {c: [] for c in WAVE_COLUMNS}
     reasons: dict[str, Counter] = {}
     slugs = set(register["project_id"])
+    answers_of = {c: codebook.answers(c) for c in WAVE_COLUMNS}
+    special_of = {c: codebook.missing_codes(c) for c in WAVE_COLUMNS}
+    present = {c: c in table.header for c in WAVE_COLUMNS}
     for row in range(len(table.rows)):
         for column in WAVE_COLUMNS:
-            raw = check.value(row, column) if column in table.header else wave
-            answers = codebook.answers(column)
-            special = codebook.missing_codes(column) if column == "phase" else {}
+            raw = check.value(row, column) if present[column] else wave
+            answers = answers_of[column]
+            special = special_of[column] if column == "phase" else {}
             if raw in special:
                 reasons.setdefault(column, Counter())[special[raw]] += 1
                 out[column].append(None)
@@ -203,7 +209,7 @@ def validate_responses(
             if raw is not None and answers and column not in COUNT_COLUMNS and column not in TEXT_COLUMNS:
                 if raw in answers:
                     raw = answers[raw]
-                elif raw not in codebook.missing_codes(column):
+                elif raw not in special_of[column]:
                     known = ", ".join(list(answers)[:8])
                     check.fail(
                         row,
@@ -216,7 +222,7 @@ def validate_responses(
                     out[column].append(None)
                     continue
             if column in COUNT_COLUMNS:
-                out[column].append(_count(check, row, column, raw, codebook, decimal, reasons))
+                out[column].append(_count(check, row, column, raw, special_of[column], decimal, reasons))
             elif column in TEXT_COLUMNS:
                 out[column].append(_text(check, row, column, raw))
             elif column == "project_id":
@@ -244,13 +250,12 @@ def _count(
     row: int,
     column: str,
     raw: str | None,
-    codebook: Codebook,
+    special: dict[str, str],
     decimal: str,
     reasons: dict[str, Counter],
 ) -> float | None:
     if raw is None or raw.strip() == "":
         return None
-    special = codebook.missing_codes(column)
     if raw.strip() in special:
         reasons.setdefault(column, Counter())[special[raw.strip()]] += 1
         return None
@@ -355,7 +360,7 @@ def _project(
         return _project_by_ags(check, row, raw, register)
     if raw in slugs:
         return raw
-    hint = _did_you_mean_slug(raw, register, slugs)
+    hint = check.hint(raw, lambda: _did_you_mean_slug(raw, register, slugs))
     check.fail(
         row,
         "project_id",
@@ -381,7 +386,7 @@ def _project_by_ags(check: _Checker, row: int, raw: str, register: pd.DataFrame)
             "map the project question by answer codes in the codebook instead of `key: ags`",
         )
         return None
-    hint = _did_you_mean_ags(raw, register)
+    hint = check.hint(raw, lambda: _did_you_mean_ags(raw, register))
     expected = "an AGS must have 8 digits (5 for a district)"
     check.fail(
         row,
@@ -517,10 +522,10 @@ def validate_partners(table: Table, register: pd.DataFrame) -> Checked:
         for column in PARTNER_COLUMNS:
             raw = check.value(row, column)
             if column == "project_id" and raw not in slugs:
-                hint = _did_you_mean_slug(raw or "", register, slugs)
+                hint = check.hint(raw or "", lambda r=raw: _did_you_mean_slug(r or "", register, slugs))
                 check.fail(row, column, raw, "unbekanntes Projekt", "is not a project of the register", hint)
             elif column == "partner_project_id" and raw is not None and raw not in slugs:
-                hint = _did_you_mean_slug(raw, register, slugs)
+                hint = check.hint(raw, lambda r=raw: _did_you_mean_slug(r, register, slugs))
                 check.fail(row, column, raw, "unbekanntes Projekt", "is not a project of the register", hint)
             elif column == "exchange" and raw not in EXCHANGE_CODES:
                 check.fail(row, column, raw, "unbekannter Code", "is not an exchange code", ", ".join(EXCHANGE_CODES))
@@ -583,6 +588,13 @@ class _Checker:
         self.failures: list[Failure] = []
         self._index = {name: i for i, name in enumerate(table.header)}
         self._respondent = self._index.get("respondent_id")
+        self._hints: dict[str, str] = {}
+
+    def hint(self, value: str, compute) -> str:
+        """A "did you mean" hint, computed once per value and for at most :data:`MAX_HINTS` values."""
+        if value not in self._hints:
+            self._hints[value] = compute() if len(self._hints) < MAX_HINTS else ""
+        return self._hints[value]
 
     def value(self, row: int, column: str) -> str | None:
         return self.table.rows[row][self._index[column]]
