@@ -237,9 +237,11 @@ def data_quality(quality: DataQuality) -> list[str]:
     answers = quality.files[0]
     sentences = [
         f"Aus der Datei {answers.name} ({_FORMAT_WORDS[quality.format]}, Zeichenkodierung "
-        f"{quality.encoding.upper().replace('-SIG', '')}) wurden {format_int(quality.rows_read)} Antwortzeilen "
-        f"gelesen; {format_int(quality.rows_used)} davon gingen in die Auswertung ein, "
-        f"{format_int(quality.rows_rejected)} wurden zurückgewiesen."
+        f"{quality.encoding.upper().replace('-SIG', '')}) "
+        f"{_plural(quality.rows_read, 'wurde eine Antwortzeile', 'wurden {n} Antwortzeilen')} gelesen; "
+        f"{format_int(quality.rows_used)} davon {_plural(quality.rows_used, 'ging', 'gingen')} in die Auswertung "
+        f"ein, {format_int(quality.rows_rejected)} {_plural(quality.rows_rejected, 'wurde', 'wurden')} "
+        "zurückgewiesen."
     ]
     if quality.rows_rejected:
         reasons = ", ".join(f"{format_int(n)} × {rule}" for rule, n in quality.rejected_by_rule)
@@ -257,8 +259,9 @@ def data_quality(quality: DataQuality) -> list[str]:
     special = sum(sum(r.values()) for r in quality.missing_reasons.values())
     if special:
         codes = sorted({reason for r in quality.missing_reasons.values() for reason in r})
+        cells = _plural(special, "In einer Zelle stand ein Sondercode", "In {n} Zellen standen Sondercodes")
         sentences.append(
-            f"In {format_int(special)} Zellen stand ein Sondercode ({', '.join(f'„{c}“' for c in codes)}); "
+            f"{cells} ({', '.join(f'„{c}“' for c in codes)}); "
             "diese Angaben zählen als fehlend und gehen weder in Summen noch in Mittelwerte ein."
         )
     sentences.append(
@@ -299,6 +302,11 @@ def describe_table(frame: pd.DataFrame, what: str) -> str:
         for index, row in frame.iterrows()
     )
     return f"{what}. Werte: {rows}."
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    """Singular or plural phrase; ``{n}`` in the plural becomes the German-formatted number."""
+    return one if n == 1 else many.replace("{n}", format_int(n))
 
 
 def _share(value: float) -> str:
