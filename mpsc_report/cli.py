@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
@@ -12,7 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .build import REPORT_NOTEBOOK, UnitResult, _inside, build_units, plan_units
+from .build import REPORT_NOTEBOOK, UnitResult, build_units, plan_units
 from .errors import DataError, MpscReportError, ParamsError
 from .load import check_responses_file
 from .params import IntakeParams, load_params
@@ -114,7 +115,7 @@ def _validate(args: argparse.Namespace) -> int:
             console.print(f"[green]ok[/green]  {escape(str(target))}: wave {escape(wave)}, {rows} row(s), no problems")
             continue
         status = DataError.exit_code
-        errors_csv = write_atomic(_inside(args.output_dir, wave) / ERRORS_FILE, failures_csv(failures))
+        errors_csv = write_atomic(_errors_path(args.output_dir, wave), failures_csv(failures))
         console.print(_failure_table(target, failures))
         console.print(
             f"[red]{len(failures)} problem(s)[/red] in {escape(str(target))} (wave {escape(wave)}); "
@@ -156,6 +157,15 @@ def _validate_file(path: Path, args: argparse.Namespace) -> tuple[str, int, list
         raise ParamsError(f"validate {path}: {exc.errors()[0]['msg']}") from None
     rows, failures = check_responses_file(path, wave, intake)
     return wave, rows, list(failures)
+
+
+def _errors_path(output_dir: Path, wave: str) -> Path:
+    """``OUTPUT_DIR/<wave>/validation_errors.csv``, refusing a wave id that would leave OUTPUT_DIR."""
+    base = output_dir.resolve()
+    folder = (base / wave).resolve()
+    if not folder.is_relative_to(base) or folder == base or not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z_-]{0,31}", wave):
+        raise ParamsError(f"wave {wave!r} is not a plain wave id such as '2023'; pass --wave.")
+    return folder / ERRORS_FILE
 
 
 def _failure_table(target: Path, failures: list) -> Table:

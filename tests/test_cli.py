@@ -115,3 +115,10 @@ def test_quarantine_goes_on_and_still_writes_the_list(tmp_path):
     (unit,) = plan_units(params_dir, out, ROOT / "notebooks" / "halftime_review.ipynb")
     validate_data(unit)
     assert not (out / "2023" / "validation_errors.csv").exists()
+
+
+def test_validate_refuses_a_wave_id_that_leaves_the_output_folder(tmp_path, capsys):
+    path = broken_cp1252_semicolon_export(tmp_path / "data")
+    args = ["validate", str(path), "--encoding", "cp1252", "--separator", ";", "--wave", "../../x"]
+    assert main([*args, "--output-dir", str(tmp_path / "out")]) == 2
+    assert "is not a plain wave id" in capsys.readouterr().err
