@@ -20,6 +20,7 @@ from . import qa
 from .errors import BuildError, EnvironmentProblem, MpscReportError
 from .params import WaveParams, load_params
 from .report import open_report
+from .validation import ERRORS_FILE, ValidationFailed, failures_csv
 from .write import write_atomic
 
 #: The notebook every wave report is built from, relative to the project root.
@@ -134,8 +135,22 @@ def build_unit(unit: Unit, formats: tuple[str, ...] = ("html", "pdf")) -> UnitRe
 
 
 def validate_data(unit: Unit) -> None:
-    """Load and check the unit's data in this process, so no kernel starts on missing or broken data."""
-    open_report(unit.params)
+    """Load and check the unit's data in this process, so no kernel starts on missing or broken data.
+
+    Every validation failure (file rejected, or rows quarantined) is listed in ``validation_errors.csv``
+    beside the unit's outputs; a clean run removes a stale list.
+    """
+    errors_csv = unit.out_dir / ERRORS_FILE
+    try:
+        report = open_report(unit.params)
+    except ValidationFailed as exc:
+        write_atomic(errors_csv, failures_csv(exc.failures))
+        raise
+    failures = [f for wave in report.waves.values() if wave.quality for f in wave.quality.failures]
+    if failures:
+        write_atomic(errors_csv, failures_csv(failures))
+    else:
+        errors_csv.unlink(missing_ok=True)
 
 
 def execute_notebook(unit: Unit) -> Path:

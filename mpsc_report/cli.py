@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from pathlib import Path
 
+from pydantic import ValidationError
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
 from .build import REPORT_NOTEBOOK, UnitResult, build_units, plan_units
-from .errors import MpscReportError
-from .params import load_params
+from .errors import DataError, MpscReportError, ParamsError
+from .load import check_responses_file
+from .params import IntakeParams, load_params
 from .report import open_report
+from .validation import ERRORS_FILE, ValidationFailed, failures_csv
+from .write import write_atomic
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,8 +52,22 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(func=_build)
 
-    validate = sub.add_parser("validate", help="check a params file and its data without running a kernel")
-    validate.add_argument("params", type=Path, nargs="+", help="params file(s), e.g. params/2023.yaml")
+    validate = sub.add_parser(
+        "validate", help="check params files or a survey export (intake and validation only, no kernel)"
+    )
+    validate.add_argument(
+        "targets", type=Path, nargs="+", metavar="PARAMS_OR_FILE", help="params/*.yaml, or a .csv/.xlsx export"
+    )
+    validate.add_argument("--wave", help="wave id of a data file (default: from its name wave_<id>.csv)")
+    validate.add_argument("--format", dest="input_format", choices=("csv", "xlsx", "limesurvey"), default="csv")
+    validate.add_argument("--encoding", choices=("utf-8", "utf-8-sig", "cp1252"), default="utf-8")
+    validate.add_argument("--separator", choices=(",", ";", "tab"), default=",")
+    validate.add_argument("--decimal", choices=(".", ","), default=".")
+    validate.add_argument("--sheet", help="worksheet name of an .xlsx export")
+    validate.add_argument("--codebook", help="codebook name or .yaml file (LimeSurvey exports)")
+    validate.add_argument(
+        "--output-dir", type=Path, default=Path("outputs"), help="validation_errors.csv goes to OUTPUT_DIR/<wave>/"
+    )
     validate.set_defaults(func=_validate)
 
     diff = sub.add_parser("diff", help="list the numbers that changed between two waves or two builds")
@@ -88,12 +111,84 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    for path in args.params:
-        params = load_params(path)
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+    status = 0
+    for target in args.targets:
+        if target.suffix in (".yaml", ".yml"):
+            wave, rows, failures = _validate_params(target)
+        else:
+            wave, rows, failures = _validate_file(target, args)
+        if not failures:
+            console.print(f"[green]ok[/green]  {escape(str(target))}: wave {escape(wave)}, {rows} row(s), no problems")
+            continue
+        status = DataError.exit_code
+        errors_csv = write_atomic(_errors_path(args.output_dir, wave), failures_csv(failures))
+        console.print(_failure_table(target, failures))
+        console.print(
+            f"[red]{len(failures)} problem(s)[/red] in {escape(str(target))} (wave {escape(wave)}); "
+            f"full list: {escape(str(errors_csv))}"
+        )
+    return status
+
+
+#: Failures printed as table rows; the rest are counted (and all are in validation_errors.csv).
+_TABLE_ROWS = 50
+
+
+def _validate_params(path: Path) -> tuple[str, int, list]:
+    params = load_params(path)
+    try:
         report = open_report(params)
-        kf = report.key_figures
-        print(f"{path}: ok — wave {params.wave}, {kf.respondents} of {kf.projects} projects answered")
-    return 0
+    except ValidationFailed as exc:
+        return params.wave, 0, list(exc.failures)
+    failures = [f for wave in report.waves.values() if wave.quality for f in wave.quality.failures]
+    return params.wave, len(report.responses), failures
+
+
+def _validate_file(path: Path, args: argparse.Namespace) -> tuple[str, int, list]:
+    wave = args.wave or (path.stem.removeprefix("wave_") if path.stem.startswith("wave_") else None)
+    if not wave:
+        raise ParamsError(f"{path}: cannot tell the wave from the file name; pass --wave, e.g. --wave 2023.")
+    try:
+        intake = IntakeParams.model_validate(
+            {
+                "format": args.input_format,
+                "encoding": args.encoding,
+                "separator": "\t" if args.separator == "tab" else args.separator,
+                "decimal": args.decimal,
+                "sheet": args.sheet,
+                "codebook": args.codebook,
+            }
+        )
+    except ValidationError as exc:
+        raise ParamsError(f"validate {path}: {exc.errors()[0]['msg']}") from None
+    rows, failures = check_responses_file(path, wave, intake)
+    return wave, rows, list(failures)
+
+
+def _errors_path(output_dir: Path, wave: str) -> Path:
+    """``OUTPUT_DIR/<wave>/validation_errors.csv``, refusing a wave id that would leave OUTPUT_DIR."""
+    base = output_dir.resolve()
+    folder = (base / wave).resolve()
+    if not folder.is_relative_to(base) or folder == base or not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z_-]{0,31}", wave):
+        raise ParamsError(f"wave {wave!r} is not a plain wave id such as '2023'; pass --wave.")
+    return folder / ERRORS_FILE
+
+
+def _failure_table(target: Path, failures: list) -> Table:
+    table = Table(title=f"Validation problems: {target}", show_lines=False, expand=False)
+    for name in ("where", "column", "value", "respondent", "problem", "fix"):
+        table.add_column(name, overflow="fold")
+    for failure in failures[:_TABLE_ROWS]:
+        where = failure.file + (
+            f" {failure.sheet}!{failure.cell}" if failure.sheet else (f":{failure.line}" if failure.line else "")
+        )
+        value = failure.value if len(failure.value) <= 40 else failure.value[:40] + "…"
+        cells = (where, failure.column, repr(value) if failure.row is not None else "", failure.respondent)
+        table.add_row(*(escape(c) for c in (*cells, failure.message, failure.fix)))
+    if len(failures) > _TABLE_ROWS:
+        table.caption = f"… and {len(failures) - _TABLE_ROWS} more ({len(failures)} total)"
+    return table
 
 
 def _diff(args: argparse.Namespace) -> int:

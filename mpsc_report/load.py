@@ -11,13 +11,22 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from . import intake as _intake
 from .errors import DataError, ParamsError
 from .schema import (
-    COUNT_COLUMNS,
     PARTNER_COLUMNS,
     REGISTER_COLUMNS,
-    TEXT_COLUMNS,
     WAVE_COLUMNS,
+)
+from .validation import (
+    Checked,
+    DataQuality,
+    Failure,
+    SourceFile,
+    ValidationFailed,
+    rejected_by_rule,
+    validate_partners,
+    validate_responses,
 )
 
 #: Value of the ``data`` parameter that selects the synthetic sample shipped with the package.
@@ -49,6 +58,7 @@ class WaveData:
     partners: pd.DataFrame
     files: tuple[Path, ...]
     dataset: DatasetInfo
+    quality: DataQuality | None = None
 
 
 def package_data_dir() -> Path:
@@ -111,54 +121,156 @@ def load_dataset_info(data_dir: Path) -> DatasetInfo:
 
 
 def available_waves(data_dir: Path) -> list[str]:
-    """List the wave ids that have a ``wave_<id>.csv`` in a data folder, oldest first."""
-    return sorted(p.stem.removeprefix("wave_") for p in data_dir.glob("wave_*.csv"))
+    """List the wave ids that have a ``wave_<id>.csv`` (or ``.xlsx``) in a data folder, oldest first."""
+    return sorted({p.stem.removeprefix("wave_") for p in data_dir.glob("wave_*.*") if p.suffix in (".csv", ".xlsx")})
 
 
-def load_wave(data_dir: Path, wave: str) -> WaveData:
-    """Read the answers and the partner edge list of one wave.
+def load_wave(data_dir: Path, wave: str, intake: Any = None, register: pd.DataFrame | None = None) -> WaveData:
+    """Read, check and type the answers and the partner edge list of one wave.
 
     Parameters
     ----------
     data_dir : Path
-        Folder with ``wave_<wave>.csv`` and ``partners_<wave>.csv``.
+        Folder with ``wave_<wave>.csv`` (``.xlsx`` for Excel) and optionally ``partners_<wave>.csv``.
     wave : str
         Wave id, e.g. ``"2023"``.
+    intake : IntakeParams, optional
+        How the files are read and what happens to invalid rows; defaults to the bundled sample's settings.
+    register : pandas.DataFrame, optional
+        The project register (read when not given).
 
     Returns
     -------
     WaveData
-        Counts as nullable integers (empty cell = no answer), keys and free text as text.
+        Counts as nullable integers (empty cell or special code = no answer), keys and free text as text,
+        and a :class:`~mpsc_report.validation.DataQuality` record of what was read, used and rejected.
+
+    Raises
+    ------
+    ValidationFailed
+        When a failure concerns the whole file, or any row is invalid and the policy is ``reject``; it carries
+        every failure (file, line or cell, column, value, fix).
+    DataError
+        When the file is missing or cannot be read at all (encoding, separator, format).
     """
-    responses_path = data_dir / f"wave_{wave}.csv"
+    if intake is None:
+        from .params import IntakeParams
+
+        intake = IntakeParams()
+    register = load_register() if register is None else register
+    suffix = ".xlsx" if intake.format == "xlsx" else ".csv"
+    responses_path = data_dir / f"wave_{wave}{suffix}"
     partners_path = data_dir / f"partners_{wave}.csv"
     if not responses_path.exists():
         found = ", ".join(available_waves(data_dir)) or "none"
         raise DataError(
-            f"wave {wave!r} not found in {data_dir}: there is no wave_{wave}.csv (waves available: {found}). "
-            "Check `wave` in the params file or add the file."
+            f"wave {wave!r} not found in {data_dir}: there is no {responses_path.name} (waves available: {found}). "
+            "Check `wave` and `intake.format` in the params file or add the file."
         )
-    text_columns = tuple(c for c in WAVE_COLUMNS if c not in COUNT_COLUMNS)
-    responses = _read_csv(responses_path, text_columns=text_columns)
-    _require_columns(responses, WAVE_COLUMNS, responses_path)
-    for column in COUNT_COLUMNS:
-        responses[column] = _to_count(responses[column], responses_path, column)
-    for column in TEXT_COLUMNS:
-        responses[column] = responses[column].fillna("")
+    table, checked, codebook = _read_responses(responses_path, wave, intake, register)
+    failures: list[Failure] = list(checked.failures)
+    files = [responses_path]
     if partners_path.exists():
-        partners = _read_csv(partners_path, text_columns=PARTNER_COLUMNS)
-        _require_columns(partners, PARTNER_COLUMNS, partners_path)
-        files: tuple[Path, ...] = (responses_path, partners_path)
+        partner_table = _intake.read_csv_table(partners_path, intake.encoding, intake.separator)
+        partner_check = validate_partners(partner_table, register)
+        failures += partner_check.failures
+        files.append(partners_path)
+    else:
+        partner_check = None
+    if failures and (intake.on_invalid == "reject" or any(f.file_level for f in failures)):
+        raise ValidationFailed(failures, f"wave {wave} ({data_dir})")
+    responses = checked.frame.drop(index=sorted(checked.bad_rows)).reset_index(drop=True)
+    if partner_check is not None:
+        partners = partner_check.frame.drop(index=sorted(partner_check.bad_rows)).reset_index(drop=True)
     else:
         partners = pd.DataFrame({c: pd.Series(dtype="string") for c in PARTNER_COLUMNS})
-        files = (responses_path,)
+    sources = [
+        SourceFile("Antworten", responses_path.name, file_sha256(responses_path), len(table.rows), len(responses))
+    ]
+    if partner_check is not None:
+        sources.append(
+            SourceFile(
+                "Partnerkommunen",
+                partners_path.name,
+                file_sha256(partners_path),
+                len(partner_check.frame),
+                len(partners),
+            )
+        )
+    if codebook is not None:
+        sources.append(SourceFile("Codebuch", codebook.path.name, codebook.sha256))
+    quality = DataQuality(
+        wave=wave,
+        format=intake.format,
+        encoding=intake.encoding,
+        policy=intake.on_invalid,
+        codebook=codebook.codebook.name if codebook else "",
+        files=tuple(sources),
+        rows_read=len(table.rows),
+        rows_used=len(responses),
+        rows_rejected=len(checked.bad_rows),
+        rejected_by_rule=rejected_by_rule(checked.failures),
+        missing_reasons=checked.missing_reasons,
+        failures=tuple(failures),
+    )
     return WaveData(
         wave=wave,
         responses=responses.loc[:, list(WAVE_COLUMNS)],
         partners=partners.loc[:, list(PARTNER_COLUMNS)],
-        files=files,
+        files=tuple(files),
         dataset=load_dataset_info(data_dir),
+        quality=quality,
     )
+
+
+def check_responses_file(
+    path: Path, wave: str, intake: Any = None, register: pd.DataFrame | None = None
+) -> tuple[int, tuple[Failure, ...]]:
+    """Read and validate one answers file of any name (``mpsc-report validate FILE``); nothing is raised for rows.
+
+    Returns
+    -------
+    tuple of (int, tuple of Failure)
+        Rows read and every failure found.
+
+    Raises
+    ------
+    DataError
+        When the file cannot be read at all (missing, empty, wrong encoding, separator or format).
+    """
+    if intake is None:
+        from .params import IntakeParams
+
+        intake = IntakeParams()
+    register = load_register() if register is None else register
+    table, checked, _ = _read_responses(path, wave, intake, register)
+    return len(table.rows), checked.failures
+
+
+def _read_responses(
+    path: Path, wave: str, intake: Any, register: pd.DataFrame
+) -> tuple[_intake.Table, Checked, _intake.CodebookFile | None]:
+    if intake.format == "xlsx":
+        table = _intake.read_xlsx_table(path, intake.sheet)
+    else:
+        table = _intake.read_csv_table(path, intake.encoding, intake.separator)
+    codebook = load_codebook(intake.codebook) if intake.codebook else None
+    if codebook is not None:
+        table = _intake.apply_codebook(table, codebook.codebook)
+    used = codebook.codebook if codebook else _intake.IDENTITY_CODEBOOK
+    return table, validate_responses(table, register, wave, used, intake.decimal), codebook
+
+
+def load_codebook(reference: str) -> _intake.CodebookFile:
+    """Read a codebook: a name shipped with the package (``mpsc_2023``) or a YAML file (see README).
+
+    Raises
+    ------
+    ParamsError
+        Missing file, invalid YAML, unknown keys or columns; the message names the key and the fix.
+    """
+    path = _intake.codebook_path(reference)
+    return _intake.parse_codebook(path, read_yaml(path), file_sha256(path))
 
 
 def file_sha256(path: Path) -> str:
@@ -244,15 +356,3 @@ def _require_columns(frame: pd.DataFrame, required: tuple[str, ...], path: Path)
     if missing:
         found = ", ".join(map(str, frame.columns[:8]))
         raise DataError(f"{path}: required column(s) {missing} missing (found: {found}). Add them to line 1.")
-
-
-def _to_count(series: pd.Series, path: Path, column: str) -> pd.Series:
-    numbers = pd.to_numeric(series, errors="coerce")
-    bad = series.notna() & (numbers.isna() | (numbers < 0) | (numbers % 1 != 0))
-    if bad.any():
-        row = int(bad.to_numpy().nonzero()[0][0])
-        raise DataError(
-            f"{path}: line {row + 2}, column {column!r}: {series.iloc[row]!r} is not a non-negative whole number. "
-            "Enter a count or leave the cell empty for no answer."
-        )
-    return numbers.astype("Int64")

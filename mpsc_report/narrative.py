@@ -14,6 +14,7 @@ from .formatting import (
     format_rounded,
 )
 from .metrics import HEADLINE_INDICATORS, KeyFigures
+from .validation import ERRORS_FILE, DataQuality
 
 #: Leitlinie of the Smart City Charta the participation figures contribute to.
 CHARTA_GUIDELINE = "Digitale Transformation braucht Transparenz, Teilhabe und Mitgestaltung"
@@ -227,6 +228,49 @@ def method(kf: KeyFigures, synthetic: bool, field_period: str) -> list[str]:
     return notes
 
 
+#: How each intake format is named in the data-quality appendix.
+_FORMAT_WORDS = {"csv": "CSV-Datei", "xlsx": "Excel-Arbeitsmappe", "limesurvey": "LimeSurvey-Antwortexport"}
+
+
+def data_quality(quality: DataQuality) -> list[str]:
+    """The data-quality appendix in sentences: rows read, used and rejected, special codes, format and codebook."""
+    answers = quality.files[0]
+    sentences = [
+        f"Aus der Datei {answers.name} ({_FORMAT_WORDS[quality.format]}, Zeichenkodierung "
+        f"{quality.encoding.upper().replace('-SIG', '')}) "
+        f"{_plural(quality.rows_read, 'wurde eine Antwortzeile', 'wurden {n} Antwortzeilen')} gelesen; "
+        f"{format_int(quality.rows_used)} davon {_plural(quality.rows_used, 'ging', 'gingen')} in die Auswertung "
+        f"ein, {format_int(quality.rows_rejected)} {_plural(quality.rows_rejected, 'wurde', 'wurden')} "
+        "zurückgewiesen."
+    ]
+    if quality.rows_rejected:
+        reasons = ", ".join(f"{format_int(n)} × {rule}" for rule, n in quality.rejected_by_rule)
+        sentences.append(
+            f"Zurückgewiesen wurden Zeilen mit ungültigen Angaben ({reasons}); sie sind in keiner Zahl dieses "
+            f"Berichts enthalten. Die vollständige Liste mit Zeile, Spalte und Wert steht in {ERRORS_FILE}."
+        )
+    else:
+        sentences.append("Alle Zeilen haben die Prüfungen bestanden (Spalten, Werte, Codes, Eindeutigkeit, Summen).")
+    if quality.codebook:
+        sentences.append(
+            f"Fragecodes und Antwortcodes wurden mit dem Codebuch „{quality.codebook}“ in die Auswertungsspalten "
+            "übersetzt."
+        )
+    special = sum(sum(r.values()) for r in quality.missing_reasons.values())
+    if special:
+        codes = sorted({reason for r in quality.missing_reasons.values() for reason in r})
+        cells = _plural(special, "In einer Zelle stand ein Sondercode", "In {n} Zellen standen Sondercodes")
+        sentences.append(
+            f"{cells} ({', '.join(f'„{c}“' for c in codes)}); "
+            "diese Angaben zählen als fehlend und gehen weder in Summen noch in Mittelwerte ein."
+        )
+    sentences.append(
+        "Die Prüfsummen (SHA-256) in der Tabelle der ausgewerteten Dateien belegen, welcher Datenstand "
+        "ausgewertet wurde."
+    )
+    return sentences
+
+
 def describe_bars(values: pd.Series, what: str, percent: bool = False) -> str:
     """Alt text for a bar chart from its data: what is shown, largest and smallest value."""
     fmt = (lambda v: format_percent(v)) if percent else format_int
@@ -258,6 +302,11 @@ def describe_table(frame: pd.DataFrame, what: str) -> str:
         for index, row in frame.iterrows()
     )
     return f"{what}. Werte: {rows}."
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    """Singular or plural phrase; ``{n}`` in the plural becomes the German-formatted number."""
+    return one if n == 1 else many.replace("{n}", format_int(n))
 
 
 def _share(value: float) -> str:

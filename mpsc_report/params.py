@@ -29,6 +29,47 @@ def _parse_iso_date(value: Any) -> Any:
 IsoDate = Annotated[date, BeforeValidator(_parse_iso_date)]
 
 
+class IntakeParams(BaseModel):
+    """How the wave's survey export is read and what happens to invalid rows (``intake:`` in the params file).
+
+    Every setting is explicit: the encoding is never guessed with a lossy fallback, the separator is never sniffed,
+    and the Excel sheet is always named. The defaults match the bundled sample (UTF-8 CSV with commas).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    format: Literal["csv", "xlsx", "limesurvey"] = Field(
+        default="csv", description="csv: our columns; xlsx: our columns in a named sheet; limesurvey: response export"
+    )
+    encoding: Literal["utf-8", "utf-8-sig", "cp1252"] = Field(
+        default="utf-8", description="text encoding of CSV files; a byte-order mark is always accepted with utf-8"
+    )
+    separator: Literal[",", ";", "\t"] = Field(default=",", description="field separator of CSV files")
+    decimal: Literal[".", ","] = Field(
+        default=".", description="decimal mark of numbers; with ',' a '.' is read as thousands separator (1.043)"
+    )
+    sheet: str | None = Field(default=None, max_length=31, description="worksheet name, required for xlsx")
+    codebook: str | None = Field(
+        default=None,
+        max_length=200,
+        description="codebook YAML mapping question codes to columns (limesurvey); a name shipped with the "
+        "package such as 'mpsc_2023', or a file relative to the params file",
+    )
+    on_invalid: Literal["reject", "quarantine"] = Field(
+        default="reject", description="reject the file on any invalid row, or set invalid rows aside and go on"
+    )
+
+    @model_validator(mode="after")
+    def _check_format(self) -> IntakeParams:
+        if self.format == "xlsx" and not self.sheet:
+            raise ValueError("format 'xlsx' needs `sheet: <worksheet name>` (the sheet is never guessed)")
+        if self.format == "limesurvey" and not self.codebook:
+            raise ValueError("format 'limesurvey' needs `codebook: <name or file>` mapping question codes to columns")
+        if self.separator == self.decimal:
+            raise ValueError(f"separator and decimal mark are both {self.separator!r}")
+        return self
+
+
 class WaveParams(BaseModel):
     """Parameters of one wave report; the keys of ``params/<wave>.yaml`` and of the notebook's parameters cell.
 
@@ -55,6 +96,9 @@ class WaveParams(BaseModel):
         default="Monitoring Modellprojekte Smart Cities",
         max_length=200,
         description="who publishes the report",
+    )
+    intake: IntakeParams = Field(
+        default_factory=IntakeParams, description="how the survey export is read and validated (see README)"
     )
 
     @model_validator(mode="after")
@@ -153,6 +197,10 @@ def load_params(path: Path) -> WaveParams:
     data = raw.get("data")
     if isinstance(data, str) and data != SAMPLE and not Path(data).is_absolute():
         raw = {**raw, "data": str((path.parent / data).resolve())}
+    intake = raw.get("intake")
+    codebook = intake.get("codebook") if isinstance(intake, dict) else None
+    if isinstance(codebook, str) and codebook.endswith((".yaml", ".yml")) and not Path(codebook).is_absolute():
+        raw = {**raw, "intake": {**intake, "codebook": str((path.parent / codebook).resolve())}}
     return _validate(raw, source=str(path))
 
 
@@ -182,7 +230,7 @@ def _describe(exc: ValidationError, values: dict[str, Any], source: str) -> str:
         elif kind == "missing":
             lines.append(f"  - required parameter {key!r} is missing; add `{key}: …`")
         else:
-            received = values.get(key, error.get("input"))
+            received = values.get(key, error.get("input")) if len(error["loc"]) == 1 else error.get("input")
             hint = ""
             if isinstance(received, int | float) and not isinstance(received, bool):
                 hint = f' — IDs and text must be quoted in YAML, e.g. {key}: "{received}"'

@@ -27,7 +27,8 @@ from .load import DATASET_FILE, WaveData, available_waves, load_register, load_w
 from .params import WaveParams
 from .provenance import Provenance, collect_provenance, colophon_rows
 from .qa import count_plotted
-from .schema import SAMPLE_NOTICE
+from .schema import COHORTS, COUNT_COLUMNS, COUNT_LABELS, KINDS, SAMPLE_NOTICE
+from .validation import DataQuality
 
 #: Longest free-text answer shown in full; longer ones are shortened for display (never in the data).
 MAX_ANSWER_CHARS = 400
@@ -103,6 +104,14 @@ class Report:
     def synthetic(self) -> bool:
         """Whether the data are the synthetic sample (then every output says so)."""
         return self.current.dataset.synthetic
+
+    @property
+    def quality(self) -> DataQuality:
+        """What intake and validation did with the current wave's files (for the data-quality appendix)."""
+        quality = self.current.quality
+        if quality is None:
+            raise DataError(f"wave {self.params.wave} was loaded without validation; open it with open_report")
+        return quality
 
     @cached_property
     def key_figures(self) -> metrics.KeyFigures:
@@ -288,7 +297,7 @@ class Report:
 
     def provenance(self) -> Provenance:
         """Provenance record of this report: data files with SHA-256, params, versions, git state, build time."""
-        codebook = getattr(getattr(self.params, "input", None), "codebook", None)
+        codebook = self.params.intake.codebook
         return collect_provenance(self.data_files, self.params.to_notebook(), codebook=codebook)
 
     def colophon(self) -> Block:
@@ -330,6 +339,85 @@ class Report:
         values |= {"response_rate": kf.response_rate, "measures_total": kf.measures_total}
         return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in values.items()}
 
+    def data_quality_tables(self) -> Block:
+        """The data-quality appendix's tables: rows, item non-response, response by cohort and kind, files.
+
+        Every cell goes through :meth:`table`, so file names and reasons are escaped like any other text.
+        """
+        q = self.quality
+        rows = pd.DataFrame(
+            {"Zeilen": [q.rows_read, q.rows_used, q.rows_rejected]},
+            index=["gelesen", "verwendet", "zurückgewiesen"],
+        )
+        for rule, count in q.rejected_by_rule:
+            rows.loc[f"davon: {rule}"] = count
+        blocks = [
+            self.table(rows, "Antwortzeilen der Welle: gelesen = verwendet + zurückgewiesen", index_label="Zeilen"),
+            self.table(
+                _item_nonresponse(self.responses, q),
+                "Fehlende Angaben je Kennzahl (leere Zellen und Sondercodes zählen nicht mit)",
+                formats={"ohne Angabe": "percent"},
+                index_label="Kennzahl",
+            ),
+            self.table(
+                _response_by_cohort_and_kind(self.responses, self.register),
+                "Rücklauf nach Art der Kommune und Staffel (Antworten von Projekten)",
+                formats={c: "text" for c in (*(f"Staffel {c}" for c in COHORTS), "alle Staffeln")},
+                index_label="Art der Kommune",
+            ),
+            self.table(
+                _source_files(q),
+                "Ausgewertete Dateien mit Prüfsumme (SHA-256)",
+                formats={"Zeilen gelesen": "text", "Zeilen verwendet": "text", "SHA-256": "text"},
+                index_label="Rolle",
+            ),
+        ]
+        return Block("".join(b.html for b in blocks), "\n\n".join(b.text for b in blocks))
+
+
+def _item_nonresponse(responses: pd.DataFrame, quality: DataQuality) -> pd.DataFrame:
+    """Per count column: answered, empty, special-coded, and the share without an answer."""
+    n = len(responses)
+    rows = {}
+    for column in COUNT_COLUMNS:
+        missing = int(responses[column].isna().sum())
+        special = sum(quality.missing_reasons.get(column, {}).values())
+        rows[COUNT_LABELS[column]] = {
+            "beantwortet": n - missing,
+            "leer": missing - special,
+            "Sondercode": special,
+            "ohne Angabe": missing / n if n else float("nan"),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def _response_by_cohort_and_kind(responses: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+    """'answered von projects' per kind of municipality (rows) and cohort (columns)."""
+    answered = set(responses["project_id"].dropna())
+    flags = register.assign(answered=register["project_id"].isin(answered))
+    table = {}
+    for kind in KINDS:
+        cells = {}
+        for cohort in (*COHORTS, "alle"):
+            group = flags[(flags["kind"] == kind) & ((flags["cohort"] == cohort) | (cohort == "alle"))]
+            label = "alle Staffeln" if cohort == "alle" else f"Staffel {cohort}"
+            cells[label] = f"{int(group['answered'].sum())} von {len(group)}" if len(group) else "–"
+        table[kind] = cells
+    return pd.DataFrame.from_dict(table, orient="index")
+
+
+def _source_files(quality: DataQuality) -> pd.DataFrame:
+    """The files used, with rows read and used and the SHA-256 in groups of 16 (so it wraps)."""
+    return pd.DataFrame(
+        {
+            "Datei": [f.name for f in quality.files],
+            "Zeilen gelesen": ["–" if f.rows_read is None else format_int(f.rows_read) for f in quality.files],
+            "Zeilen verwendet": ["–" if f.rows_used is None else format_int(f.rows_used) for f in quality.files],
+            "SHA-256": [" ".join(f.sha256[i : i + 16] for i in range(0, 64, 16)) for f in quality.files],
+        },
+        index=[f.role for f in quality.files],
+    )
+
 
 def open_report(params: WaveParams) -> Report:
     """Load the register and every wave up to ``params.wave`` from the params' data folder.
@@ -348,7 +436,7 @@ def open_report(params: WaveParams) -> Report:
                 f"Fix `{role}` in the params file or add wave_{wanted}.csv."
             )
     register = load_register()
-    waves = {w: load_wave(data_dir, w) for w in present if w <= params.wave}
+    waves = {w: load_wave(data_dir, w, params.intake, register) for w in present if w <= params.wave}
     return Report(params, register, waves)
 
 

@@ -20,6 +20,9 @@ not promise identical streams across releases; if an upgrade changes the files, 
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -29,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from . import load
+from .intake import Codebook
 from .schema import (
     COUNT_COLUMNS,
     DATASET_THEMES,
@@ -1032,3 +1036,50 @@ def _dataset_yaml(seed: int) -> str:
 if __name__ == "__main__":
     for written in write_sample(load.package_data_dir() / "sample"):
         print(written)
+
+
+#: System columns of a LimeSurvey response export, before the question columns.
+LIMESURVEY_SYSTEM_COLUMNS: tuple[str, ...] = ("id", "submitdate", "lastpage", "startlanguage", "seed", "token")
+
+
+def limesurvey_export(responses: pd.DataFrame, codebook: Codebook) -> bytes:
+    """Write answers in our columns the way LimeSurvey exports them: question codes, answer codes, UTF-8 with BOM.
+
+    The inverse of reading with the codebook, used to test the LimeSurvey intake on the sample (round trip).
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        Answers with :data:`~mpsc_report.schema.WAVE_COLUMNS` (e.g. a wave of the sample).
+    codebook : Codebook
+        The questionnaire's codebook; every column it maps must be in ``responses``.
+
+    Returns
+    -------
+    bytes
+        The CSV file's content (comma-separated, every value quoted, as LimeSurvey writes it).
+    """
+    system = {
+        "id": [str(i) for i in range(1, len(responses) + 1)],
+        "submitdate": [f"{d} 10:00:00" for d in responses["submitted"]],
+        "lastpage": ["7"] * len(responses),
+        "startlanguage": ["de"] * len(responses),
+        "seed": [str(1000 + i) for i in range(len(responses))],
+    }
+    columns: dict[str, list[str]] = {}
+    for column, spec in codebook.columns.items():
+        if spec.question in system:
+            columns[spec.question] = system.pop(spec.question)
+            continue
+        codes = {value: code for code, value in spec.answers.items()}
+        columns[spec.question] = [
+            "" if pd.isna(v) else codes.get(str(v), str(v)) for v in responses[column].astype("object")
+        ]
+    header = [c for c in LIMESURVEY_SYSTEM_COLUMNS if c in system or c in columns]
+    header += [c for c in columns if c not in header]
+    table = {**system, **columns}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(zip(*(table[c] for c in header), strict=True))
+    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")

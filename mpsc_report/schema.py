@@ -118,3 +118,21 @@ PARTNER_COLUMNS: tuple[str, ...] = (
     "partner_project_id",  # project_id if the partner is itself a model project, else empty
     "exchange",  # EXCHANGE_CODES keys
 )
+
+
+#: German labels of every count column (data-quality appendix: item non-response per indicator).
+COUNT_LABELS: dict[str, str] = {
+    "measures_planned": "Maßnahmen geplant",
+    "measures_in_progress": "Maßnahmen in Umsetzung",
+    "measures_completed": "Maßnahmen abgeschlossen",
+    "measures_continued": "Maßnahmen weiter betrieben",
+    "measures_open_source": "Maßnahmen mit Open-Source-Code",
+    "datasets_total": "Neue Datensätze insgesamt",
+    **{c: f"Datensätze: {label.split(' (')[0]}" for c, label in DATASET_THEMES.items()},
+    "participation_total": "Partizipative Aktivitäten insgesamt",
+    **{c: f"Aktivitäten: {label}" for c, label in PARTICIPATION_FORMATS.items()},
+    "positions_new": "Neue Stellen",
+    "solutions_transferred": "Übertragene Lösungen",
+    "partners_total": "Partnerkommunen insgesamt",
+    **{c: f"Partner: {label}" for c, label in EXCHANGE_KINDS.items()},
+}

@@ -147,3 +147,68 @@ def test_factsheet_params_derive_from_a_wave_and_reject_unsafe_project_keys():
     }
     with pytest.raises(ParamsError, match=r"(?s)factsheet '\.\./x' of wave 2023: .*project"):
         FactsheetParams.from_wave(wave, "../x")
+
+
+# --- intake settings (issue 3) ----------------------------------------------------------------------------------
+
+
+def test_intake_defaults_match_the_bundled_sample_and_round_trip_through_the_notebook(tmp_path):
+    params = load_params(write(tmp_path, VALID))
+    assert params.intake.model_dump() == {
+        "format": "csv",
+        "encoding": "utf-8",
+        "separator": ",",
+        "decimal": ".",
+        "sheet": None,
+        "codebook": None,
+        "on_invalid": "reject",
+    }
+    injected = json.loads(json.dumps(params.to_notebook()))  # what papermill writes into the notebook
+    assert WaveParams.from_notebook(**injected) == params
+
+
+def test_intake_settings_are_read_and_a_relative_codebook_resolved(tmp_path):
+    text = VALID + 'intake:\n  format: "limesurvey"\n  separator: ";"\n  codebook: "codebooks/v2.yaml"\n'
+    params = load_params(write(tmp_path, text))
+    assert params.intake.separator == ";" and params.intake.format == "limesurvey"
+    assert params.intake.codebook == str((tmp_path / "codebooks" / "v2.yaml").resolve())
+    shipped = load_params(write(tmp_path, VALID + 'intake: {format: "limesurvey", codebook: "mpsc_2023"}\n'))
+    assert shipped.intake.codebook == "mpsc_2023"
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ('intake: {encodng: "cp1252"}', "unknown parameter 'intake.encodng'"),
+        ('intake: {encoding: "latin-1"}', "intake.encoding: got 'latin-1'"),
+        ('intake: {format: "xlsx"}', "needs `sheet: <worksheet name>`"),
+        ('intake: {format: "limesurvey"}', "needs `codebook: <name or file>`"),
+        ('intake: {separator: ",", decimal: ","}', "separator and decimal mark are both ','"),
+        ('intake: {on_invalid: "skip"}', "intake.on_invalid: got 'skip'"),
+        ("intake: {sheet: 1}", "intake.sheet: got 1 (int)"),
+    ],
+)
+def test_intake_mistakes_are_refused_before_any_kernel(tmp_path, block, expected):
+    with pytest.raises(ParamsError) as err:
+        load_params(write(tmp_path, VALID + block + "\n"))
+    assert expected in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (VALID + "title:\tx\n", "line 6"),  # a tab where YAML wants spaces
+        ('a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n' + VALID, "unknown"),
+    ],
+)
+def test_d4_tabs_and_alias_bombs_end_in_a_params_error(tmp_path, text, expected):
+    with pytest.raises(ParamsError, match=expected):
+        load_params(write(tmp_path, text))
+
+
+def test_d4_oversized_params_file_is_refused_unread(tmp_path):
+    path = tmp_path / "huge.yaml"
+    with path.open("wb") as handle:
+        handle.truncate(100 * 1024 * 1024)  # sparse: 100 MB without writing them
+    with pytest.raises(ParamsError, match="is too large for a params file"):
+        load_params(path)

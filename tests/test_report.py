@@ -109,3 +109,56 @@ def test_missing_wave_is_a_clear_error_before_any_kernel(tmp_path):
     )
     with pytest.raises(DataError, match=r"wave '2030' not found .* \(waves available: 2021, 2022, 2023\)"):
         mr.open_report(params)
+
+
+# --- data-quality appendix (issue 3) ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def quarantined(tmp_path_factory) -> mr.Report:
+    import csv
+    import shutil
+
+    folder = tmp_path_factory.mktemp("quarantine")
+    sample = ROOT / "mpsc_report" / "data" / "sample"
+    shutil.copy(sample / "partners_2023.csv", folder)
+    with (sample / "wave_2023.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    rows[1][header.index("project_id")] = "<b>atlantis</b>"
+    rows[2][header.index("positions_new")] = "keine Angabe"
+    with (folder / "wave_2023.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    (folder / "p.yaml").write_text(
+        'wave: "2023"\ntitle: "T"\nfield_start: "2023-11-13"\nfield_end: "2023-12-15"\nreport_date: "2024-02-07"\n'
+        'data: "."\nintake: {on_invalid: "quarantine"}\n'
+    )
+    return mr.open_report(mr.load_params(folder / "p.yaml"))
+
+
+def test_appendix_accounts_for_every_row_and_escapes_values(quarantined):
+    q = quarantined.quality
+    assert (q.rows_read, q.rows_used, q.rows_rejected) == (73, 72, 1)
+    block = quarantined.data_quality_tables()
+    assert set(tags_of(block.html).tags) <= {"table", "caption", "span", "thead", "tbody", "tr", "th", "td"}
+    for phrase in ("gelesen", "verwendet", "zurückgewiesen", "davon: unbekanntes Projekt", "wave_2023.csv"):
+        assert phrase in block.html
+    assert "Staffel 2019" in block.html and "Art der Kommune" in block.html
+    assert "<b>atlantis" not in block.html  # the rejected value is in validation_errors.csv, never raw here
+    hexes = [f.sha256 for f in q.files]
+    assert all(" ".join(h[i : i + 16] for i in range(0, 64, 16)) in block.html for h in hexes)
+
+
+def test_appendix_sentences_are_german_and_name_rejections_and_special_codes(quarantined):
+    sentences = mr.narrative.data_quality(quarantined.quality)
+    text = " ".join(sentences)
+    assert "wurden 73 Antwortzeilen gelesen; 72 davon gingen in die Auswertung ein, 1 wurde zurückgewiesen" in text
+    assert "1 × unbekanntes Projekt" in text and "validation_errors.csv" in text
+    assert "In einer Zelle stand ein Sondercode („keine Angabe“)" in text
+    assert "weder in Summen noch in Mittelwerte" in text
+
+
+def test_clean_sample_appendix_says_all_rows_passed(report):
+    text = " ".join(mr.narrative.data_quality(report.quality))
+    assert "73 davon gingen in die Auswertung ein, 0 wurden zurückgewiesen" in text
+    assert "Alle Zeilen haben die Prüfungen bestanden" in text

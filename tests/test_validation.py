@@ -1,0 +1,274 @@
+"""RELIABILITY section B: duplicates, unknown keys, ranges, special codes, huge values, missing waves, NA-like text."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from survey_files import SAMPLE, csv_text, failures, load, sample_rows, set_cell, write_wave
+
+from mpsc_report import metrics
+from mpsc_report.errors import DataError
+from mpsc_report.load import available_waves, load_register, load_wave
+from mpsc_report.validation import FAILURE_FIELDS, Failure, ValidationFailed, failures_csv, summarize
+
+# --- B1 duplicates ----------------------------------------------------------------------------------------------
+
+
+def test_b1_duplicate_respondents_are_listed_with_every_line(tmp_path):
+    header, rows = sample_rows(4)
+    rows.append(list(rows[0]))  # identical row
+    conflicting = list(rows[1])
+    set_cell(header, conflicting, "positions_new", "9")
+    rows.append(conflicting)  # same respondent and project, other answer
+    write_wave(tmp_path, header, rows)
+    found = failures(tmp_path)
+    by_line = {(f.line, f.column) for f in found}
+    assert by_line == {
+        (2, "respondent_id"),
+        (6, "respondent_id"),
+        (2, "project_id"),
+        (6, "project_id"),
+        (3, "respondent_id"),
+        (7, "respondent_id"),
+        (3, "project_id"),
+        (7, "project_id"),
+    }
+    first = next(f for f in found if f.line == 2 and f.column == "respondent_id")
+    assert first.message == "respondent_id 'R2023-001' appears 2 times (line 2, line 6)"
+    assert "nothing is de-duplicated automatically" in first.fix
+
+
+def test_b1_duplicate_headers_are_an_error_not_renamed(tmp_path):
+    header, rows = sample_rows(2)
+    header[-1] = "highlight"
+    write_wave(tmp_path, header, rows)
+    with pytest.raises(DataError, match=r"duplicate column name\(s\) 'highlight' \(columns 30 and 31\)"):
+        load(tmp_path)
+
+
+# --- B2 unknown keys, truncation, policy ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [
+        ("koln", "did you mean 'koeln'?"),
+        (" ulm", "did you mean 'ulm'? remove the spaces around the key"),
+        ("5315000", "did you mean 'koeln' (AGS 05315000)? project keys are register slugs, not AGS"),
+        ("atlantis", ""),
+    ],
+)
+def test_b2_unknown_project_keys_with_did_you_mean(tmp_path, value, hint):
+    header, rows = sample_rows(3)
+    set_cell(header, rows[2], "project_id", value)
+    write_wave(tmp_path, header, rows)
+    (failure,) = failures(tmp_path)
+    assert (failure.line, failure.column, failure.value, failure.respondent) == (4, "project_id", value, "R2023-003")
+    assert failure.message == "is not a project of the register (mpsc_report/data/projects.csv)"
+    assert failure.fix == (hint or "use the project's key from the register")
+
+
+def test_b2_ten_thousand_invalid_rows_are_all_collected_and_the_message_truncated(tmp_path):
+    header, rows = sample_rows(1)
+    many = []
+    for i in range(10_000):
+        row = list(rows[0])
+        set_cell(header, row, "respondent_id", f"X{i}")
+        set_cell(header, row, "project_id", f"nowhere-{i}")
+        many.append(row)
+    write_wave(tmp_path, header, many)
+    with pytest.raises(ValidationFailed) as err:
+        load(tmp_path)
+    assert len(err.value.failures) == 10_000
+    lines = str(err.value).splitlines()
+    assert lines[0].endswith(": 10000 validation problem(s):") and len(lines) == 12
+    assert lines[1].startswith("  - wave_2023.csv line 2, column 'project_id', value 'nowhere-0' (respondent X0)")
+    assert lines[-1] == "  … and 9990 more (10000 total); full list in validation_errors.csv"
+    table = list(csv.reader(io.StringIO(failures_csv(err.value.failures).decode("utf-8-sig"))))
+    assert tuple(table[0]) == FAILURE_FIELDS and len(table) == 10_001
+
+
+def test_b2_quarantine_sets_bad_rows_aside_and_reports_them(tmp_path):
+    header, rows = sample_rows(6)
+    set_cell(header, rows[1], "project_id", "atlantis")
+    set_cell(header, rows[3], "datasets_total", "-3")
+    set_cell(header, rows[3], "phase", "Umsetzung")
+    write_wave(tmp_path, header, rows)
+    wave = load(tmp_path, on_invalid="quarantine")
+    q = wave.quality
+    assert list(wave.responses["respondent_id"]) == ["R2023-001", "R2023-003", "R2023-005", "R2023-006"]
+    assert (q.rows_read, q.rows_used, q.rows_rejected) == (6, 4, 2)
+    assert dict(q.rejected_by_rule) == {"unbekanntes Projekt": 1, "unbekannter Code": 1}
+    assert len(q.failures) == 3 and q.policy == "quarantine"
+
+
+# --- B3 ranges, special codes -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message", "fix"),
+    [
+        (
+            "datasets_total",
+            "-3",
+            "counts cannot be negative",
+            "correct the value or leave the cell empty for 'no answer'",
+        ),
+        ("positions_new", "2.5", "a count must be a whole number", "round or correct it"),
+        ("positions_new", "viele", "is not a number (special codes of this column: 'keine Angabe', 'k. A.',", ""),
+        ("phase", "Umsetzung", "is not an allowed code", "use one of 'strategy', 'implementation'"),
+        ("submitted", "13.11.2023", "is not a date written as YYYY-MM-DD", "write e.g. 2023-11-13"),
+        ("wave", "2022", "belongs to another wave than 2023", "enter 2023"),
+    ],
+)
+def test_b3_out_of_range_or_unknown_values_name_line_column_value_and_fix(tmp_path, column, value, message, fix):
+    header, rows = sample_rows(4)
+    set_cell(header, rows[2], column, value)
+    write_wave(tmp_path, header, rows)
+    (failure,) = [f for f in failures(tmp_path) if f.column == column]
+    assert failure.describe().startswith(
+        f"wave_2023.csv line 4, column '{column}', value '{value}' (respondent R2023-003)"
+    )
+    assert failure.message.startswith(message) and failure.fix.startswith(fix)
+
+
+def test_b3_lead_example_message(tmp_path):
+    header, rows = sample_rows(4)
+    set_cell(header, rows[3], "datasets_total", "-3")
+    write_wave(tmp_path, header, rows)
+    (failure,) = [f for f in failures(tmp_path) if f.value == "-3"]
+    assert failure.describe() == (
+        "wave_2023.csv line 5, column 'datasets_total', value '-3' (respondent R2023-004): counts cannot be "
+        "negative — correct the value or leave the cell empty for 'no answer'"
+    )
+
+
+def test_b3_special_codes_are_missing_with_a_reason_and_never_summed(tmp_path):
+    header, rows = sample_rows(5)
+    set_cell(header, rows[0], "positions_new", "keine Angabe")
+    set_cell(header, rows[1], "positions_new", "k. A.")
+    write_wave(tmp_path, header, rows)
+    wave = load(tmp_path)
+    assert wave.responses["positions_new"].isna().sum() == 2
+    assert wave.quality.missing_reasons == {"positions_new": {"keine Angabe": 2}}
+    bundled = load_wave(SAMPLE, "2023").responses.head(5)
+    expected = int(bundled["positions_new"].iloc[2:].sum())
+    figures = metrics.key_figures(wave.responses, wave.partners, load_register())
+    assert figures.positions == expected
+
+
+def test_b3_consistency_rules(tmp_path):
+    header, rows = sample_rows(3)
+    set_cell(header, rows[0], "measures_continued", "99")
+    set_cell(header, rows[1], "datasets_climate", str(int(rows[1][header.index("datasets_climate")]) + 1))
+    write_wave(tmp_path, header, rows)
+    found = {f.column: f for f in failures(tmp_path)}
+    assert found["measures_continued"].message.startswith("more measures continued than completed (")
+    assert found["datasets_total"].rule == "Summe stimmt nicht" and found["datasets_total"].line == 3
+
+
+# --- B4 huge values and long text -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1e400", "is not a finite number"),
+        ("inf", "is not a number"),
+        ("nan", "is not a number"),
+        ("99999999999999999999999", "is larger than 1.000.000"),
+        (str(2**63), "is larger than 1.000.000"),
+    ],
+)
+def test_b4_non_finite_and_huge_numbers_are_rejected(tmp_path, value, message):
+    header, rows = sample_rows(2)
+    set_cell(header, rows[0], "participation_online", value)
+    write_wave(tmp_path, header, rows)
+    found = [f for f in failures(tmp_path) if f.column == "participation_online"]
+    assert found and found[0].message.startswith(message) and found[0].line == 2
+
+
+def test_b4_a_megabyte_answer_is_kept_whole_in_the_data(tmp_path):
+    header, rows = sample_rows(2)
+    long = "[" * 100_000 + "*" * 100_000 + "x" * 848_576
+    set_cell(header, rows[0], "highlight", long)
+    write_wave(tmp_path, header, rows)
+    assert load(tmp_path).responses.loc[0, "highlight"] == long
+
+
+# --- B6 missing waves -------------------------------------------------------------------------------------------
+
+
+def test_b6_missing_wave_file_lists_what_exists(tmp_path):
+    write_wave(tmp_path, *sample_rows(2))
+    with pytest.raises(DataError, match=r"wave '2024' not found in .*no wave_2024\.csv \(waves available: 2023\)"):
+        load_wave(tmp_path, "2024")
+
+
+def test_b6_wave_column_without_the_wave_is_a_file_failure(tmp_path):
+    header, rows = sample_rows(2)
+    for row in rows:
+        set_cell(header, row, "wave", "2022")
+    write_wave(tmp_path, header, rows)
+    found = failures(tmp_path, on_invalid="quarantine")
+    assert found[0].file_level
+    assert found[0].message == "wave '2023' not found in wave_2023.csv (waves in the file: 2022)"
+
+
+def test_b6_available_waves_include_excel_files(tmp_path):
+    (tmp_path / "wave_2021.csv").write_text("x")
+    (tmp_path / "wave_2022.xlsx").write_bytes(b"x")
+    (tmp_path / "wave_2023.txt").write_text("x")
+    assert available_waves(tmp_path) == ["2021", "2022"]
+
+
+# --- B7 NA-like text --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["NA", "null", "N/A", "None", "-", "nan", "#NV"])
+def test_b7_na_like_answers_stay_literal_text(tmp_path, text):
+    header, rows = sample_rows(2)
+    set_cell(header, rows[0], "challenge", text)
+    set_cell(header, rows[1], "challenge", "")
+    write_wave(tmp_path, header, rows)
+    responses = load(tmp_path).responses
+    assert list(responses["challenge"]) == [text, ""]
+
+
+# --- failure list -----------------------------------------------------------------------------------------------
+
+
+def test_failure_csv_defuses_spreadsheet_formulas_but_keeps_negative_numbers():
+    failure = Failure("w.csv", 2, "", "", "highlight", '=HYPERLINK("x")', "R1", "r", "m", "f", 0)
+    negative = Failure("w.csv", 3, "", "", "datasets_total", "-3", "R2", "r", "m", "f", 1)
+    rows = list(csv.reader(io.StringIO(failures_csv([failure, negative]).decode("utf-8-sig"))))
+    assert rows[1][5] == '\'=HYPERLINK("x")' and rows[2][5] == "-3"
+
+
+def test_summary_without_truncation_points_to_the_file():
+    failure = Failure("w.csv", 2, "", "", "x", "1", "", "r", "m", "f", 0)
+    assert summarize([failure], "wave 1") == (
+        "wave 1: 1 validation problem(s):\n  - w.csv line 2, column 'x', value '1': m — f\n"
+        "  (full list in validation_errors.csv)"
+    )
+
+
+def test_the_bundled_sample_validates_cleanly():
+    for wave in ("2021", "2022", "2023"):
+        data = load_wave(SAMPLE, wave)
+        assert data.quality.failures == () and data.quality.rows_rejected == 0
+
+
+def test_partner_list_problems_are_found_too(tmp_path):
+    write_wave(tmp_path, *sample_rows(2))
+    header = ["project_id", "partner_name", "partner_project_id", "exchange"]
+    rows = [["ulm", "Neu-Ulm", "", "transfer"], ["ulm", "Stuttgart", "", "copy"], ["ulmm", "X", "", "transfer"]]
+    (tmp_path / "partners_2023.csv").write_text(csv_text(header, rows), encoding="utf-8")
+    found = failures(tmp_path)
+    assert [(f.file, f.line, f.column) for f in found] == [
+        ("partners_2023.csv", 3, "exchange"),
+        ("partners_2023.csv", 4, "project_id"),
+    ]
+    assert found[1].fix == "did you mean 'ulm'?"
