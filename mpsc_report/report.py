@@ -278,7 +278,12 @@ class Report:
         if frame is not None:
             summary = escape_text(t("figure.data_summary", lang, number=number))
             table = _data_table_html(frame, data_formats or {}, lang, f"abbildung-{number}-daten")
-            body += f'<details class="mpsc-figure-data"><summary>{summary}</summary>{table}</details>'
+            # A wide table scrolls inside its own region, which keyboard users can focus and scroll too.
+            body += (
+                f'<details class="mpsc-figure-data"><summary>{summary}</summary>'
+                f'<div class="mpsc-table-scroll" role="region" tabindex="0" aria-label="{summary}">{table}</div>'
+                "</details>"
+            )
             meta["data_caption"] = t("appendix.caption", lang, number=number, caption=caption)
             self._figure_data.append((number, caption, frame))
         return Block(body, f"{label} {caption}\n[{alt}]", {"mpsc_report": meta})
@@ -334,7 +339,8 @@ class Report:
             for row in shown.itertuples(index=False)
         )
         plain = "\n".join(f"„{row.text}“ ({row.name})" for row in shown.itertuples(index=False))
-        return Block(f'<div class="mpsc-quotes">{body}</div>', plain)
+        # The answers are quoted as given, in German, whatever the report's language.
+        return Block(f'<div class="mpsc-quotes" lang="de">{body}</div>', plain)
 
 
 def open_report(params: WaveParams) -> Report:
