@@ -507,7 +507,7 @@ def line_chart(
                     va="center",
                     fontsize=_VALUE_SIZE - 0.5,
                     fontstyle="italic",
-                    color=colour,
+                    color=_text_shade(colour),
                 )
             )
         if len(valid):
@@ -522,7 +522,7 @@ def line_chart(
                     va="center",
                     fontsize=_BASE_SIZE,
                     fontweight="bold",
-                    color=colour,
+                    color=_text_shade(colour),
                 )
             )
     ax.set_xticks(x, waves)
@@ -1093,11 +1093,32 @@ def _relative_luminance(colour: object) -> float:
     return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
 
 
+def contrast_ratio(foreground: object, background: object = "white") -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21); text needs 4.5, large text and graphics 3."""
+    lighter, darker = sorted((_relative_luminance(foreground), _relative_luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _text_shade(colour: object, minimum: float = 4.5) -> tuple[float, float, float]:
+    """The colour, darkened just enough for text on white to reach ``minimum`` contrast (WCAG AA)."""
+    rgb = to_rgb(colour)
+    for step in range(21):
+        shade = tuple(c * (1 - step / 20) for c in rgb)
+        if contrast_ratio(shade) >= minimum:
+            return shade
+    return (0.0, 0.0, 0.0)
+
+
 def _text_colour_on(background: object) -> str:
-    """White or near-black, whichever contrasts more with the background (WCAG ratio)."""
+    """White or near-black, whichever contrasts more with the background (WCAG ratio).
+
+    Where neither reaches the 4.5:1 of WCAG AA (vermillion: 3.9 with white, 4.1 with near-black), black.
+    """
     luminance = _relative_luminance(background)
     on_white = 1.05 / (luminance + 0.05)
     on_dark = (luminance + 0.05) / (_relative_luminance(_TEXT_COLOUR) + 0.05)
+    if max(on_white, on_dark) < 4.5 and (luminance + 0.05) / 0.05 > on_white:
+        return "black"
     return "white" if on_white >= on_dark else _TEXT_COLOUR
 
 

@@ -344,7 +344,9 @@ def describe_chart(kind: str, subject: str, data: pd.Series | pd.DataFrame, lang
         series = data if isinstance(data, pd.Series) else data.iloc[:, 0]
         parts += [t("alt.share_value", lang, label=k, value=_share(float(v), lang)) for k, v in series.items()]
         return " ".join(parts)
-    if isinstance(data, pd.Series) or len(data.columns) == 1:
+    if kind in ("line", "trend") and isinstance(data, pd.Series):
+        data = data.to_frame()
+    if isinstance(data, pd.Series) or (len(data.columns) == 1 and kind not in ("line", "trend")):
         series = data if isinstance(data, pd.Series) else data.iloc[:, 0]
         parts += _series_extremes(series, lang)
         return " ".join(parts)
