@@ -414,7 +414,7 @@ def _data_table_html(frame: pd.DataFrame, formats: dict[str, str], language: str
 
 
 def _number_kind(values: pd.Series) -> str:
-    """ "int" for a column of whole numbers, "decimal" for other numbers (one decimal throughout), else "text"."""
+    """Format of a data-table column: "int" (whole numbers), "decimal" (one decimal throughout) or "text"."""
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         return "text"
     known = values.dropna().astype(float)

@@ -70,6 +70,10 @@ Extracts from the free-text answers, reproduced unchanged (in German, as given).
 SETUP_END = "report = mr.open_report(params)\nkf = report.key_figures\nreport.title_page()"
 SETUP_END_NEW = "report = mr.open_report(params)\nkf = report.key_figures\nlang = report.language\nreport.title_page()"
 
+#: The language line of the parameters cell, and its new comment.
+PARAMETER_LANGUAGE = 'language: str = "de"  # report language\n'
+PARAMETER_LANGUAGE_NEW = 'language: str = "de"  # report language: "de" (German) or "en" (English)\n'
+
 #: Exact code cell source -> new source.
 CODE = {
     "report.key_figure_tiles(narrative.key_figure_tiles(kf))": (
@@ -214,8 +218,11 @@ def transform(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
                 raise SystemExit(f"no English twin for markdown cell starting {heading!r}")
             cell.metadata["tags"] = [*cell.metadata.get("tags", []), "lang-de"]
             twin = nbformat.v4.new_markdown_cell(english, metadata={"tags": ["lang-en"]})
+            twin.id = f"{cell.id}-en"  # stable, so running the script again gives the same file
             cells += [cell, twin]
             continue
+        if PARAMETER_LANGUAGE in cell.source:
+            cell.source = cell.source.replace(PARAMETER_LANGUAGE, PARAMETER_LANGUAGE_NEW)
         if cell.source in CODE:
             cell.source = CODE[cell.source]
         elif cell.source.endswith(SETUP_END):
