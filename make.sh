@@ -56,10 +56,28 @@ python_env() {
 
 setup() { system_packages; python_env; }
 
+# The accessibility test injects axe-core (npm registry, pinned in tests/a11y/package-lock.json) into the
+# exported HTML. Node.js and npm come from Debian when missing; npm ci runs only when the lock file changed.
+A11Y_DIR=tests/a11y
+test_tools() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    log "installing system packages: nodejs npm"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
+  fi
+  local stamp="$A11Y_DIR/node_modules/.mpsc-installed" want
+  want=$(sha256sum "$A11Y_DIR/package-lock.json" | cut -d' ' -f1)
+  if [ ! -f "$A11Y_DIR/node_modules/axe-core/axe.min.js" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "installing axe-core into $A11Y_DIR/node_modules (npm ci)"
+    (cd "$A11Y_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$want" > "$stamp"
+  fi
+}
+
 case "${1:-}" in
   setup) setup ;;
   report) setup; shift; "$VENV/bin/mpsc-report" build "$@" ;;
-  test) setup; shift; "$VENV/bin/python" -m pytest "$@" ;;
+  test) setup; test_tools; shift; "$VENV/bin/python" -m pytest "$@" ;;
   lab) setup; shift
     # Jupyter refuses to run as root unless told; root is how this project's machines are used.
     root_flag=(); [ "$(id -u)" -eq 0 ] && root_flag=(--allow-root)

@@ -25,12 +25,14 @@ from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from .formatting import NBSP, format_int, format_number, format_percent
-from .schema import COHORTS, KINDS
+from .i18n import german
+from .schema import COHORTS, KINDS, MEASURE_STATES
 
 __all__ = [
     "ACCENT_COLOUR",
     "COLOURS_BY_COHORT",
     "COLOURS_BY_KIND",
+    "COLOURS_BY_MEASURE_STATE",
     "FIGURE_WIDTH",
     "GREY",
     "LAND_ABBREVIATIONS",
@@ -73,6 +75,9 @@ GREY = "#D9D9D9"
 COLOURS_BY_COHORT: dict[str, str] = dict(zip(COHORTS, OKABE_ITO[:3], strict=True))
 #: One colour per kind of municipality, the same in every chart.
 COLOURS_BY_KIND: dict[str, str] = dict(zip(KINDS, ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"), strict=True))
+
+#: One colour per state of work of a measure (German label), the same in every chart and wave.
+COLOURS_BY_MEASURE_STATE: dict[str, str] = dict(zip(MEASURE_STATES.values(), OKABE_ITO[:3], strict=True))
 
 #: Width of every figure in inches: one A4 text column.
 FIGURE_WIDTH = 6.7
@@ -235,6 +240,7 @@ def bar_chart(
     if xlabel:
         ax.set_xlabel(xlabel, color=_MUTED_COLOUR, fontsize=_VALUE_SIZE, loc="left")
     _add_source(fig, source)
+    fig.set_label("bar")  # the chart kind, for alt texts generated from the data
     return fig
 
 
@@ -334,6 +340,7 @@ def stacked_bar_chart(
     _add_top_legend(fig, ax)
     _add_source(fig, source)
     _hide_labels_that_do_not_fit(fig, segments)
+    fig.set_label("stacked-bar")  # the chart kind, for alt texts generated from the data
     return fig
 
 
@@ -376,7 +383,7 @@ def comparison_chart(
     n_panels = len(data.columns)
     n_rows, n_cols = _panel_grid(n_panels)
     categories = [_wrap(label, 22) for label in data.index]
-    if colours is None and not {_cohort_id(str(k)) for k in data.index} <= (set(COHORTS) | set(KINDS)):
+    if colours is None and not {_cohort_id(str(german(k))) for k in data.index} <= (set(COHORTS) | set(KINDS)):
         bar_colours = [MAIN_COLOUR] * len(data.index)
     else:
         colour_map = _colours_for(data.index, colours)
@@ -416,6 +423,7 @@ def comparison_chart(
             ax.tick_params(axis="y", labelleft=False)
     axes[0, 0].set_ylim(len(categories) - 0.5, -0.5)
     _add_source(fig, source)
+    fig.set_label("small-multiples")  # the chart kind, for alt texts generated from the data
     return fig
 
 
@@ -499,7 +507,7 @@ def line_chart(
                     va="center",
                     fontsize=_VALUE_SIZE - 0.5,
                     fontstyle="italic",
-                    color=colour,
+                    color=_text_shade(colour),
                 )
             )
         if len(valid):
@@ -514,7 +522,7 @@ def line_chart(
                     va="center",
                     fontsize=_BASE_SIZE,
                     fontweight="bold",
-                    color=colour,
+                    color=_text_shade(colour),
                 )
             )
     ax.set_xticks(x, waves)
@@ -535,6 +543,7 @@ def line_chart(
     _separate_vertically(series_labels, renderer)
     for labels in value_labels.values():
         _separate_vertically(labels, renderer)
+    fig.set_label("line")  # the chart kind, for alt texts generated from the data
     return fig
 
 
@@ -615,6 +624,7 @@ def trend_chart(
         ax.spines["left"].set_visible(False)
         ax.tick_params(axis="x", length=3, width=0.8, labelsize=_VALUE_SIZE, labelfontfamily=_FONT_FAMILY)
     _add_source(fig, source)
+    fig.set_label("trend")  # the chart kind, for alt texts generated from the data
     return fig
 
 
@@ -759,6 +769,7 @@ def network_chart(
     _add_source(fig, source)
     fig.draw_without_rendering()
     _push_apart_radially(labels, fig._get_renderer())
+    fig.set_label("network")  # the chart kind, for alt texts generated from the data
     return fig
 
 
@@ -921,6 +932,7 @@ def tile_map(
             color=_MUTED_COLOUR,
         )
     _add_source(fig, source)
+    fig.set_label("tile-map")  # the chart kind, for alt texts generated from the data
     return fig
 
 
@@ -978,6 +990,7 @@ def share_chart(share: float, *, label: str, source: str, language: str = "de") 
         text.set_horizontalalignment("left")
         text.set_color(_TEXT_COLOUR)
         text.set_text(" " + text.get_text())
+    fig.set_label("share")  # the chart kind, for alt texts generated from the data
     return fig
 
 
@@ -1046,15 +1059,19 @@ def _colours_for(keys: Iterable[object], colours: Mapping[str, str] | None) -> d
     """Colour per key: given colours, else fixed cohort/kind colours, else Okabe–Ito in order."""
     names = [str(key) for key in keys]
     if colours is not None:
-        missing = [name for name in names if name not in colours]
+        missing = [name for name in names if name not in colours and german(name) not in colours]
         if missing:
             raise ValueError(f"colours has no colour for {missing}")
-        return {name: colours[name] for name in names}
+        return {name: colours[name] if name in colours else colours[german(name)] for name in names}
     cohort_ids = [_cohort_id(name) for name in names]
     if set(cohort_ids) <= set(COHORTS):
         return {name: COLOURS_BY_COHORT[cid] for name, cid in zip(names, cohort_ids, strict=True)}
-    if set(names) <= set(KINDS):
-        return {name: COLOURS_BY_KIND[name] for name in names}
+    # Fixed colours per category, looked up by the German label so a translated chart keeps its colours.
+    sources = [german(name) for name in names]
+    if set(sources) <= set(KINDS):
+        return {name: COLOURS_BY_KIND[src] for name, src in zip(names, sources, strict=True)}
+    if set(sources) <= set(COLOURS_BY_MEASURE_STATE):
+        return {name: COLOURS_BY_MEASURE_STATE[src] for name, src in zip(names, sources, strict=True)}
     return {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(names)}
 
 
@@ -1076,11 +1093,32 @@ def _relative_luminance(colour: object) -> float:
     return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
 
 
+def contrast_ratio(foreground: object, background: object = "white") -> float:
+    """WCAG 2 contrast ratio of two colours (1 to 21); text needs 4.5, large text and graphics 3."""
+    lighter, darker = sorted((_relative_luminance(foreground), _relative_luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _text_shade(colour: object, minimum: float = 4.5) -> tuple[float, float, float]:
+    """The colour, darkened just enough for text on white to reach ``minimum`` contrast (WCAG AA)."""
+    rgb = to_rgb(colour)
+    for step in range(21):
+        shade = tuple(c * (1 - step / 20) for c in rgb)
+        if contrast_ratio(shade) >= minimum:
+            return shade
+    return (0.0, 0.0, 0.0)
+
+
 def _text_colour_on(background: object) -> str:
-    """White or near-black, whichever contrasts more with the background (WCAG ratio)."""
+    """White or near-black, whichever contrasts more with the background (WCAG ratio).
+
+    Where neither reaches the 4.5:1 of WCAG AA (vermillion: 3.9 with white, 4.1 with near-black), black.
+    """
     luminance = _relative_luminance(background)
     on_white = 1.05 / (luminance + 0.05)
     on_dark = (luminance + 0.05) / (_relative_luminance(_TEXT_COLOUR) + 0.05)
+    if max(on_white, on_dark) < 4.5 and (luminance + 0.05) / 0.05 > on_white:
+        return "black"
     return "white" if on_white >= on_dark else _TEXT_COLOUR
 
 

@@ -40,3 +40,9 @@ class EnvironmentProblem(MpscReportError):
     """Something the package needs on this machine (Chromium, a kernel, a font) is missing."""
 
     exit_code = 6
+
+
+class TranslationMissing(MpscReportError):
+    """A report in another language than German needs a text that has no translation yet."""
+
+    exit_code = 4

@@ -60,6 +60,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "of": "von",
         "untitled": "Bericht",
         "no_alt": "Abbildung ohne Textbeschreibung",
+        "appendix": "Anhang: Daten zu den Abbildungen",
+        "appendix_intro": "Die Werte hinter jeder Abbildung dieses Berichts, als Tabelle.",
     },
     "en": {
         "contents": "Contents",
@@ -68,6 +70,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "of": "of",
         "untitled": "Report",
         "no_alt": "Figure without a text description",
+        "appendix": "Appendix: data for the figures",
+        "appendix_intro": "The values behind every figure of this report, as tables.",
     },
 }
 
@@ -146,6 +150,9 @@ _URL_ATTRIBUTES = (
 _DATA_IMAGE = re.compile(r"^\s*data:image/", re.IGNORECASE)
 _CSS_FETCH = re.compile(r"url\s*\(|@import|expression\s*\(|image-set\s*\(", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+#: A markdown cell tagged ``lang-<code>`` is prose in that language; reports in another language leave it out.
+LANGUAGE_TAG_PREFIX = "lang-"
 
 
 # ----------------------------------------------------------------------------------------------
@@ -242,9 +249,9 @@ def _text_or(value: object, fallback: str) -> str:
 class ReportPreprocessor(Preprocessor):
     """Store the report metadata in ``resources`` and drop what a publication must not show.
 
-    Dropped: empty cells, stream output (prints, warnings), JavaScript and widget output, and
-    outputs with nothing but a plain-text repr. An error output stops the export: a report with
-    a failed cell is not published.
+    Dropped: empty cells, markdown cells tagged for another language (``lang-en`` in a German report),
+    stream output (prints, warnings), JavaScript and widget output, and outputs with nothing but a
+    plain-text repr. An error output stops the export: a report with a failed cell is not published.
     """
 
     def preprocess(self, nb: nbformat.NotebookNode, resources: dict[str, Any]):
@@ -261,7 +268,7 @@ class ReportPreprocessor(Preprocessor):
                 dropped += len(outputs) - len(cell.outputs)
                 if not cell.outputs:
                     continue
-            elif cell.cell_type == "markdown" and not cell.source.strip():
+            elif cell.cell_type == "markdown" and (not cell.source.strip() or not _in_language(cell, meta.language)):
                 continue
             kept_cells.append(cell)
         nb.cells = kept_cells
@@ -272,6 +279,12 @@ class ReportPreprocessor(Preprocessor):
                 dropped,
             )
         return nb, resources
+
+
+def _in_language(cell: nbformat.NotebookNode, language: str) -> bool:
+    """Whether a cell belongs in a report in ``language``: untagged cells belong in every one."""
+    tags = [tag for tag in cell.get("metadata", {}).get("tags", []) if tag.startswith(LANGUAGE_TAG_PREFIX)]
+    return not tags or f"{LANGUAGE_TAG_PREFIX}{language}" in tags
 
 
 def _publishable_output(output: nbformat.NotebookNode, number: int, meta: ReportMeta):
@@ -436,6 +449,7 @@ def _finish_html(html: str, meta: ReportMeta, strip_active: bool) -> tuple[str, 
         for paragraph in title.select("p.mpsc-title"):
             paragraph["role"] = "heading"
             paragraph["aria-level"] = "1"
+    _add_data_appendix(soup, meta)
     toc = _build_toc(soup, meta)
     if toc is not None and title is not None:
         title.insert_after(toc)
@@ -449,7 +463,7 @@ def _finish_html(html: str, meta: ReportMeta, strip_active: bool) -> tuple[str, 
 
 def _build_toc(soup: BeautifulSoup, meta: ReportMeta):
     """``<nav class="mpsc-toc">`` listing the h2 (and nested h3) headings of markdown cells."""
-    headings = soup.select(".jp-MarkdownCell h2, .jp-MarkdownCell h3")
+    headings = soup.select(".jp-MarkdownCell h2, .jp-MarkdownCell h3, h2.mpsc-appendix-title")
     if not headings:
         return None
     first_with_id: dict[str, Any] = {}
@@ -470,7 +484,8 @@ def _build_toc(soup: BeautifulSoup, meta: ReportMeta):
         if first_with_id.get(tag.get("id")) is not tag:  # no id, or a duplicate of an earlier one
             tag["id"] = _unique_id(_slug(text), used)
         level = int(tag.name[1])
-        entry = soup.new_tag("li", attrs={"class": f"mpsc-toc-entry mpsc-toc-level-{level}"})
+        print_only = " mpsc-print-only" if "mpsc-appendix-title" in tag.get("class", []) else ""
+        entry = soup.new_tag("li", attrs={"class": f"mpsc-toc-entry mpsc-toc-level-{level}{print_only}"})
         link = soup.new_tag("a", attrs={"href": f"#{tag['id']}"})
         label = soup.new_tag("span", attrs={"class": "mpsc-toc-text"})
         label.string = text
@@ -487,6 +502,49 @@ def _build_toc(soup: BeautifulSoup, meta: ReportMeta):
             current_h2.append(nested)
         nested.append(entry)
     return nav
+
+
+def _add_data_appendix(soup: BeautifulSoup, meta: ReportMeta) -> None:
+    """Copy the data table of every figure (``details.mpsc-figure-data``) into an appendix before the colophon.
+
+    On screen the tables sit, collapsed, under their figures and the appendix is hidden; in print the
+    collapsed tables are hidden and the appendix ("Anhang: Daten zu den Abbildungen") lists them all.
+    """
+    details = soup.select("details.mpsc-figure-data")
+    if not details:
+        return
+    main = soup.select_one("main") or soup.body or soup
+    used = {tag["id"] for tag in soup.select("[id]")}
+    title_id = _unique_id("anhang-daten", used)
+    section = soup.new_tag("section", attrs={"class": "mpsc-data-appendix", "aria-labelledby": title_id})
+    title = soup.new_tag("h2", attrs={"class": "mpsc-appendix-title", "id": title_id})
+    title.string = meta.label("appendix")
+    intro = soup.new_tag("p")
+    intro.string = meta.label("appendix_intro")
+    section.extend([title, intro])
+    for detail in details:
+        table = detail.find("table")
+        if table is None:
+            continue
+        copy = BeautifulSoup(str(table), features="html.parser").table
+        copy["id"] = _unique_id(f"anhang-{copy.get('id', 'daten')}", used)
+        figure = detail.find_previous_sibling("figure")
+        caption = figure.find("figcaption") if figure is not None else None
+        if caption is not None:
+            new_caption = soup.new_tag("caption")
+            for child in list(caption.children):
+                new_caption.append(BeautifulSoup(str(child), features="html.parser"))
+            copy.insert(0, new_caption)
+        section.append(copy)
+    colophon = soup.select_one("section.mpsc-colophon")
+    if colophon is None:
+        main.append(section)
+        return
+    # The colophon stays the last page: the appendix goes before the cell holding its heading.
+    anchor = colophon.find_previous(["h1", "h2"]) or colophon
+    while anchor.parent is not None and anchor.parent is not main:
+        anchor = anchor.parent
+    anchor.insert_before(section)
 
 
 def _slug(text: str) -> str:

@@ -303,3 +303,34 @@ def _short_name(name: str) -> str:
         if short.startswith(prefix) and len(short) > 18:
             short = short.removeprefix(prefix)
     return short if len(short) <= 24 else short[:23] + "…"
+
+
+def continuation(kf: KeyFigures) -> pd.Series:
+    """The continuation share as a one-row Series (German label), the data of the share chart."""
+    return pd.Series(
+        [kf.continuation_share], index=["Abgeschlossene Maßnahmen, die weiter betrieben werden"], name="Anteil"
+    )
+
+
+def network_table(nodes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
+    """Per model project of the network chart: cohort, partner municipalities, links to other model projects.
+
+    Parameters
+    ----------
+    nodes, edges : pandas.DataFrame
+        Output of :func:`network`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by the short project name (German column labels), in the order of ``nodes``.
+    """
+    degree = pd.concat([edges["source"], edges["target"]]).value_counts()
+    return pd.DataFrame(
+        {
+            "Staffel": nodes["group"].to_numpy(),
+            "Partnerkommunen": nodes["size"].to_numpy(),
+            "Verbindungen zu Modellprojekten": degree.reindex(nodes["node"]).fillna(0).astype(int).to_numpy(),
+        },
+        index=pd.Index(nodes["label"].to_numpy(), name="Modellprojekt"),
+    )

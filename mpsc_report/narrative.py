@@ -1,4 +1,4 @@
-"""German narrative generated from the same metric objects the charts use; no number is typed by hand."""
+"""Narrative from the same metric objects the charts use, in the report's language; no number is typed by hand."""
 
 from __future__ import annotations
 
@@ -13,218 +13,247 @@ from .formatting import (
     format_percent,
     format_rounded,
 )
+from .i18n import MESSAGES, german, localize_label, t, translate
 from .metrics import HEADLINE_INDICATORS, KeyFigures
 from .validation import ERRORS_FILE, DataQuality
 
 #: Leitlinie of the Smart City Charta the participation figures contribute to.
-CHARTA_GUIDELINE = "Digitale Transformation braucht Transparenz, Teilhabe und Mitgestaltung"
+CHARTA_GUIDELINE = MESSAGES["de"]["charta"]
 
 
-def summary(kf: KeyFigures) -> list[str]:
+def summary(kf: KeyFigures, language: str = "de") -> list[str]:
     """The headline findings of a wave, phrased as the programme publishes them.
 
     Parameters
     ----------
     kf : KeyFigures
         Headline figures of the wave.
+    language : str
+        Report language, ``"de"`` or ``"en"``.
 
     Returns
     -------
     list of str
         One sentence per finding.
     """
-    return [
-        _capital(
-            f"{format_rounded(kf.datasets)} kommunale Datensätze wurden im Rahmen der Förderung erstmals neu erhoben."
+    lang = language
+    sentences = [
+        t("summary.datasets", lang, datasets=format_rounded(kf.datasets, lang)),
+        t("summary.participation", lang, participation=format_rounded(kf.participation, lang)),
+        t("summary.positions", lang, positions=format_int(kf.positions, lang)),
+        t("summary.transferred", lang, transferred=format_int(kf.solutions_transferred, lang)),
+        t("summary.continued", lang, share=_share(kf.continuation_share, lang)),
+        t("summary.open_source", lang, open_source=format_int(kf.open_source, lang)),
+        t(
+            "summary.network",
+            lang,
+            mean=_mean_words(kf.partners_mean, lang),
+            links=format_rounded(kf.network_links, lang),
         ),
-        f"Die Modellprojekte stärken die Mitgestaltung durch Partizipation, mit {format_rounded(kf.participation)} "
-        "partizipativen Aktivitäten.",
-        f"In den geförderten Kommunen sind {format_int(kf.positions)} neue Stellen entstanden.",
-        _capital(
-            f"{format_int(kf.solutions_transferred)} Lösungen konnten bereits in andere Kommunen übertragen werden."
-        ),
-        _capital(
-            f"{_share(kf.continuation_share)} der Maßnahmen, die bereits abgeschlossen sind, sollen weiter "
-            "betrieben werden."
-        ),
-        f"Für {format_int(kf.open_source)} Maßnahmen wurde der entwickelte Open-Source-Code veröffentlicht.",
-        f"Jedes Modellprojekt steht im Schnitt im Austausch mit {_mean_words(kf.partners_mean)} anderen Kommunen – "
-        f"zusammen {format_rounded(kf.network_links)} Netzwerkverbindungen.",
     ]
+    return [_capital(s) for s in sentences]
 
 
-def key_figure_tiles(kf: KeyFigures) -> list[tuple[str, str]]:
+def key_figure_tiles(kf: KeyFigures, language: str = "de") -> list[tuple[str, str]]:
     """Key figures as (value, label) tiles for the summary."""
+    lang = language
     return [
-        (format_int(kf.datasets), "neu erhobene kommunale Datensätze"),
-        (format_int(kf.participation), "partizipative Aktivitäten"),
-        (format_int(kf.positions), "neue Stellen in den geförderten Kommunen"),
-        (format_int(kf.solutions_transferred), "in andere Kommunen übertragene Lösungen"),
-        (_share(kf.continuation_share), "der abgeschlossenen Maßnahmen werden weiter betrieben"),
-        (format_int(kf.open_source), "Maßnahmen mit veröffentlichtem Open-Source-Code"),
-        (format_number(kf.partners_mean, 1), "Partnerkommunen je Modellprojekt im Schnitt"),
-        (format_int(kf.network_links), "Verbindungen im Netzwerk"),
+        (format_int(kf.datasets, lang), t("tile.datasets", lang)),
+        (format_int(kf.participation, lang), t("tile.participation", lang)),
+        (format_int(kf.positions, lang), t("tile.positions", lang)),
+        (format_int(kf.solutions_transferred, lang), t("tile.transferred", lang)),
+        (_share(kf.continuation_share, lang), t("tile.continued", lang)),
+        (format_int(kf.open_source, lang), t("tile.open_source", lang)),
+        (format_number(kf.partners_mean, 1, lang), t("tile.partners", lang)),
+        (format_int(kf.network_links, lang), t("tile.links", lang)),
     ]
 
 
-def response(kf: KeyFigures) -> str:
+def response(kf: KeyFigures, language: str = "de") -> str:
     """Who answered the wave."""
-    return (
-        f"An der Befragung der Welle {kf.wave} haben {format_int(kf.respondents)} von "
-        f"{format_int(kf.projects)} Modellprojekten teilgenommen ({_share(kf.response_rate)}); "
-        f"{format_int(kf.projects_in_implementation)} von ihnen befanden sich in der Umsetzungsphase."
+    lang = language
+    return t(
+        "response",
+        lang,
+        wave=kf.wave,
+        respondents=format_int(kf.respondents, lang),
+        projects=format_int(kf.projects, lang),
+        rate=_share(kf.response_rate, lang),
+        implementation=format_int(kf.projects_in_implementation, lang),
     )
 
 
-def datasets(kf: KeyFigures, themes: pd.Series) -> str:
+def datasets(kf: KeyFigures, themes: pd.Series, language: str = "de") -> str:
     """New datasets and their largest themes (same Series as the chart)."""
+    lang = language
     top = themes.sort_values(ascending=False)
-    first, second = top.index[0], top.index[1]
-    return (
-        f"Insgesamt haben die Modellprojekte {format_int(kf.datasets)} kommunale Datensätze erstmals neu erhoben. "
-        f"Die meisten betreffen den Bereich {_plain(first)} ({format_int(top.iloc[0])}, "
-        f"{_share(top.iloc[0] / kf.datasets)}), gefolgt von {_plain(second)} ({format_int(top.iloc[1])}). "
-        "Dazu gehören etwa das Monitoring von Starkregenereignissen, die Identifikation von Hitzeinseln und "
-        "Sensoren für den ruhenden und den fließenden Verkehr."
+    return t(
+        "datasets",
+        lang,
+        total=format_int(kf.datasets, lang),
+        first=_plain(top.index[0]),
+        first_value=format_int(top.iloc[0], lang),
+        first_share=_share(top.iloc[0] / kf.datasets, lang),
+        second=_plain(top.index[1]),
+        second_value=format_int(top.iloc[1], lang),
     )
 
 
-def participation(kf: KeyFigures, formats: pd.Series) -> str:
+def participation(kf: KeyFigures, formats: pd.Series, language: str = "de") -> str:
     """Participatory activities by format and the link to the Smart City Charta."""
+    lang = language
     top = formats.sort_values(ascending=False)
-    return (
-        f"Mit {format_int(kf.participation)} partizipativen Aktivitäten – am häufigsten {_plain(top.index[0])} "
-        f"({format_int(top.iloc[0])}) – tragen die Modellprojekte zu einer Leitlinie der Smart City Charta bei: "
-        f"„{CHARTA_GUIDELINE}“."
+    return t(
+        "participation",
+        lang,
+        total=format_int(kf.participation, lang),
+        top=_plain(top.index[0]),
+        top_value=format_int(top.iloc[0], lang),
+        charta=t("charta", lang),
     )
 
 
-def staff(kf: KeyFigures, by_kind: pd.Series) -> str:
+def staff(kf: KeyFigures, by_kind: pd.Series, language: str = "de") -> str:
     """New positions and where they were created."""
+    lang = language
     top = by_kind.sort_values(ascending=False)
-    return (
-        f"In den geförderten Kommunen sind {format_int(kf.positions)} neue Stellen entstanden, "
-        f"davon {format_int(top.iloc[0])} in Modellprojekten der Kategorie {top.index[0]}. "
-        "Die neuen Stellen entwickeln die Strategien weiter, setzen mit Partnern Maßnahmen um und schaffen "
-        "Strukturen für die Verstetigung."
+    return _capital(
+        t(
+            "staff",
+            lang,
+            positions=format_int(kf.positions, lang),
+            top_value=format_int(top.iloc[0], lang),
+            top=top.index[0],
+        )
     )
 
 
-def transfer(kf: KeyFigures, exchange: pd.Series, links_among_projects: int) -> str:
+def transfer(kf: KeyFigures, exchange: pd.Series, links_among_projects: int, language: str = "de") -> str:
     """Transfer of solutions and cooperation between municipalities."""
+    lang = language
     top = exchange.sort_values(ascending=False)
-    return (
-        f"{_capital(format_int(kf.solutions_transferred))} Lösungen wurden bereits in andere Kommunen übertragen. "
-        f"Jedes Modellprojekt steht im Schnitt mit {_mean_words(kf.partners_mean)} anderen Kommunen im Austausch; "
-        f"insgesamt wurden {format_int(kf.network_links)} Verbindungen gemeldet, "
-        f"{format_int(links_among_projects)} davon zwischen zwei Modellprojekten. "
-        f"Die häufigste Form ist {_plain(top.index[0])} ({format_int(top.iloc[0])} Verbindungen)."
+    return _capital(
+        t(
+            "transfer",
+            lang,
+            transferred=format_int(kf.solutions_transferred, lang),
+            mean=_mean_words(kf.partners_mean, lang),
+            links=format_int(kf.network_links, lang),
+            among=format_int(links_among_projects, lang),
+            top=_plain(top.index[0]),
+            top_value=format_int(top.iloc[0], lang),
+        )
     )
 
 
-def sustainability(kf: KeyFigures) -> str:
+def sustainability(kf: KeyFigures, language: str = "de") -> str:
     """Continuation of completed measures and open-source publication."""
-    return (
-        f"Von {format_int(kf.measures_completed)} abgeschlossenen Maßnahmen sollen {format_int(kf.measures_continued)} "
-        f"weiter betrieben werden; das sind {_share(kf.continuation_share)}. "
-        f"Für {format_int(kf.open_source)} Maßnahmen wurde der Quellcode als Open Source veröffentlicht, "
-        "sodass alle Kommunen die Lösungen übernehmen können. "
-        f"Insgesamt meldeten die Modellprojekte {format_int(kf.measures_total)} geplante, laufende oder "
-        "abgeschlossene Maßnahmen."
+    lang = language
+    return t(
+        "sustainability",
+        lang,
+        completed=format_int(kf.measures_completed, lang),
+        continued=format_int(kf.measures_continued, lang),
+        share=_share(kf.continuation_share, lang),
+        open_source=format_int(kf.open_source, lang),
+        total=format_int(kf.measures_total, lang),
     )
 
 
-def comparison(means: pd.DataFrame, group: str) -> str:
+def comparison(means: pd.DataFrame, group: str, language: str = "de") -> str:
     """Which group collects the most and the fewest new datasets per project (same frame as the chart).
 
     Parameters
     ----------
     means : pandas.DataFrame
-        Output of :func:`~mpsc_report.metrics.means_per_project`.
+        Output of :func:`~mpsc_report.metrics.means_per_project` (its labels may be translated).
     group : str
-        What the groups are, for the sentence: "Staffel" or "Art der Kommune".
+        What the groups are, in German, for the sentence: "Staffel" or "Art der Kommune".
+    language : str
+        Report language.
     """
-    column = f"{HEADLINE_INDICATORS['datasets_total']} je Projekt"
+    lang = language
+    column = translate(f"{HEADLINE_INDICATORS['datasets_total']} je Projekt", lang)
     ordered = means[column].sort_values(ascending=False)
-    return (
-        f"Nach {group} betrachtet haben die Modellprojekte der Gruppe „{ordered.index[0]}“ im Schnitt die meisten "
-        f"neuen Datensätze erhoben ({format_number(ordered.iloc[0], 1)} je Projekt), die der Gruppe "
-        f"„{ordered.index[-1]}“ die wenigsten ({format_number(ordered.iloc[-1], 1)}). Die Unterschiede spiegeln "
-        "vor allem den Projektbeginn und die Größe der Kommunen wider."
+    group_words = translate(group, lang)
+    return t(
+        "comparison",
+        lang,
+        group=group_words if lang == "de" else group_words.lower(),
+        top=ordered.index[0],
+        top_value=format_number(ordered.iloc[0], 1, lang),
+        bottom=ordered.index[-1],
+        bottom_value=format_number(ordered.iloc[-1], 1, lang),
     )
 
 
-def places(by_state: pd.Series, projects: int) -> str:
+def places(by_state: pd.Series, projects: int, language: str = "de") -> str:
     """Where the model projects are."""
+    lang = language
     top = by_state.sort_values(ascending=False)
     lands = int((by_state > 0).sum())
-    return (
-        f"Die {format_int(projects)} Modellprojekte verteilen sich auf {format_count_words(lands)} "
-        "der sechzehn Länder; "
-        f"die meisten liegen in {top.index[0]} ({format_int(top.iloc[0])})."
+    return t(
+        "places",
+        lang,
+        projects=format_int(projects, lang),
+        lands=format_count_words(lands, lang),
+        top=top.index[0],
+        top_value=format_int(top.iloc[0], lang),
     )
 
 
-#: Trend indicators as genitive phrases for running text ("die Zahl der neuen Datensätze").
-_GENITIVE: dict[str, str] = {
-    "Neue Datensätze": "der neuen Datensätze",
-    "Partizipative Aktivitäten": "der partizipativen Aktivitäten",
-    "Neue Stellen": "der neuen Stellen",
-    "Übertragene Lösungen": "der übertragenen Lösungen",
-}
-
-
-def development(trend: pd.DataFrame, wave: str, comparison_wave: str | None) -> list[str]:
+def development(trend: pd.DataFrame, wave: str, comparison_wave: str | None, language: str = "de") -> list[str]:
     """Change since the comparison wave, one sentence per indicator with a direction word."""
+    lang = language
     if comparison_wave is None or comparison_wave not in trend.index:
-        return [
-            f"Welle {wave} ist die erste ausgewertete Befragungswelle; ein Vergleich mit früheren Wellen ist "
-            "daher noch nicht möglich."
-        ]
+        return [t("development.first", lang, wave=wave)]
     before, now = trend.loc[comparison_wave], trend.loc[wave]
     changes, gaps = [], []
     for indicator in trend.columns:
-        what = _GENITIVE.get(indicator, indicator)
+        what = _genitive(indicator, lang)
         if math.isnan(before[indicator]) or math.isnan(now[indicator]):
             gaps.append(what)
             continue
         old, new = before[indicator], now[indicator]
-        verb = _direction(old, new)
-        changes.append(f"{what} von {format_int(old)} auf {format_int(new)} {verb}")
+        changes.append(
+            t(
+                "development.change",
+                lang,
+                what=what,
+                old=format_int(old, lang),
+                new=format_int(new, lang),
+                direction=t(f"development.{_direction(old, new)}", lang),
+            )
+        )
     sentences = []
     if changes:
         head, *rest = changes
-        tail = (", die Zahl " + ", die Zahl ".join(rest[:-1]) if rest[:-1] else "") + (
-            f" und die Zahl {rest[-1]}" if rest else ""
-        )
-        sentences.append(f"Gegenüber der Welle {comparison_wave} ist die Zahl {head}{tail}.")
+        joiner, last_joiner = t("development.joiner", lang), t("development.last_joiner", lang)
+        tail = (joiner + joiner.join(rest[:-1]) if rest[:-1] else "") + (f"{last_joiner}{rest[-1]}" if rest else "")
+        sentences.append(t("development.changes", lang, wave=comparison_wave, changes=f"{head}{tail}"))
     if gaps:
-        sentences.append(f"Für die Zahl {' und '.join(gaps)} liegen keine vergleichbaren Angaben beider Wellen vor.")
-    sentences.append(
-        "Die Angaben sind seit Programmbeginn kumuliert; Unterschiede im Rücklauf der Wellen wirken sich auf "
-        "die Summen aus."
-    )
+        sentences.append(t("development.gaps", lang, gaps=t("development.gap_joiner", lang).join(gaps)))
+    sentences.append(t("development.note", lang))
     return sentences
 
 
-def method(kf: KeyFigures, synthetic: bool, field_period: str) -> list[str]:
+def method(kf: KeyFigures, synthetic: bool, field_period: str, language: str = "de") -> list[str]:
     """Method and data notes: who was asked, when, how figures are counted, and the data's origin."""
+    lang = language
     notes = [
-        f"Befragt wurden alle {format_int(kf.projects)} Modellprojekte Smart Cities der drei Staffeln "
-        f"2019, 2020 und 2021 ({field_period}). Geantwortet haben {format_int(kf.respondents)} "
-        f"Modellprojekte ({_share(kf.response_rate)}).",
-        "Alle Zählgrößen sind seit Programmbeginn kumuliert und werden über die antwortenden Modellprojekte "
-        "summiert. Fehlende Angaben werden weder geschätzt noch als null gezählt. Der Anteil weiter betriebener "
-        "Maßnahmen bezieht sich auf die abgeschlossenen Maßnahmen der Projekte, die beide Fragen beantwortet haben.",
-        "Netzwerkverbindungen sind die gemeldeten Partnerkommunen; nennen sich zwei Modellprojekte gegenseitig, "
-        "zählt die Verbindung einmal.",
+        t(
+            "method.who",
+            lang,
+            projects=format_int(kf.projects, lang),
+            period=field_period,
+            respondents=format_int(kf.respondents, lang),
+            rate=_share(kf.response_rate, lang),
+        ),
+        t("method.counting", lang),
+        t("method.network", lang),
     ]
     if synthetic:
-        notes.append(
-            "Dieser Bericht beruht auf synthetischen Beispieldaten. Sie sind so kalibriert, dass die Welle 2023 "
-            "die veröffentlichten Programmkennzahlen wiedergibt; alle übrigen Werte, Verteilungen und Freitexte "
-            "sind erfunden. Es handelt sich nicht um amtliche Ergebnisse."
-        )
+        notes.append(t("method.synthetic", lang))
     return notes
 
 
@@ -232,8 +261,10 @@ def method(kf: KeyFigures, synthetic: bool, field_period: str) -> list[str]:
 _FORMAT_WORDS = {"csv": "CSV-Datei", "xlsx": "Excel-Arbeitsmappe", "limesurvey": "LimeSurvey-Antwortexport"}
 
 
-def data_quality(quality: DataQuality) -> list[str]:
+def data_quality(quality: DataQuality, language: str = "de") -> list[str]:
     """The data-quality appendix in sentences: rows read, used and rejected, special codes, format and codebook."""
+    if language == "en":
+        return _data_quality_en(quality)
     answers = quality.files[0]
     sentences = [
         f"Aus der Datei {answers.name} ({_FORMAT_WORDS[quality.format]}, Zeichenkodierung "
@@ -271,37 +302,97 @@ def data_quality(quality: DataQuality) -> list[str]:
     return sentences
 
 
-def describe_bars(values: pd.Series, what: str, percent: bool = False) -> str:
+#: How each intake format is named in the English data-quality appendix.
+_FORMAT_WORDS_EN = {"csv": "CSV file", "xlsx": "Excel workbook", "limesurvey": "LimeSurvey response export"}
+
+
+def _data_quality_en(quality: DataQuality) -> list[str]:
+    """English twin of :func:`data_quality`."""
+    answers = quality.files[0]
+
+    def rows(n: int) -> str:
+        return "one answer row" if n == 1 else f"{format_int(n, 'en')} answer rows"
+
+    sentences = [
+        f"{_capital(rows(quality.rows_read))} {'was' if quality.rows_read == 1 else 'were'} read from "
+        f"{answers.name} ({_FORMAT_WORDS_EN[quality.format]}, encoding "
+        f"{quality.encoding.upper().replace('-SIG', '')}); {format_int(quality.rows_used, 'en')} of them "
+        f"went into the analysis, {format_int(quality.rows_rejected, 'en')} "
+        f"{'was' if quality.rows_rejected == 1 else 'were'} rejected."
+    ]
+    if quality.rows_rejected:
+        reasons = ", ".join(
+            f"{format_int(n, 'en')} × {localize_label(rule, 'en')}" for rule, n in quality.rejected_by_rule
+        )
+        sentences.append(
+            f"Rows with invalid answers were rejected ({reasons}); they are not part of any number in this "
+            f"report. The full list with line, column and value is in {ERRORS_FILE}."
+        )
+    else:
+        sentences.append("Every row passed the checks (columns, values, codes, uniqueness, totals).")
+    if quality.codebook:
+        sentences.append(
+            f"Question and answer codes were mapped to the analysis columns with codebook “{quality.codebook}”."
+        )
+    special = sum(sum(r.values()) for r in quality.missing_reasons.values())
+    if special:
+        codes = sorted({reason for r in quality.missing_reasons.values() for reason in r})
+        cells = (
+            "One cell held a special code" if special == 1 else f"{format_int(special, 'en')} cells held special codes"
+        )
+        sentences.append(
+            f"{cells} ({', '.join(f'“{c}”' for c in codes)}); these answers count as missing and enter neither "
+            "totals nor means."
+        )
+    sentences.append(
+        "The checksums (SHA-256) in the table of files analysed show which state of the data was analysed."
+    )
+    return sentences
+
+
+# --------------------------------------------------------------------------- alt texts
+
+
+def describe_bars(values: pd.Series, what: str, percent: bool = False, language: str = "de") -> str:
     """Alt text for a bar chart from its data: what is shown, largest and smallest value."""
-    fmt = (lambda v: format_percent(v)) if percent else format_int
+    lang = language
+
+    def fmt(v: float) -> str:
+        return format_percent(v, 0, lang) if percent else format_int(v, lang)
+
     ordered = values.sort_values(ascending=False)
     listing = "; ".join(f"{_plain(k)}: {fmt(v)}" for k, v in values.items())
-    return (
-        f"Balkendiagramm {what}. Größter Wert {_plain(ordered.index[0])} ({fmt(ordered.iloc[0])}), "
-        f"kleinster Wert {_plain(ordered.index[-1])} ({fmt(ordered.iloc[-1])}). Werte: {listing}."
+    return t(
+        "describe.bars",
+        lang,
+        what=what,
+        largest=_plain(ordered.index[0]),
+        largest_value=fmt(ordered.iloc[0]),
+        smallest=_plain(ordered.index[-1]),
+        smallest_value=fmt(ordered.iloc[-1]),
+        listing=listing,
     )
 
 
-def describe_share(share: float, what: str) -> str:
+def describe_share(share: float, what: str, language: str = "de") -> str:
     """Alt text for a single-share bar."""
-    return f"Balken, der den Anteil {what} zeigt: {_share(share)}."
+    return t("describe.share", language, what=what, share=_share(share, language))
 
 
-def describe_network(nodes: pd.DataFrame, edges: pd.DataFrame) -> str:
+def describe_network(nodes: pd.DataFrame, edges: pd.DataFrame, language: str = "de") -> str:
     """Alt text for the network chart (same nodes and edges as the chart)."""
-    return (
-        f"Netzwerkdiagramm der {format_int(len(nodes))} Modellprojekte mit {format_int(len(edges))} "
-        "Verbindungen untereinander, nach Staffel gefärbt; die Punktgröße zeigt die Zahl der Partnerkommunen."
+    return t(
+        "describe.network", language, nodes=format_int(len(nodes), language), edges=format_int(len(edges), language)
     )
 
 
-def describe_table(frame: pd.DataFrame, what: str) -> str:
+def describe_table(frame: pd.DataFrame, what: str, language: str = "de") -> str:
     """Alt text for a chart drawn from a small table: what is shown and every value."""
     rows = "; ".join(
-        f"{index}: " + ", ".join(f"{c} {format_number(v, 1)}" for c, v in row.items())
+        f"{index}: " + ", ".join(f"{c} {format_number(v, 1, language)}" for c, v in row.items())
         for index, row in frame.iterrows()
     )
-    return f"{what}. Werte: {rows}."
+    return t("describe.table", language, what=what, rows=rows)
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -309,36 +400,190 @@ def _plural(n: int, one: str, many: str) -> str:
     return one if n == 1 else many.replace("{n}", format_int(n))
 
 
-def _share(value: float) -> str:
-    return "keine Angabe" if math.isnan(value) else format_percent(value)
+#: Chart kinds (the ``label`` :mod:`~mpsc_report.charts` gives each figure) -> opening phrase of the alt text.
+_ALT_OPENING = {
+    "bar": "alt.bar",
+    "tile-map": "alt.tile_map",
+    "stacked-bar": "alt.stacked_bar",
+    "small-multiples": "alt.small_multiples",
+    "line": "alt.line",
+    "trend": "alt.line",
+    "share": "alt.share",
+}
 
 
-def _mean_words(value: float) -> str:
+def describe_chart(kind: str, subject: str, data: pd.Series | pd.DataFrame, language: str = "de") -> str:
+    """Alt text of a chart generated from the data it shows.
+
+    Says what kind of chart it is and what it shows (``subject``, usually the caption), then, by kind:
+    bars and tile maps the largest and smallest value and every value; stacked bars the largest and
+    smallest total and every value; small multiples the highest and lowest category per indicator; line
+    and trend charts the change of each series from its first to its last value (the trend).
+
+    Parameters
+    ----------
+    kind : str
+        The chart kind: ``"bar"``, ``"tile-map"``, ``"stacked-bar"``, ``"small-multiples"``, ``"line"``,
+        ``"trend"``, ``"share"``; anything else gets a neutral opening and the values.
+    subject : str
+        What the chart shows, e.g. its caption.
+    data : pandas.Series or pandas.DataFrame
+        The values drawn (the same object passed to the chart); shares in 0..1 for ``"share"``.
+    language : str
+        Report language.
+
+    Returns
+    -------
+    str
+        Plain text for the ``alt`` attribute.
+    """
+    lang = language
+    parts = [t(_ALT_OPENING.get(kind, "alt.chart"), lang, subject=subject.rstrip("."))]
+    if kind == "share":
+        series = data if isinstance(data, pd.Series) else data.iloc[:, 0]
+        parts += [t("alt.share_value", lang, label=k, value=_share(float(v), lang)) for k, v in series.items()]
+        return " ".join(parts)
+    if kind in ("line", "trend") and isinstance(data, pd.Series):
+        data = data.to_frame()
+    if isinstance(data, pd.Series) or (len(data.columns) == 1 and kind not in ("line", "trend")):
+        series = data if isinstance(data, pd.Series) else data.iloc[:, 0]
+        parts += _series_extremes(series, lang)
+        return " ".join(parts)
+    frame = data.apply(pd.to_numeric, errors="coerce").astype(float)
+    decimals = 0 if (frame.dropna(how="all") == frame.dropna(how="all").round()).all().all() else 1
+
+    def fmt(v: float, lang: str) -> str:
+        return _format(v, lang, decimals)
+
+    if kind in ("line", "trend"):
+        parts.append("; ".join(_trend_phrase(frame[c], str(c), lang) for c in frame.columns) + ".")
+    elif kind == "stacked-bar":
+        totals = frame.sum(axis=1, min_count=1).dropna().sort_values(ascending=False)
+        parts.append(
+            t(
+                "alt.total_extremes",
+                lang,
+                largest=totals.index[0],
+                largest_value=fmt(totals.iloc[0], lang),
+                smallest=totals.index[-1],
+                smallest_value=fmt(totals.iloc[-1], lang),
+            )
+        )
+        parts.append(t("alt.values", lang, listing=_rows(frame, lang)))
+    else:
+        phrases = []
+        for column in frame.columns:
+            values = frame[column].dropna().sort_values(ascending=False)
+            if values.empty:
+                continue
+            phrases.append(
+                t(
+                    "alt.column_extremes",
+                    lang,
+                    column=column,
+                    largest=values.index[0],
+                    largest_value=fmt(values.iloc[0], lang),
+                    smallest=values.index[-1],
+                    smallest_value=fmt(values.iloc[-1], lang),
+                )
+            )
+        parts.append("; ".join(phrases) + ".")
+    return " ".join(parts)
+
+
+def _series_extremes(series: pd.Series, lang: str) -> list[str]:
+    values = pd.to_numeric(series, errors="coerce").astype(float)
+    ordered = values.dropna().sort_values(ascending=False)
+    if ordered.empty:
+        return [t("alt.values", lang, listing=t("no_answer", lang))]
+    listing = "; ".join(f"{_plain(str(k))}: {_value(v, lang)}" for k, v in values.items())
+    return [
+        t(
+            "alt.extremes",
+            lang,
+            largest=_plain(str(ordered.index[0])),
+            largest_value=_value(ordered.iloc[0], lang),
+            smallest=_plain(str(ordered.index[-1])),
+            smallest_value=_value(ordered.iloc[-1], lang),
+        ),
+        t("alt.values", lang, listing=listing),
+    ]
+
+
+def _trend_phrase(series: pd.Series, indicator: str, lang: str) -> str:
+    known = series.dropna()
+    if known.empty:
+        return f"{indicator}: {t('no_answer', lang)}"
+    if len(known) == 1:
+        return t(
+            "alt.trend_single", lang, indicator=indicator, last=_value(known.iloc[0], lang), last_wave=known.index[0]
+        )
+    first, last = known.iloc[0], known.iloc[-1]
+    return t(
+        "alt.trend",
+        lang,
+        indicator=indicator,
+        first=_value(first, lang),
+        first_wave=known.index[0],
+        last=_value(last, lang),
+        last_wave=known.index[-1],
+        direction=t(f"direction.{_direction(first, last)}", lang),
+    )
+
+
+def _rows(frame: pd.DataFrame, lang: str) -> str:
+    return "; ".join(
+        f"{index}: " + ", ".join(f"{c} {_value(v, lang)}" for c, v in row.items()) for index, row in frame.iterrows()
+    )
+
+
+def _value(value: float, lang: str) -> str:
+    """A number as in the charts: whole numbers without, others with one decimal; missing as "keine Angabe"."""
+    return _format(value, lang, 0 if value is None or math.isnan(value) or float(value).is_integer() else 1)
+
+
+def _format(value: float, lang: str, decimals: int) -> str:
+    if value is None or math.isnan(value):
+        return t("no_answer", lang)
+    return format_number(value, decimals, lang) if decimals else format_int(value, lang)
+
+
+def _genitive(indicator: str, lang: str) -> str:
+    key = f"genitive.{german(indicator)}"
+    return t(key, lang) if key in MESSAGES[lang] else indicator
+
+
+def _share(value: float, language: str = "de") -> str:
+    return t("no_answer", language) if math.isnan(value) else format_percent(value, 0, language)
+
+
+def _mean_words(value: float, language: str = "de") -> str:
     """A mean in running text: whole numbers up to twelve in words ("zwölf"), else one decimal."""
     if math.isnan(value):
-        return "keine Angabe"
+        return t("no_answer", language)
     if abs(value - round(value)) < 0.05:
-        return format_count_words(int(round(value)))
-    return format_number(value, 1)
+        return format_count_words(int(round(value)), language)
+    return format_number(value, 1, language)
 
 
-def direction_word(before: float, now: float) -> str:
-    """The direction of a change as one word: "gestiegen", "gesunken" or "unverändert"."""
-    if now > before:
-        return "gestiegen"
-    if now < before:
-        return "gesunken"
-    return "unverändert"
+def direction_word(before: float, now: float, language: str = "de") -> str:
+    """The direction of a change as one word: "gestiegen", "gesunken" or "unverändert" (English: risen, fallen…)."""
+    word = t(f"direction.{_direction(before, now)}", language)
+    return word.removesuffix(" geblieben")
 
 
 def _direction(before: float, now: float) -> str:
-    word = direction_word(before, now)
-    return "unverändert geblieben" if word == "unverändert" else word  # "von 5 auf 5 unverändert geblieben"
+    """Catalogue key of a change: "up", "down" or "same"."""
+    if now > before:
+        return "up"
+    if now < before:
+        return "down"
+    return "same"
 
 
 def _plain(label: str) -> str:
     """A chart label for running text: without a bracketed explanation."""
-    return label.split(" (")[0]
+    return str(label).split(" (")[0]
 
 
 def _capital(sentence: str) -> str:

@@ -90,7 +90,7 @@ class WaveParams(BaseModel):
         min_length=1,
         description="'sample' for the bundled synthetic data, or a folder (relative to the params file)",
     )
-    language: Literal["de"] = Field(default="de", description="report language")
+    language: Literal["de", "en"] = Field(default="de", description="report language: German, or English")
     comparison_wave: str | None = Field(default=None, pattern=_WAVE_ID, description="earlier wave to compare with")
     publisher: str = Field(
         default="Monitoring Modellprojekte Smart Cities",

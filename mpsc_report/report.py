@@ -20,9 +20,10 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import charts, metrics
+from . import charts, metrics, narrative
 from .errors import DataError
 from .formatting import format_date, format_int, format_number, format_percent
+from .i18n import localize, localize_label, t, translate
 from .load import DATASET_FILE, WaveData, available_waves, load_register, load_wave, package_data_dir, resolve_data_dir
 from .params import WaveParams
 from .provenance import Provenance, collect_provenance, colophon_rows
@@ -84,6 +85,20 @@ class Report:
         self.waves = waves
         self._figures = 0
         self._tables = 0
+        self._figure_data: list[tuple[int, str, pd.DataFrame]] = []
+
+    @property
+    def language(self) -> str:
+        """Report language, ``"de"`` or ``"en"``."""
+        return self.params.language
+
+    def tr(self, text: str) -> str:
+        """German ``text`` written in the notebook (a caption, a label) in the report's language."""
+        return translate(text, self.language)
+
+    def localize(self, data: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+        """``data`` with its German category and column labels in the report's language (for charts and text)."""
+        return localize(data, self.language)
 
     @property
     def current(self) -> WaveData:
@@ -138,7 +153,12 @@ class Report:
     def field_period(self) -> str:
         """The field period in words, e.g. "13. November 2023 bis 15. Dezember 2023"."""
         lang = self.params.language
-        return f"{format_date(self.params.field_start, lang)} bis {format_date(self.params.field_end, lang)}"
+        return t(
+            "period",
+            lang,
+            start=format_date(self.params.field_start, lang),
+            end=format_date(self.params.field_end, lang),
+        )
 
     def source_for(self, n: int) -> str:
         """Source line for a chart based on ``n`` answers (e.g. a subset) of the current wave."""
@@ -155,21 +175,23 @@ class Report:
         """Title page with title, wave, field period, date, publisher and, for sample data, the notice."""
         p = self.params
         lang = p.language
-        period = f"Befragungszeitraum {self.field_period}"
-        notice = f'<p class="mpsc-sample-notice">{escape_text(SAMPLE_NOTICE)}</p>' if self.synthetic else ""
+        period = t("title.period", lang, start=format_date(p.field_start, lang), end=format_date(p.field_end, lang))
+        sample_notice = SAMPLE_NOTICE if lang == "de" else t("sample_notice", lang)
+        notice = f'<p class="mpsc-sample-notice">{escape_text(sample_notice)}</p>' if self.synthetic else ""
+        wave_line = t("title.wave", lang, wave=p.wave, period=period)
         parts = [
             '<section class="mpsc-title-page">',
-            '<p class="mpsc-kicker">Modellprojekte Smart Cities · Monitoring</p>',
+            f'<p class="mpsc-kicker">{escape_text(t("title.kicker", lang))}</p>',
             f'<p class="mpsc-title">{escape_text(p.title)}</p>',
             f'<p class="mpsc-subtitle">{escape_text(p.subtitle)}</p>' if p.subtitle else "",
-            f'<p class="mpsc-wave">Befragungswelle {escape_text(p.wave)} · {escape_text(period)}</p>',
+            f'<p class="mpsc-wave">{escape_text(wave_line)}</p>',
             notice,
             f'<p class="mpsc-date">{escape_text(format_date(p.report_date, lang))}</p>',
             f'<p class="mpsc-publisher">{escape_text(p.publisher)}</p>',
             "</section>",
         ]
         plain = "\n".join(
-            x for x in (p.title, p.subtitle, f"Befragungswelle {p.wave}", SAMPLE_NOTICE if self.synthetic else "") if x
+            x for x in (p.title, p.subtitle, wave_line.split(" · ")[0], sample_notice if self.synthetic else "") if x
         )
         meta = {
             "mpsc_report": {
@@ -178,7 +200,7 @@ class Report:
                 "wave": p.wave,
                 "language": lang,
                 "sample_data": self.synthetic,
-                "notice": SAMPLE_NOTICE if self.synthetic else "",
+                "notice": sample_notice if self.synthetic else "",
             }
         }
         return Block("".join(parts), plain, meta)
@@ -211,22 +233,64 @@ class Report:
         meta = {"mpsc_report": {"role": "key-figures", "wave": self.params.wave, "figures": self._key_figure_values()}}
         return Block(f'<div class="mpsc-key-figures">{cells}</div>', plain, meta)
 
-    def figure(self, fig: Figure, caption: str, alt: str) -> Block:
-        """A numbered figure with caption and alt text; the chart is embedded as SVG."""
+    def figure(
+        self,
+        fig: Figure,
+        caption: str,
+        alt: str | None = None,
+        data: pd.Series | pd.DataFrame | None = None,
+        data_formats: dict[str, str] | None = None,
+        data_index_label: str = "",
+    ) -> Block:
+        """A numbered figure with caption, alt text and, given ``data``, a table of its values.
+
+        Parameters
+        ----------
+        fig : matplotlib.figure.Figure
+            A chart of :mod:`~mpsc_report.charts`; embedded as SVG.
+        caption : str
+            Caption after "Abbildung n:", in German; other report languages look it up in :mod:`~mpsc_report.i18n`.
+        alt : str, optional
+            Text alternative written by the author. Default: generated from ``data`` by
+            :func:`~mpsc_report.narrative.describe_chart` (what is shown, largest and smallest value, trend).
+        data : pandas.Series or pandas.DataFrame, optional
+            The values the chart shows. Shown as a collapsed table under the figure in HTML and in the
+            appendix of the PDF ("Anhang: Daten zu den Abbildungen").
+        data_formats : dict, optional
+            Column -> "int" | "percent" | "decimal" | "text" for the data table (default: whole numbers
+            as "int", other numbers as "decimal").
+        data_index_label : str
+            Header of the data table's first column, in German (default: the index name, else "Kategorie").
+
+        Raises
+        ------
+        DataError
+            When the chart is empty, or neither ``alt`` nor ``data`` is given.
+        """
         if not fig.axes:
             raise DataError(f"figure {caption!r} has no axes: the chart is empty")
+        if alt is None and data is None:
+            raise DataError(
+                f"figure {caption!r} has neither alt text nor data: pass data=<the values charted> "
+                "(the alt text is generated from them) or alt=<a description>"
+            )
+        lang = self.language
+        caption = self.tr(caption)
+        frame = _as_frame(data, lang, data_index_label) if data is not None else None
+        if alt is None:
+            alt = narrative.describe_chart(fig.get_label(), caption, data, lang)
         self._figures += 1
         number = self._figures
         svg = _figure_svg(fig)
         src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-        label = f"Abbildung {number}:"
+        label = t("figure.label", lang, number=number)
         body = (
             f'<figure class="mpsc-figure" id="abbildung-{number}">'
             f'<img src="{src}" alt="{escape_text(alt)}">'
-            f'<figcaption><span class="mpsc-label">{label}</span> {escape_text(caption)}</figcaption>'
+            f'<figcaption><span class="mpsc-label">{escape_text(label)}</span> {escape_text(caption)}</figcaption>'
             "</figure>"
         )
-        meta = {
+        meta: dict[str, Any] = {
             "role": "figure",
             "number": number,
             "caption": caption,
@@ -234,6 +298,17 @@ class Report:
             "data_points": count_plotted(fig),  # QA: a chart with axes but nothing drawn is empty
             "image_bytes": len(svg),
         }
+        if frame is not None:
+            summary = escape_text(t("figure.data_summary", lang, number=number))
+            table = _data_table_html(frame, data_formats or {}, lang, f"abbildung-{number}-daten")
+            # A wide table scrolls inside its own region, which keyboard users can focus and scroll too.
+            body += (
+                f'<details class="mpsc-figure-data"><summary>{summary}</summary>'
+                f'<div class="mpsc-table-scroll" role="region" tabindex="0" aria-label="{summary}">{table}</div>'
+                "</details>"
+            )
+            meta["data_caption"] = t("appendix.caption", lang, number=number, caption=caption)
+            self._figure_data.append((number, caption, frame))
         return Block(body, f"{label} {caption}\n[{alt}]", {"mpsc_report": meta})
 
     def table(
@@ -258,8 +333,9 @@ class Report:
         """
         self._tables += 1
         number = self._tables
-        formats = formats or {}
         lang = self.params.language
+        formats = {translate(column, lang): kind for column, kind in (formats or {}).items()}
+        frame, caption, index_label = localize(frame, lang), translate(caption, lang), translate(index_label, lang)
         head = "".join(f'<th scope="col">{escape_text(c)}</th>' for c in [index_label, *frame.columns])
         rows = []
         for index, row in frame.iterrows():
@@ -269,10 +345,10 @@ class Report:
                 css = ' class="mpsc-num"' if kind != "text" else ""
                 cells.append(f"<td{css}>{escape_text(_format_cell(value, kind, lang))}</td>")
             rows.append(f"<tr>{''.join(cells)}</tr>")
-        label = f"Tabelle {number}:"
+        label = t("table.label", lang, number=number)
         body = (
             f'<table class="mpsc-table" id="tabelle-{number}">'
-            f'<caption><span class="mpsc-label">{label}</span> {escape_text(caption)}</caption>'
+            f'<caption><span class="mpsc-label">{escape_text(label)}</span> {escape_text(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
         )
         return Block(body, f"{label} {caption}\n{frame.to_string()}")
@@ -286,7 +362,8 @@ class Report:
             for row in shown.itertuples(index=False)
         )
         plain = "\n".join(f"„{row.text}“ ({row.name})" for row in shown.itertuples(index=False))
-        return Block(f'<div class="mpsc-quotes">{body}</div>', plain)
+        # The answers are quoted as given, in German, whatever the report's language.
+        return Block(f'<div class="mpsc-quotes" lang="de">{body}</div>', plain)
 
     @property
     def data_files(self) -> list[Path]:
@@ -309,20 +386,18 @@ class Report:
         from .diff import wave_numbers  # noqa: PLC0415 - diff imports this module
 
         record = self.provenance()
+        intro = t("colophon.intro", self.language)
+        labelled = [(localize_label(label, self.language), value) for label, value in colophon_rows(record)]
         rows = "".join(
             f'<tr><th scope="row">{escape_text(label)}</th><td>{escape_text(value)}</td></tr>'
-            for label, value in colophon_rows(record)
-        )
-        intro = (
-            "Alle Zahlen dieses Berichts wurden automatisch aus den unten genannten Dateien berechnet. "
-            "Mit denselben Dateien, Parametern und demselben Programmstand entsteht derselbe Bericht."
+            for label, value in labelled
         )
         body = (
             '<section class="mpsc-colophon">'
             f'<p class="mpsc-text">{escape_text(intro)}</p>'
             f'<table class="mpsc-colophon-table"><tbody>{rows}</tbody></table></section>'
         )
-        plain = intro + "\n" + "\n".join(f"{label}: {value}" for label, value in colophon_rows(record))
+        plain = intro + "\n" + "\n".join(f"{label}: {value}" for label, value in labelled)
         numbers = wave_numbers(self.current, self.register)
         meta = {
             "role": "colophon",
@@ -350,7 +425,7 @@ class Report:
             index=["gelesen", "verwendet", "zurückgewiesen"],
         )
         for rule, count in q.rejected_by_rule:
-            rows.loc[f"davon: {rule}"] = count
+            rows.loc[t("dq.of_which", self.language, rule=localize_label(rule, self.language))] = count
         blocks = [
             self.table(rows, "Antwortzeilen der Welle: gelesen = verwendet + zurückgewiesen", index_label="Zeilen"),
             self.table(
@@ -360,7 +435,7 @@ class Report:
                 index_label="Kennzahl",
             ),
             self.table(
-                _response_by_cohort_and_kind(self.responses, self.register),
+                _response_by_cohort_and_kind(self.responses, self.register, self.language),
                 "Rücklauf nach Art der Kommune und Staffel (Antworten von Projekten)",
                 formats={c: "text" for c in (*(f"Staffel {c}" for c in COHORTS), "alle Staffeln")},
                 index_label="Art der Kommune",
@@ -391,7 +466,7 @@ def _item_nonresponse(responses: pd.DataFrame, quality: DataQuality) -> pd.DataF
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def _response_by_cohort_and_kind(responses: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+def _response_by_cohort_and_kind(responses: pd.DataFrame, register: pd.DataFrame, language: str = "de") -> pd.DataFrame:
     """'answered von projects' per kind of municipality (rows) and cohort (columns)."""
     answered = set(responses["project_id"].dropna())
     flags = register.assign(answered=register["project_id"].isin(answered))
@@ -401,7 +476,7 @@ def _response_by_cohort_and_kind(responses: pd.DataFrame, register: pd.DataFrame
         for cohort in (*COHORTS, "alle"):
             group = flags[(flags["kind"] == kind) & ((flags["cohort"] == cohort) | (cohort == "alle"))]
             label = "alle Staffeln" if cohort == "alle" else f"Staffel {cohort}"
-            cells[label] = f"{int(group['answered'].sum())} von {len(group)}" if len(group) else "–"
+            cells[label] = t("dq.x_of_y", language, x=int(group["answered"].sum()), y=len(group)) if len(group) else "–"
         table[kind] = cells
     return pd.DataFrame.from_dict(table, orient="index")
 
@@ -455,3 +530,43 @@ def _format_cell(value: object, kind: str, language: str) -> str:
     if kind == "decimal":
         return format_number(float(value), 1, language)
     return format_int(float(value), language)
+
+
+def _as_frame(data: pd.Series | pd.DataFrame, language: str, index_label: str = "") -> pd.DataFrame:
+    """The values of a chart as a table with translated labels: a Series becomes one column."""
+    data = localize(data, language)
+    if isinstance(data, pd.Series):
+        name = data.name if isinstance(data.name, str) and data.name else t("data.value", language)
+        data = data.to_frame(name=name)
+    if index_label:
+        data = data.rename_axis(translate(index_label, language))
+    elif not (isinstance(data.index.name, str) and data.index.name):
+        data = data.rename_axis(t("data.category", language))
+    return data
+
+
+def _data_table_html(frame: pd.DataFrame, formats: dict[str, str], language: str, table_id: str) -> str:
+    """The data of a figure as an HTML table: a header row, the index as row headers, numbers formatted."""
+    formats = {translate(column, language): kind for column, kind in formats.items()}
+    head = "".join(f'<th scope="col">{escape_text(c)}</th>' for c in [frame.index.name, *frame.columns])
+    kinds = {column: _number_kind(frame[column]) for column in frame.columns}
+    rows = []
+    for index, row in frame.iterrows():
+        cells = [f'<th scope="row">{escape_text(index)}</th>']
+        for column, value in row.items():
+            kind = formats.get(str(column)) or kinds[column]
+            css = ' class="mpsc-num"' if kind != "text" else ""
+            cells.append(f"<td{css}>{escape_text(_format_cell(value, kind, language))}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return (
+        f'<table class="mpsc-table mpsc-data-table" id="{escape_text(table_id)}">'
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _number_kind(values: pd.Series) -> str:
+    """Format of a data-table column: "int" (whole numbers), "decimal" (one decimal throughout) or "text"."""
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return "text"
+    known = values.dropna().astype(float)
+    return "int" if (known == known.round()).all() else "decimal"

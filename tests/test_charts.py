@@ -353,3 +353,31 @@ def test_share_chart(share):
 def test_share_chart_rejects_values_outside_zero_to_one():
     with pytest.raises(ValueError, match="between 0 and 1"):
         charts.share_chart(64, label="x", source=SOURCE)
+
+
+def test_text_in_charts_and_report_css_has_aa_contrast():
+    import re
+    from pathlib import Path
+
+    from mpsc_report.charts import _MUTED_COLOUR, _TEXT_COLOUR, _text_colour_on, _text_shade, contrast_ratio
+
+    for colour in (_TEXT_COLOUR, _MUTED_COLOUR, *(_text_shade(c) for c in charts.OKABE_ITO)):
+        assert contrast_ratio(colour) >= 4.5, colour
+    for background in (*charts.OKABE_ITO, charts.GREY):  # labels written on bars and segments
+        assert contrast_ratio(_text_colour_on(background), background) >= 4.5, background
+    css = (Path(charts.__file__).parent / "templates" / "mpsc_report" / "mpsc_report.css").read_text()
+    colours = dict(re.findall(r"--mpsc-([a-z-]+):\s*(#[0-9a-fA-F]{6})", css))
+    for name in ("ink", "text", "muted", "accent", "warn"):
+        assert contrast_ratio(colours[name], "white") >= 4.5, name
+    assert contrast_ratio(colours["warn"], colours["warn-soft"]) >= 4.5
+    assert contrast_ratio(colours["muted"], colours["tile"]) >= 4.5
+
+
+def test_category_colours_stay_fixed_when_labels_are_translated():
+    from mpsc_report.charts import _colours_for
+
+    german = _colours_for(["Großstadt", "Landkreis"], None)
+    english = _colours_for(["City", "District"], None)
+    assert list(german.values()) == list(english.values())
+    states = _colours_for(["planned", "in progress", "completed"], None)
+    assert list(states.values()) == list(charts.COLOURS_BY_MEASURE_STATE.values())

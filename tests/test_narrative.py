@@ -103,3 +103,47 @@ def test_network_alt_text_counts_nodes_and_edges():
     assert narrative.describe_network(nodes, edges).startswith(
         "Netzwerkdiagramm der 3 Modellprojekte mit 1 Verbindungen untereinander"
     )
+
+
+def test_english_summary_uses_english_words_and_number_formats():
+    text = " ".join(narrative.summary(KF, "en")).replace(NBSP, " ")
+    for phrase in (
+        "Over 1,000 municipal datasets",
+        "over 2,000 participatory activities",
+        "298 new positions",
+        "86 solutions",
+        "64% of the measures",
+        "for 19 measures",
+        "with twelve other municipalities",
+        "almost 900 network links",
+    ):
+        assert phrase in text, phrase
+    tiles = dict((label, value) for value, label in narrative.key_figure_tiles(KF, "en"))
+    assert tiles["new municipal datasets collected"] == "1,043"
+    assert tiles["partner municipalities per model project on average"] == "12.0"
+
+
+@pytest.mark.parametrize(
+    ("before", "now", "word"), [(1000, 1500, "risen"), (150, 100, "fallen"), (100, 100, "stayed the same")]
+)
+def test_english_development_uses_direction_words(before, now, word):
+    trend = pd.DataFrame({"New positions": [before, now]}, index=["2022", "2023"], dtype=float)
+    sentences = narrative.development(trend, "2023", "2022", "en")
+    assert sentences[0].startswith(f"Compared with wave 2022, the number of new positions has {word} from")
+    assert "1,500" in sentences[0] or word != "risen"
+
+
+def test_chart_alt_text_names_kind_subject_extremes_and_trend():
+    bars = narrative.describe_chart("bar", "Neue Datensätze nach Thema", pd.Series({"Umwelt": 3, "Energie": 1200}))
+    assert bars.startswith("Balkendiagramm: Neue Datensätze nach Thema. Größter Wert Energie (1.200)")
+    assert "kleinster Wert Umwelt (3)" in bars and "Werte: Umwelt: 3; Energie: 1.200." in bars
+    trend = pd.DataFrame({"Neue Stellen": [80, float("nan"), 298]}, index=["2021", "2022", "2023"])
+    line = narrative.describe_chart("trend", "Kennzahlen nach Welle", trend.assign(Other=[1.0, 2.0, 1.0]))
+    assert "Neue Stellen: von 80 (2021) auf 298 (2023) gestiegen; Other: von 1 (2021) auf 1 (2023) unverändert" in line
+    means = pd.DataFrame({"A je Projekt": [1.25, 20.0]}, index=["Staffel 2019", "Staffel 2020"])
+    multiples = narrative.describe_chart("small-multiples", "Mittelwerte", means.assign(B=[2.0, 1.0]))
+    assert "höchster Wert Staffel 2020 (20,0), niedrigster Staffel 2019 (1,3)" in multiples
+    share = narrative.describe_chart("share", "Anteil", pd.Series({"Weiter betrieben": 0.64}), "en")
+    assert share == "Share bar: Anteil. Weiter betrieben: 64%."
+    english = narrative.describe_chart("line", "Indicators", trend, "en")
+    assert english == "Line chart: Indicators. Neue Stellen: risen from 80 (2021) to 298 (2023)."

@@ -162,3 +162,51 @@ def test_clean_sample_appendix_says_all_rows_passed(report):
     text = " ".join(mr.narrative.data_quality(report.quality))
     assert "73 davon gingen in die Auswertung ein, 0 wurden zurückgewiesen" in text
     assert "Alle Zeilen haben die Prüfungen bestanden" in text
+
+
+def _chart() -> Figure:
+    fig = Figure()
+    fig.add_subplot().bar(["a"], [1])
+    fig.set_label("bar")
+    return fig
+
+
+def test_figure_alt_text_and_data_table_come_from_the_data(report):
+    data = pd.Series({"Umwelt": 1043.0, "<b>Energie</b>": 12.0}, name="Neue Datensätze")
+    block = report.figure(_chart(), caption="Neue Datensätze nach Thema", data=data, data_index_label="Thema")
+    number = block.metadata["mpsc_report"]["number"]
+    assert 'alt="Balkendiagramm: Neue Datensätze nach Thema. Größter Wert Umwelt (1.043)' in block.html
+    assert f"<summary>Daten zu Abbildung {number}</summary>" in block.html
+    assert '<th scope="col">Thema</th><th scope="col">Neue Datensätze</th>' in block.html
+    assert '<td class="mpsc-num">1.043</td>' in block.html and "&lt;b&gt;Energie&lt;/b&gt;" in block.html
+    assert "<b>" not in block.html
+    author = report.figure(_chart(), caption="Eins", alt="Vom Autor", data=data)
+    assert 'alt="Vom Autor"' in author.html and "<details" in author.html
+
+
+def test_figure_without_alt_or_data_is_refused(report):
+    with pytest.raises(DataError, match="neither alt text nor data"):
+        report.figure(_chart(), caption="Ohne")
+
+
+def test_english_report_translates_blocks_and_refuses_untranslated_captions():
+    from mpsc_report.errors import TranslationMissing
+
+    params = mr.load_params(ROOT / "params" / "2023.yaml").model_copy(update={"language": "en"})
+    english = mr.open_report(params)
+    title = english.title_page()
+    assert "Sample data — not official results" in title.html and "Field period 13 November 2023" in title.html
+    assert title.metadata["mpsc_report"]["language"] == "en"
+    data = english.localize(pd.Series({"Umwelt": 1043, "Energie": 7}, name="Neue Datensätze"))
+    block = english.figure(_chart(), caption="Neu erhobene kommunale Datensätze nach Thema", data=data)
+    assert "Figure 1:" in block.html and "New municipal datasets collected, by theme" in block.html
+    assert "Largest value Environment (1,043)" in block.html and "Data for figure 1" in block.html
+    table = english.table(
+        pd.DataFrame({"Rücklauf": [0.64]}, index=["Staffel 2019"]),
+        caption="Rücklauf nach Staffel",
+        formats={"Rücklauf": "percent"},
+        index_label="Staffel",
+    )
+    assert "Table 1:" in table.html and "Response rate" in table.html and "64%" in table.html
+    with pytest.raises(TranslationMissing, match="Nicht übersetzt"):
+        english.figure(_chart(), caption="Nicht übersetzt", data=data)

@@ -1,0 +1,167 @@
+"""Accessibility, HTML validity and the English build: real reports, checked with axe-core in the system Chromium.
+
+axe-core comes from the npm registry, pinned in tests/a11y/package-lock.json and installed by ``./make.sh test``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import html5lib
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from mpsc_report.build import build_units, plan_units
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "halftime_review.ipynb"
+sys.path.insert(0, str(Path(__file__).resolve().parent / "a11y"))
+import axe  # noqa: E402  (tests/a11y/axe.py)
+
+pytestmark = pytest.mark.e2e
+
+#: axe impact levels a report must not have.
+BLOCKING = ("serious", "critical")
+
+
+def _build(tmp_path: Path, language: str, formats: tuple[str, ...]) -> Path:
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    values = yaml.safe_load((ROOT / "params" / "2023.yaml").read_text(encoding="utf-8"))
+    if language == "en":
+        values |= {
+            "language": "en",
+            "title": "Halftime review: Smart Cities model projects",
+            "subtitle": "Results of the project monitoring, survey wave end of 2023",
+        }
+    (params_dir / "2023.yaml").write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
+    results = build_units(plan_units(params_dir, tmp_path / "out", NOTEBOOK), formats=formats)
+    assert all(r.ok for r in results), [r.error for r in results]
+    return tmp_path / "out" / "2023"
+
+
+@pytest.fixture(scope="module")
+def german(tmp_path_factory) -> Path:
+    return _build(tmp_path_factory.mktemp("de"), "de", ("html",)) / "halftime_review.html"
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory) -> Path:
+    return _build(tmp_path_factory.mktemp("en"), "en", ("html", "pdf"))
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html).replace("\u00a0", " "))
+
+
+@pytest.fixture(scope="session")
+def axe_installed() -> None:
+    if not axe.AXE_JS.is_file():
+        pytest.fail(f"axe-core is missing ({axe.AXE_JS}); run ./make.sh test, which installs it with npm ci")
+    if not Path(axe.chromium_path()).is_file() and not shutil.which("chromium"):
+        pytest.fail("Chromium is missing; run ./make.sh setup")
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_axe_finds_no_serious_wcag_violation(request, axe_installed, language, width):
+    html = (
+        request.getfixturevalue("german")
+        if language == "de"
+        else request.getfixturevalue("english") / ("halftime_review.html")
+    )
+    results = axe.audit(html, width=width)
+    blocking = [v for v in results["violations"] if v["impact"] in BLOCKING]
+    assert not blocking, "axe-core (WCAG 2.1 A/AA) found:\n" + axe.describe(blocking)
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_html_parses_without_errors(request, language):
+    path = (
+        request.getfixturevalue("german")
+        if language == "de"
+        else request.getfixturevalue("english") / ("halftime_review.html")
+    )
+    parser = html5lib.HTMLParser(strict=True)
+    parser.parse(path.read_text(encoding="utf-8"))  # raises ParseError at the first error
+
+
+def test_html_fits_a_phone_without_sideways_scrolling(german):
+    async def widths() -> list[int]:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=axe.chromium_path(), args=["--no-sandbox"])
+            page = await browser.new_page(viewport={"width": 390, "height": 844})
+            await page.goto(german.as_uri())
+            await page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            result = await page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            await browser.close()
+            return result
+
+    import asyncio
+
+    scroll_width, viewport = asyncio.run(widths())
+    assert scroll_width <= viewport
+
+
+def test_every_figure_has_generated_alt_text_and_a_data_table(german):
+    html = german.read_text(encoding="utf-8")
+    alts = re.findall(r'<img alt="([^"]*)"|<img src="[^"]*" alt="([^"]*)"', html)
+    alts = [a or b for a, b in alts]
+    assert len(alts) == 11
+    assert all(len(alt) > 60 for alt in alts)
+    assert alts[0].startswith("Balkendiagramm: Neu erhobene kommunale Datensätze nach Thema. Größter Wert ")
+    assert "Liniendiagramm: Kennzahlen nach Befragungswelle" in alts[-1] and "gestiegen" in alts[-1]
+    assert html.count('<details class="mpsc-figure-data">') == 11
+    assert "Daten zu Abbildung 11" in html
+    assert "Anhang: Daten zu den Abbildungen" in html
+
+
+def test_german_report_keeps_its_figures_and_only_german_prose(german):
+    text = _text(german.read_text(encoding="utf-8"))
+    assert '<html lang="de">' in german.read_text(encoding="utf-8")
+    for phrase in ("Über 1.000 kommunale Datensätze", "fast 900 Netzwerkverbindungen", "1.043", "64 %", "Abbildung 1:"):
+        assert phrase in text, phrase
+    for english in ("Summary", "Figure 1:", "Appendix"):
+        assert english not in text, english
+
+
+def test_english_html_is_english(english):
+    html = (english / "halftime_review.html").read_text(encoding="utf-8")
+    text = _text(html)
+    assert '<html lang="en">' in html
+    for phrase in (
+        "Summary",
+        "Transfer and cooperation",
+        "Over 1,000 municipal datasets",
+        "almost 900 network links",
+        "1,043",
+        "2,137",
+        "64%",
+        "Figure 1:",
+        "Table 1:",
+        "Data for figure 1",
+        "Contents",
+        "Sample data — not official results",
+        "Appendix: data for the figures",
+    ):
+        assert phrase in text, phrase
+    for german_word in ("Zusammenfassung", "Abbildung", "Tabelle", "Beispieldaten", "Inhalt", "1.043"):
+        assert german_word not in text, german_word
+    assert '<div class="mpsc-quotes" lang="de">' in html  # free-text answers stay as given
+
+
+def test_english_pdf_has_english_pages_language_and_the_data_appendix(english):
+    reader = PdfReader(english / "halftime_review.pdf")
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    pages = [page.extract_text().replace("\u00a0", " ") for page in reader.pages]
+    assert "Page 1 of" in pages[0] and "Sample data" in pages[0]
+    text = " ".join(pages)
+    assert "Figure 1:" in text and "Seite" not in text
+    appendix = next(i for i, p in enumerate(pages) if "Appendix: data for the figures" in p and "Figure 1:" in p)
+    assert appendix > len(pages) // 2
