@@ -66,7 +66,113 @@ class Block:
         return data, dict(self.metadata)
 
 
-class Report:
+class Blocks:
+    """The generic blocks a report notebook displays: text, lists, notes, key figures, figures, tables, quotes.
+
+    Shared by :class:`Report` and the project factsheet; a subclass provides ``params.language``.
+    Figure and table numbers count up per document as the notebook displays them.
+    """
+
+    params: Any
+    _figures: int = 0
+    _tables: int = 0
+
+    def text(self, paragraphs: str | Iterable[str]) -> Block:
+        """One or more paragraphs of generated narrative."""
+        items = [paragraphs] if isinstance(paragraphs, str) else list(paragraphs)
+        body = "".join(f'<p class="mpsc-text">{escape_text(p)}</p>' for p in items)
+        return Block(body, "\n\n".join(items))
+
+    def bullets(self, items: Sequence[str]) -> Block:
+        """A list of generated sentences."""
+        body = "".join(f"<li>{escape_text(i)}</li>" for i in items)
+        return Block(f'<ul class="mpsc-list">{body}</ul>', "\n".join(f"- {i}" for i in items))
+
+    def note(self, text: str) -> Block:
+        """A highlighted note (e.g. the sample-data notice or a caveat)."""
+        return Block(f'<aside class="mpsc-note">{escape_text(text)}</aside>', text)
+
+    def key_figure_tiles(self, tiles: Sequence[tuple[str, str]]) -> Block:
+        """A grid of key figures: (formatted value, label) pairs."""
+        cells = "".join(
+            f'<div class="mpsc-kf"><span class="mpsc-kf-value">{escape_text(v)}</span>'
+            f'<span class="mpsc-kf-label">{escape_text(label)}</span></div>'
+            for v, label in tiles
+        )
+        plain = "\n".join(f"{v}  {label}" for v, label in tiles)
+        return Block(f'<div class="mpsc-key-figures">{cells}</div>', plain)
+
+    def figure(self, fig: Figure, caption: str, alt: str) -> Block:
+        """A numbered figure with caption and alt text; the chart is embedded as SVG."""
+        if not fig.axes:
+            raise DataError(f"figure {caption!r} has no axes: the chart is empty")
+        self._figures += 1
+        number = self._figures
+        svg = _figure_svg(fig)
+        src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+        label = f"Abbildung {number}:"
+        body = (
+            f'<figure class="mpsc-figure" id="abbildung-{number}">'
+            f'<img src="{src}" alt="{escape_text(alt)}">'
+            f'<figcaption><span class="mpsc-label">{label}</span> {escape_text(caption)}</figcaption>'
+            "</figure>"
+        )
+        return Block(body, f"{label} {caption}\n[{alt}]", {"mpsc_report": {"role": "figure", "number": number}})
+
+    def table(
+        self,
+        frame: pd.DataFrame,
+        caption: str,
+        formats: dict[str, str] | None = None,
+        index_label: str = "",
+    ) -> Block:
+        """A numbered table; every cell is escaped, numbers German-formatted per column.
+
+        Parameters
+        ----------
+        frame : pandas.DataFrame
+            Rows as shown; the index becomes the first column.
+        caption : str
+            Caption after "Tabelle n:".
+        formats : dict, optional
+            Column -> "int" | "percent" | "decimal" | "text" (default: "int" for numbers, else text).
+        index_label : str
+            Header of the index column.
+        """
+        self._tables += 1
+        number = self._tables
+        formats = formats or {}
+        lang = self.params.language
+        head = "".join(f'<th scope="col">{escape_text(c)}</th>' for c in [index_label, *frame.columns])
+        rows = []
+        for index, row in frame.iterrows():
+            cells = [f'<th scope="row">{escape_text(index)}</th>']
+            for column, value in row.items():
+                kind = formats.get(column, "int" if pd.api.types.is_number(value) else "text")
+                css = ' class="mpsc-num"' if kind != "text" else ""
+                cells.append(f"<td{css}>{escape_text(_format_cell(value, kind, lang))}</td>")
+            rows.append(f"<tr>{''.join(cells)}</tr>")
+        label = f"Tabelle {number}:"
+        body = (
+            f'<table class="mpsc-table" id="tabelle-{number}">'
+            f'<caption><span class="mpsc-label">{label}</span> {escape_text(caption)}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        )
+        return Block(body, f"{label} {caption}\n{frame.to_string()}")
+
+    def quotes(self, answers: pd.DataFrame, limit: int = 4) -> Block:
+        """Free-text answers as quotes with the project's name (escaped, long ones shortened visibly)."""
+        shown = answers.head(limit)
+        body = "".join(
+            f'<blockquote class="mpsc-quote"><p>{escape_text(row.text, MAX_ANSWER_CHARS)}</p>'
+            f"<footer>{escape_text(row.name)}</footer></blockquote>"
+            for row in shown.itertuples(index=False)
+        )
+        plain = "\n".join(f"„{row.text}“ ({row.name})" for row in shown.itertuples(index=False))
+        return Block(f'<div class="mpsc-quotes">{body}</div>', plain)
+
+
+class Report(Blocks):
     """Data and display helpers of one wave report.
 
     Build it with :func:`open_report`. Figure and table numbers count up as the notebook displays
@@ -169,100 +275,6 @@ class Report:
             }
         }
         return Block("".join(parts), plain, meta)
-
-    def text(self, paragraphs: str | Iterable[str]) -> Block:
-        """One or more paragraphs of generated narrative."""
-        items = [paragraphs] if isinstance(paragraphs, str) else list(paragraphs)
-        body = "".join(f'<p class="mpsc-text">{escape_text(p)}</p>' for p in items)
-        return Block(body, "\n\n".join(items))
-
-    def bullets(self, items: Sequence[str]) -> Block:
-        """A list of generated sentences."""
-        body = "".join(f"<li>{escape_text(i)}</li>" for i in items)
-        return Block(f'<ul class="mpsc-list">{body}</ul>', "\n".join(f"- {i}" for i in items))
-
-    def note(self, text: str) -> Block:
-        """A highlighted note (e.g. the sample-data notice or a caveat)."""
-        return Block(f'<aside class="mpsc-note">{escape_text(text)}</aside>', text)
-
-    def key_figure_tiles(self, tiles: Sequence[tuple[str, str]]) -> Block:
-        """A grid of key figures: (formatted value, label) pairs."""
-        cells = "".join(
-            f'<div class="mpsc-kf"><span class="mpsc-kf-value">{escape_text(v)}</span>'
-            f'<span class="mpsc-kf-label">{escape_text(label)}</span></div>'
-            for v, label in tiles
-        )
-        plain = "\n".join(f"{v}  {label}" for v, label in tiles)
-        return Block(f'<div class="mpsc-key-figures">{cells}</div>', plain)
-
-    def figure(self, fig: Figure, caption: str, alt: str) -> Block:
-        """A numbered figure with caption and alt text; the chart is embedded as SVG."""
-        if not fig.axes:
-            raise DataError(f"figure {caption!r} has no axes: the chart is empty")
-        self._figures += 1
-        number = self._figures
-        svg = _figure_svg(fig)
-        src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
-        label = f"Abbildung {number}:"
-        body = (
-            f'<figure class="mpsc-figure" id="abbildung-{number}">'
-            f'<img src="{src}" alt="{escape_text(alt)}">'
-            f'<figcaption><span class="mpsc-label">{label}</span> {escape_text(caption)}</figcaption>'
-            "</figure>"
-        )
-        return Block(body, f"{label} {caption}\n[{alt}]", {"mpsc_report": {"role": "figure", "number": number}})
-
-    def table(
-        self,
-        frame: pd.DataFrame,
-        caption: str,
-        formats: dict[str, str] | None = None,
-        index_label: str = "",
-    ) -> Block:
-        """A numbered table; every cell is escaped, numbers German-formatted per column.
-
-        Parameters
-        ----------
-        frame : pandas.DataFrame
-            Rows as shown; the index becomes the first column.
-        caption : str
-            Caption after "Tabelle n:".
-        formats : dict, optional
-            Column -> "int" | "percent" | "decimal" | "text" (default: "int" for numbers, else text).
-        index_label : str
-            Header of the index column.
-        """
-        self._tables += 1
-        number = self._tables
-        formats = formats or {}
-        lang = self.params.language
-        head = "".join(f'<th scope="col">{escape_text(c)}</th>' for c in [index_label, *frame.columns])
-        rows = []
-        for index, row in frame.iterrows():
-            cells = [f'<th scope="row">{escape_text(index)}</th>']
-            for column, value in row.items():
-                kind = formats.get(column, "int" if pd.api.types.is_number(value) else "text")
-                css = ' class="mpsc-num"' if kind != "text" else ""
-                cells.append(f"<td{css}>{escape_text(_format_cell(value, kind, lang))}</td>")
-            rows.append(f"<tr>{''.join(cells)}</tr>")
-        label = f"Tabelle {number}:"
-        body = (
-            f'<table class="mpsc-table" id="tabelle-{number}">'
-            f'<caption><span class="mpsc-label">{label}</span> {escape_text(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        )
-        return Block(body, f"{label} {caption}\n{frame.to_string()}")
-
-    def quotes(self, answers: pd.DataFrame, limit: int = 4) -> Block:
-        """Free-text answers as quotes with the project's name (escaped, long ones shortened visibly)."""
-        shown = answers.head(limit)
-        body = "".join(
-            f'<blockquote class="mpsc-quote"><p>{escape_text(row.text, MAX_ANSWER_CHARS)}</p>'
-            f"<footer>{escape_text(row.name)}</footer></blockquote>"
-            for row in shown.itertuples(index=False)
-        )
-        plain = "\n".join(f"„{row.text}“ ({row.name})" for row in shown.itertuples(index=False))
-        return Block(f'<div class="mpsc-quotes">{body}</div>', plain)
 
 
 def open_report(params: WaveParams) -> Report:
