@@ -146,6 +146,10 @@ _DATA_IMAGE = re.compile(r"^\s*data:image/", re.IGNORECASE)
 _CSS_FETCH = re.compile(r"url\s*\(|@import|expression\s*\(|image-set\s*\(", re.IGNORECASE)
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
+#: Page layouts a title block can ask for (``metadata["mpsc_report"]["layout"]``): "report" (title page,
+#: contents, chapters on new pages) or "factsheet" (compact header, no contents; see mpsc_report.factsheet).
+_LAYOUTS = ("report", "factsheet")
+
 
 # ----------------------------------------------------------------------------------------------
 # Report metadata
@@ -163,6 +167,7 @@ class ReportMeta:
     language: str = "de"
     sample_data: bool = False
     notice: str = ""
+    layout: str = "report"
 
     def label(self, key: str) -> str:
         """A word the exporter adds (``"contents"``, ``"page"`` …) in the report's language."""
@@ -194,6 +199,7 @@ class ReportMeta:
             "sample_data": self.sample_data,
             "notice": self.notice,
             "author": AUTHOR,
+            "layout": self.layout,
         }
 
 
@@ -231,6 +237,7 @@ def _meta_from_title_page(found: dict[str, Any]) -> ReportMeta:
         language=language,
         sample_data=sample_data,
         notice=_text_or(found.get("notice"), SAMPLE_NOTICE) if sample_data else "",
+        layout=found.get("layout") if found.get("layout") in _LAYOUTS else "report",
     )
 
 
@@ -434,7 +441,7 @@ def _finish_html(html: str, meta: ReportMeta, strip_active: bool) -> tuple[str, 
         for paragraph in title.select("p.mpsc-title"):
             paragraph["role"] = "heading"
             paragraph["aria-level"] = "1"
-    toc = _build_toc(soup, meta)
+    toc = _build_toc(soup, meta) if meta.layout != "factsheet" else None
     if toc is not None and title is not None:
         title.insert_after(toc)
     elif toc is not None:
