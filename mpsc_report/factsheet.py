@@ -128,7 +128,7 @@ class Factsheet(Blocks):
         return Block(body, plain + ("\n" + SAMPLE_NOTICE if self.synthetic else ""), meta)
 
     def highlight(self) -> Block:
-        """The project's highlight of this wave as a quote (escaped, shortened visibly past 400 characters), or a note."""
+        """The project's highlight of this wave as a quote (escaped, shortened visibly), or a note."""
         answer = self.answer
         text = "" if answer is None else str(answer["highlight"]).strip()
         if not text:

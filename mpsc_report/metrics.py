@@ -383,9 +383,9 @@ def project_comparison(responses: pd.DataFrame, register: pd.DataFrame, project_
     rows = {
         _short_name(record["name"]): own.iloc[0].astype(float) if len(own) else pd.Series(float("nan"), columns),
         f"Median Staffel {record['cohort']}": cohort[columns].astype(float).median(skipna=True),
-        f"Median der {KIND_PLURALS.get(record['kind'], record['kind'])}": kind[columns].astype(float).median(
-            skipna=True
-        ),
+        f"Median der {KIND_PLURALS.get(record['kind'], record['kind'])}": kind[columns]
+        .astype(float)
+        .median(skipna=True),
     }
     table = pd.DataFrame(rows).T.astype(float)
     table.columns = list(HEADLINE_INDICATORS.values())

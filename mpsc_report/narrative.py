@@ -7,8 +7,8 @@ import math
 import pandas as pd
 
 from .formatting import (
-    format_count_words,
     NBSP,
+    format_count_words,
     format_int,
     format_median,
     format_number,
@@ -371,14 +371,14 @@ def project_development(trend: pd.DataFrame, name: str, wave: str) -> list[str]:
     if earlier:
         waves = " und ".join(earlier)
         sentences.append(
-            f"Aus Welle {waves} liegen keine Antworten vor; die Linien zeigen dort eine Lücke und werden nicht "
-            "ergänzt."
+            f"Aus Welle {waves} liegen keine Antworten vor; die Linien zeigen dort eine Lücke und werden nicht ergänzt."
         )
     if wave in answered and len(answered) > 1:
         first = answered[0]
         before, now = trend.loc[first], trend.loc[wave]
         changes = [
-            f"{_GENITIVE.get(i, i)} von {format_int(before[i])} auf {format_int(now[i])} {_direction(before[i], now[i])}"
+            f"{_GENITIVE.get(i, i)} von {format_int(before[i])} auf {format_int(now[i])} "
+            f"{_direction(before[i], now[i])}"
             for i in trend.columns
             if not (math.isnan(before[i]) or math.isnan(now[i]))
         ]
@@ -407,9 +407,10 @@ def project_partners(table: pd.DataFrame, name: str) -> str:
 
 def factsheet_method(comparison: ProjectComparison, synthetic: bool) -> list[str]:
     """Notes under a factsheet: what the medians are, how counts are counted, the data's origin."""
+    kind = comparison.kind_label.removeprefix("Median der ")
     notes = [
         f"Mediane: mittlerer Wert der antwortenden Modellprojekte der Staffel {comparison.cohort} "
-        f"(n{NBSP}={NBSP}{format_int(comparison.cohort_n)}) und der {comparison.kind_label.removeprefix('Median der ')} "
+        f"(n{NBSP}={NBSP}{format_int(comparison.cohort_n)}) und der {kind} "
         f"(n{NBSP}={NBSP}{format_int(comparison.kind_n)}), jeweils einschließlich {comparison.project_label}; fehlende "
         "Angaben werden weder geschätzt noch als null gezählt. Alle Zählgrößen sind seit Programmbeginn kumuliert.",
     ]
