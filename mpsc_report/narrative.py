@@ -344,7 +344,7 @@ def project_key_figures(comparison: ProjectComparison, wave: str) -> tuple[str, 
         if not comparison.answered:
             items.append(f"{indicator} – {medians}")
         elif math.isnan(own):
-            items.append(f"keine Angabe zu {plural} – {medians}")
+            items.append(f"keine Angabe zur Zahl {_GENITIVE.get(indicator, 'der ' + indicator)} – {medians}")
         else:
             items.append(f"{format_median(own)} {singular if own == 1 else plural} – {medians}")
     return lead, items
