@@ -298,11 +298,17 @@ def _group_label(by: str, value: str) -> str:
 
 def _short_name(name: str) -> str:
     """Shorten a register name for chart labels: the part before a bracket or a long qualifier."""
+    short = _display_name(name)
+    return short if len(short) <= 24 else short[:23] + "…"
+
+
+def _display_name(name: str) -> str:
+    """A register name for running text: the part before a bracket, without a long "Kooperation " prefix."""
     short = name.split(" (")[0]
     for prefix in ("Kooperation ", "Landkreis ", "Kreis "):
         if short.startswith(prefix) and len(short) > 18:
             short = short.removeprefix(prefix)
-    return short if len(short) <= 24 else short[:23] + "…"
+    return short
 
 
 # --------------------------------------------------------------------------- one project (factsheet)
@@ -381,7 +387,7 @@ def project_comparison(responses: pd.DataFrame, register: pd.DataFrame, project_
     cohort = frame[frame["cohort"] == record["cohort"]]
     kind = frame[frame["kind"] == record["kind"]]
     rows = {
-        _short_name(record["name"]): own.iloc[0].astype(float) if len(own) else pd.Series(float("nan"), columns),
+        _display_name(record["name"]): own.iloc[0].astype(float) if len(own) else pd.Series(float("nan"), columns),
         f"Median Staffel {record['cohort']}": cohort[columns].astype(float).median(skipna=True),
         f"Median der {KIND_PLURALS.get(record['kind'], record['kind'])}": kind[columns]
         .astype(float)
@@ -448,7 +454,7 @@ def project_partners(partners: pd.DataFrame, project_id: str) -> pd.DataFrame:
         rows_of_kind = own[own["exchange"] == code]
         is_project = rows_of_kind["partner_project_id"].fillna("") != ""
         listed = sorted(
-            f"{_short_name(name)}*" if model else str(name)
+            f"{_display_name(name)}*" if model else str(name)
             for name, model in zip(rows_of_kind["partner_name"].fillna(""), is_project, strict=True)
         )
         rows.append({"": label, count: len(rows_of_kind), among: int(is_project.sum()), names: ", ".join(listed)})
