@@ -2,10 +2,12 @@
 
 from . import charts, metrics, narrative
 from .errors import MpscReportError
+from .factsheet import Factsheet, open_factsheet
 from .params import FactsheetParams, WaveParams, load_params
 from .report import Report, open_report
 
 __all__ = [
+    "Factsheet",
     "FactsheetParams",
     "MpscReportError",
     "Report",
@@ -14,5 +16,6 @@ __all__ = [
     "load_params",
     "metrics",
     "narrative",
+    "open_factsheet",
     "open_report",
 ]

@@ -24,7 +24,7 @@ from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .formatting import NBSP, format_int, format_number, format_percent
+from .formatting import NBSP, format_int, format_median, format_number, format_percent
 from .i18n import german
 from .schema import COHORTS, KINDS, MEASURE_STATES
 
@@ -38,12 +38,14 @@ __all__ = [
     "LAND_ABBREVIATIONS",
     "MAIN_COLOUR",
     "OKABE_ITO",
+    "PROJECT_COMPARISON_COLOURS",
     "TILE_GRID",
     "bar_chart",
     "comparison_chart",
     "line_chart",
     "trend_chart",
     "network_chart",
+    "project_comparison_chart",
     "share_chart",
     "source_line",
     "stacked_bar_chart",
@@ -554,6 +556,7 @@ def trend_chart(
     source: str,
     value_format: str = "int",
     language: str = "de",
+    panel_height: float = 1.85,
 ) -> Figure:
     """Draw small multiples of lines: one panel per indicator over the waves, each on its own scale.
 
@@ -571,6 +574,8 @@ def trend_chart(
         How values are written.
     language : str
         Report language for number formats.
+    panel_height : float
+        Height of one row of panels in inches (the factsheet uses a lower one).
 
     Returns
     -------
@@ -583,7 +588,7 @@ def trend_chart(
     n_panels = len(data.columns)
     n_rows, n_cols = _panel_grid(n_panels)
     titles = [_wrap(column, max(12, int((FIGURE_WIDTH / n_cols) / 0.075))) for column in data.columns]
-    fig = _new_figure(0.45 + 1.85 * n_rows)
+    fig = _new_figure(0.45 + panel_height * n_rows)
     axes = fig.subplots(n_rows, n_cols, squeeze=False)
     x = np.arange(len(waves))
     for index, ax in enumerate(axes.flat):
@@ -1245,3 +1250,80 @@ def _circle_angles(group_order: np.ndarray) -> np.ndarray:
         slot += 1.0
     total = slot + (1.5 if len(set(group_order)) > 1 else 0.0)
     return math.pi / 2 - 2 * math.pi * np.asarray(slots) / max(total, 1.0)
+
+
+# --------------------------------------------------------------------------- 8 one project vs. medians
+
+#: Bar colours of the factsheet comparison: the project, the cohort median, the median of its kind.
+PROJECT_COMPARISON_COLOURS: tuple[str, str, str] = (ACCENT_COLOUR, MAIN_COLOUR, OKABE_ITO[4])
+
+
+@_house_style
+def project_comparison_chart(table: pd.DataFrame, *, source: str, language: str = "de") -> Figure:
+    """Draw one project's key figures next to two medians: one small panel per indicator, in one row.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Three rows — the project, the cohort median, the median of its kind of municipality (as
+        :attr:`~mpsc_report.metrics.ProjectComparison.table`) — and one column per indicator.
+        ``NaN`` is written as "keine Daten".
+    source : str
+        Source line, see :func:`source_line`.
+    language : str
+        Report language for number formats.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Values are written at the bar ends the way the factsheet's sentences write them
+        (whole numbers without decimals, medians such as 12,5 with one).
+    """
+    _check_not_empty(table, "table")
+    if len(table.index) != len(PROJECT_COMPARISON_COLOURS):
+        raise ValueError(f"table needs 3 rows (project, cohort median, kind median), got {list(table.index)}")
+    data = table.apply(pd.to_numeric, errors="raise").astype(float)
+    categories = [_wrap(label, 20) for label in data.index]
+    n_panels = len(data.columns)
+    label_width = min(max(len(line) for label in categories for line in label.split("\n")) * 0.068, 1.5)
+    panel_width = (FIGURE_WIDTH - 0.2 - label_width) / n_panels
+    titles = [_wrap(column, max(10, int(panel_width / 0.064))) for column in data.columns]
+    title_lines = max(title.count("\n") + 1 for title in titles)
+    height = 0.45 + 0.17 * title_lines + 0.3 * len(categories) + 0.15 * _extra_lines(categories)
+    fig = _new_figure(height)
+    axes = fig.subplots(1, n_panels, sharey=True, squeeze=False)[0]
+    positions = np.arange(len(categories))
+    title_texts = []
+    for index, ax in enumerate(axes):
+        values = data.iloc[:, index].to_numpy()
+        bars = ax.barh(positions, np.nan_to_num(values), height=0.7, color=PROJECT_COMPARISON_COLOURS)
+        texts = [format_median(v, language) if math.isfinite(v) else _NO_DATA[language] for v in values]
+        labels = ax.bar_label(bars, labels=texts, padding=3, fontsize=_VALUE_SIZE, color=_TEXT_COLOUR)
+        for label, value in zip(labels, values, strict=True):
+            if not math.isfinite(value):
+                label.set_color(_MUTED_COLOUR)
+                label.set_fontstyle("italic")
+        labels[0].set_fontweight("bold")
+        title_texts.append(ax.set_title(titles[index], fontsize=_VALUE_SIZE + 0.5))
+        _style_category_axes(ax, value_axis="x")
+        _set_value_limits(ax, values, axis="x", headroom=0.55)
+        if index == 0:
+            ax.set_yticks(positions, categories)
+            ax.get_yticklabels()[0].set_fontweight("bold")
+        else:
+            ax.tick_params(axis="y", labelleft=False)
+    axes[0].set_ylim(len(categories) - 0.5, -0.5)
+    _add_source(fig, source)
+    _shrink_titles_to_fit(fig, title_texts)
+    return fig
+
+
+def _shrink_titles_to_fit(fig: Figure, titles: list[Artist], smallest: float = 6.5) -> None:
+    """Make panel titles that reach past the figure's right edge (one long word) smaller, step by step."""
+    fig.draw_without_rendering()
+    renderer = fig._get_renderer()
+    for title in titles:
+        size = title.get_fontsize()
+        while size > smallest and title.get_window_extent(renderer).x1 > fig.bbox.x1 - 2:
+            size -= 0.5
+            title.set_fontsize(size)

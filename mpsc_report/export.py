@@ -154,6 +154,10 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 #: A markdown cell tagged ``lang-<code>`` is prose in that language; reports in another language leave it out.
 LANGUAGE_TAG_PREFIX = "lang-"
 
+#: Page layouts a title block can ask for (``metadata["mpsc_report"]["layout"]``): "report" (title page,
+#: contents, chapters on new pages) or "factsheet" (compact header, no contents; see mpsc_report.factsheet).
+_LAYOUTS = ("report", "factsheet")
+
 
 # ----------------------------------------------------------------------------------------------
 # Report metadata
@@ -171,6 +175,7 @@ class ReportMeta:
     language: str = "de"
     sample_data: bool = False
     notice: str = ""
+    layout: str = "report"
 
     def label(self, key: str) -> str:
         """A word the exporter adds (``"contents"``, ``"page"`` …) in the report's language."""
@@ -202,6 +207,7 @@ class ReportMeta:
             "sample_data": self.sample_data,
             "notice": self.notice,
             "author": AUTHOR,
+            "layout": self.layout,
         }
 
 
@@ -239,6 +245,7 @@ def _meta_from_title_page(found: dict[str, Any]) -> ReportMeta:
         language=language,
         sample_data=sample_data,
         notice=_text_or(found.get("notice"), SAMPLE_NOTICE) if sample_data else "",
+        layout=found.get("layout") if found.get("layout") in _LAYOUTS else "report",
     )
 
 
@@ -450,7 +457,7 @@ def _finish_html(html: str, meta: ReportMeta, strip_active: bool) -> tuple[str, 
             paragraph["role"] = "heading"
             paragraph["aria-level"] = "1"
     _add_data_appendix(soup, meta)
-    toc = _build_toc(soup, meta)
+    toc = _build_toc(soup, meta) if meta.layout != "factsheet" else None
     if toc is not None and title is not None:
         title.insert_after(toc)
     elif toc is not None:

@@ -146,3 +146,10 @@ def _round_half_up(value: float, decimals: int) -> float:
         raise ValueError(f"cannot format the non-finite number {value!r}")
     factor = 10**decimals
     return math.copysign(math.floor(abs(value) * factor + 0.5) / factor, value)
+
+
+def format_median(value: float, language: str = "de") -> str:
+    """Format a count or a median of counts: whole numbers without decimals (``12``), halves with one (``12,5``)."""
+    if math.isfinite(value) and float(value).is_integer():
+        return format_int(value, language)
+    return format_number(value, 1, language)

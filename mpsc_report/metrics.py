@@ -298,11 +298,17 @@ def _group_label(by: str, value: str) -> str:
 
 def _short_name(name: str) -> str:
     """Shorten a register name for chart labels: the part before a bracket or a long qualifier."""
+    short = _display_name(name)
+    return short if len(short) <= 24 else short[:23] + "…"
+
+
+def _display_name(name: str) -> str:
+    """A register name for running text: the part before a bracket, without a long "Kooperation " prefix."""
     short = name.split(" (")[0]
     for prefix in ("Kooperation ", "Landkreis ", "Kreis "):
         if short.startswith(prefix) and len(short) > 18:
             short = short.removeprefix(prefix)
-    return short if len(short) <= 24 else short[:23] + "…"
+    return short
 
 
 def continuation(kf: KeyFigures) -> pd.Series:
@@ -334,3 +340,161 @@ def network_table(nodes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
         },
         index=pd.Index(nodes["label"].to_numpy(), name="Modellprojekt"),
     )
+
+
+# --------------------------------------------------------------------------- one project (factsheet)
+
+#: Kinds of municipality in the plural, for "Median der Großstädte".
+KIND_PLURALS: dict[str, str] = {
+    "Großstadt": "Großstädte",
+    "Mittelstadt": "Mittelstädte",
+    "Kleinstadt/Landgemeinde": "Kleinstädte und Landgemeinden",
+    "interkommunale Kooperation": "interkommunalen Kooperationen",
+    "Landkreis": "Landkreise",
+}
+
+#: Cumulative counts followed across waves in a factsheet: column -> German label.
+PROJECT_TREND_INDICATORS: dict[str, str] = {
+    column: label for column, label in HEADLINE_INDICATORS.items() if column != "partners_total"
+}
+
+
+@dataclass(frozen=True)
+class ProjectComparison:
+    """One project's headline figures next to the medians of its cohort and of its kind of municipality.
+
+    ``table`` has three rows — the project (its short name), "Median Staffel <cohort>" and
+    "Median der <kind, plural>" — and one column per :data:`HEADLINE_INDICATORS` label. A project
+    without answers in the wave has a row of NaN; medians are over the responding projects of the
+    group that answered the item (the project itself included).
+    """
+
+    project_id: str
+    name: str
+    cohort: str
+    kind: str
+    answered: bool
+    cohort_n: int
+    kind_n: int
+    table: pd.DataFrame
+
+    @property
+    def project_label(self) -> str:
+        """Row label of the project (its short name)."""
+        return str(self.table.index[0])
+
+    @property
+    def cohort_label(self) -> str:
+        """Row label of the cohort median, e.g. "Median Staffel 2019"."""
+        return str(self.table.index[1])
+
+    @property
+    def kind_label(self) -> str:
+        """Row label of the median of the kind of municipality, e.g. "Median der Großstädte"."""
+        return str(self.table.index[2])
+
+
+def project_comparison(responses: pd.DataFrame, register: pd.DataFrame, project_id: str) -> ProjectComparison:
+    """Compare one project's headline figures with the medians of its cohort and kind of municipality.
+
+    Parameters
+    ----------
+    responses : pandas.DataFrame
+        Answers of one wave (one row per responding project).
+    register : pandas.DataFrame
+        The project register.
+    project_id : str
+        A ``project_id`` of the register.
+
+    Returns
+    -------
+    ProjectComparison
+        Frozen result; the factsheet's chart and sentences both read its ``table``.
+    """
+    record = project_record(register, project_id)
+    frame = _with_register(responses, register)
+    columns = list(HEADLINE_INDICATORS)
+    own = frame.loc[frame["project_id"] == project_id, columns]
+    cohort = frame[frame["cohort"] == record["cohort"]]
+    kind = frame[frame["kind"] == record["kind"]]
+    rows = {
+        _display_name(record["name"]): own.iloc[0].astype(float) if len(own) else pd.Series(float("nan"), columns),
+        f"Median Staffel {record['cohort']}": cohort[columns].astype(float).median(skipna=True),
+        f"Median der {KIND_PLURALS.get(record['kind'], record['kind'])}": kind[columns]
+        .astype(float)
+        .median(skipna=True),
+    }
+    table = pd.DataFrame(rows).T.astype(float)
+    table.columns = list(HEADLINE_INDICATORS.values())
+    return ProjectComparison(
+        project_id=project_id,
+        name=str(record["name"]),
+        cohort=str(record["cohort"]),
+        kind=str(record["kind"]),
+        answered=bool(len(own)),
+        cohort_n=len(cohort),
+        kind_n=len(kind),
+        table=table,
+    )
+
+
+def project_trend(responses_by_wave: dict[str, pd.DataFrame], project_id: str) -> pd.DataFrame:
+    """One project's cumulative counts across waves; a wave it did not answer is a row of NaN (a gap).
+
+    Parameters
+    ----------
+    responses_by_wave : dict
+        Wave id -> answers of that wave.
+    project_id : str
+        The project.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: wave ids, oldest first; columns: :data:`PROJECT_TREND_INDICATORS` labels.
+    """
+    waves = sorted(responses_by_wave)
+    rows = {}
+    for wave in waves:
+        answers = responses_by_wave[wave]
+        own = answers.loc[answers["project_id"] == project_id, list(PROJECT_TREND_INDICATORS)]
+        rows[wave] = own.iloc[0].astype(float).to_numpy() if len(own) else [float("nan")] * len(own.columns)
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(PROJECT_TREND_INDICATORS.values()))
+    return frame.reindex(waves).astype(float)
+
+
+#: Columns of :func:`project_partners`.
+PARTNER_TABLE_COLUMNS: tuple[str, str, str] = ("Partner", "davon Modellprojekte", "Partnerkommunen (* Modellprojekt)")
+
+
+def project_partners(partners: pd.DataFrame, project_id: str) -> pd.DataFrame:
+    """The partner municipalities one project reported, by kind of exchange (from the edge list).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per kind of exchange (German labels, report order, kinds without partners included):
+        number of partners, how many are model projects themselves, and their names in alphabetical
+        order, model projects marked with "*".
+    """
+    labels = {code: EXCHANGE_KINDS[column] for code, column in EXCHANGE_CODES.items()}
+    own = partners[partners["project_id"] == project_id]
+    count, among, names = PARTNER_TABLE_COLUMNS
+    rows = []
+    for code, label in labels.items():
+        rows_of_kind = own[own["exchange"] == code]
+        is_project = rows_of_kind["partner_project_id"].fillna("") != ""
+        listed = sorted(
+            f"{_display_name(name)}*" if model else str(name)
+            for name, model in zip(rows_of_kind["partner_name"].fillna(""), is_project, strict=True)
+        )
+        rows.append({"": label, count: len(rows_of_kind), among: int(is_project.sum()), names: ", ".join(listed)})
+    return pd.DataFrame(rows).set_index("")
+
+
+def project_record(register: pd.DataFrame, project_id: str) -> pd.Series:
+    """The register row of one project (raises ``KeyError`` naming the key when it is not registered)."""
+    found = register[register["project_id"] == project_id]
+    if found.empty:
+        raise KeyError(project_id)
+    return found.iloc[0]

@@ -7,14 +7,16 @@ import math
 import pandas as pd
 
 from .formatting import (
+    NBSP,
     format_count_words,
     format_int,
+    format_median,
     format_number,
     format_percent,
     format_rounded,
 )
 from .i18n import MESSAGES, german, localize_label, t, translate
-from .metrics import HEADLINE_INDICATORS, KeyFigures
+from .metrics import HEADLINE_INDICATORS, KeyFigures, ProjectComparison
 from .validation import ERRORS_FILE, DataQuality
 
 #: Leitlinie of the Smart City Charta the participation figures contribute to.
@@ -588,3 +590,142 @@ def _plain(label: str) -> str:
 
 def _capital(sentence: str) -> str:
     return sentence[:1].upper() + sentence[1:]
+
+
+# --------------------------------------------------------------------------- project factsheet
+
+#: How a count of each headline indicator reads after "meldet": (singular, plural).
+_PROJECT_NOUNS: dict[str, tuple[str, str]] = {
+    "Neue Datensätze": ("neu erhobenen Datensatz", "neu erhobene Datensätze"),
+    "Partizipative Aktivitäten": ("partizipative Aktivität", "partizipative Aktivitäten"),
+    "Neue Stellen": ("neue Stelle", "neue Stellen"),
+    "Übertragene Lösungen": ("übertragene Lösung", "übertragene Lösungen"),
+    "Partnerkommunen": ("Partnerkommune", "Partnerkommunen"),
+}
+
+
+def project_key_figures(comparison: ProjectComparison, wave: str) -> tuple[str, list[str]]:
+    """A lead sentence and one item per headline indicator: the project's value, the cohort and kind medians.
+
+    Numbers are written exactly as the comparison chart writes them (same table, same format).
+
+    Parameters
+    ----------
+    comparison : ProjectComparison
+        Output of :func:`~mpsc_report.metrics.project_comparison`.
+    wave : str
+        The wave.
+
+    Returns
+    -------
+    lead : str
+        "In Welle 2023 meldet Solingen:", or the plain statement that the project did not answer.
+    items : list of str
+        E.g. "42 neu erhobene Datensätze – Median der Staffel 2019: 17, der Großstädte: 15,5".
+    """
+    table, name = comparison.table, comparison.project_label
+    cohort_row, kind_row = comparison.cohort_label, comparison.kind_label
+    kind_phrase = kind_row.removeprefix("Median ")
+    if comparison.answered:
+        lead = f"In Welle {wave} meldet {name}:"
+    else:
+        lead = (
+            f"Für diese Welle liegen keine Antworten von {name} vor (Welle {wave}). "
+            "Gezeigt werden die Mediane der Vergleichsgruppen:"
+        )
+    items = []
+    for indicator in table.columns:
+        singular, plural = _PROJECT_NOUNS.get(indicator, (indicator, indicator))
+        own = table.at[name, indicator]
+        medians = (
+            f"Median der Staffel {comparison.cohort}: {format_median(table.at[cohort_row, indicator])}, "
+            f"{kind_phrase}: {format_median(table.at[kind_row, indicator])}"
+        )
+        if not comparison.answered:
+            items.append(f"{indicator} – {medians}")
+        elif math.isnan(own):
+            items.append(f"keine Angabe zur Zahl {_genitive(indicator, 'de')} – {medians}")
+        else:
+            items.append(f"{format_median(own)} {singular if own == 1 else plural} – {medians}")
+    return lead, items
+
+
+def project_development(trend: pd.DataFrame, name: str, wave: str) -> list[str]:
+    """How the project's cumulative counts changed since its first answered wave; unanswered waves named as gaps.
+
+    Parameters
+    ----------
+    trend : pandas.DataFrame
+        Output of :func:`~mpsc_report.metrics.project_trend` (same frame as the chart).
+    name : str
+        The project's short name.
+    wave : str
+        The factsheet's wave (the last row of ``trend``).
+    """
+    answered = [w for w in trend.index if trend.loc[w].notna().any()]
+    missing = [w for w in trend.index if w not in answered]
+    sentences = []
+    if wave not in answered:
+        sentences.append(f"Für diese Welle liegen keine Antworten von {name} vor.")
+    earlier = [w for w in missing if w != wave]
+    if earlier:
+        waves = " und ".join(earlier)
+        sentences.append(
+            f"Aus Welle {waves} liegen keine Antworten vor; die Linien zeigen dort eine Lücke und werden nicht ergänzt."
+        )
+    if wave in answered and len(answered) > 1:
+        first = answered[0]
+        before, now = trend.loc[first], trend.loc[wave]
+        changes = [
+            f"{_genitive(i, 'de')} von {format_int(before[i])} auf {format_int(now[i])} "
+            f"{t(f'development.{_direction(before[i], now[i])}', 'de')}"
+            for i in trend.columns
+            if not (math.isnan(before[i]) or math.isnan(now[i]))
+        ]
+        if changes:
+            head, *rest = changes
+            tail = "".join(f", die Zahl {c}" for c in rest[:-1]) + (f" und die Zahl {rest[-1]}" if rest else "")
+            sentences.append(f"Seit Welle {first} ist bei {name} die Zahl {head}{tail}.")
+    elif wave in answered:
+        sentences.append(f"Welle {wave} ist die erste mit Antworten von {name}; ein Vergleich ist noch nicht möglich.")
+    return sentences
+
+
+def project_partners(table: pd.DataFrame, name: str) -> str:
+    """The project's partner municipalities in one sentence (same table as the one shown beside it)."""
+    count, among, _ = table.columns
+    total, projects = int(table[count].sum()), int(table[among].sum())
+    if total == 0:
+        return f"Für diese Welle liegen von {name} keine Angaben zu Partnerkommunen vor."
+    top = table[count].sort_values(ascending=False, kind="stable")
+    partner_word = "Partnerkommune" if total == 1 else "Partnerkommunen"
+    return (
+        f"{name} nennt {format_int(total)} {partner_word}, {format_int(projects)} davon sind selbst Modellprojekte. "
+        f"Die häufigste Form des Austauschs ist {top.index[0]} ({format_int(top.iloc[0])})."
+    )
+
+
+def factsheet_method(comparison: ProjectComparison, synthetic: bool) -> list[str]:
+    """Notes under a factsheet: what the medians are, how counts are counted, the data's origin."""
+    kind = comparison.kind_label.removeprefix("Median der ")
+    notes = [
+        f"Mediane: mittlerer Wert der antwortenden Modellprojekte der Staffel {comparison.cohort} "
+        f"(n{NBSP}={NBSP}{format_int(comparison.cohort_n)}) und der {kind} "
+        f"(n{NBSP}={NBSP}{format_int(comparison.kind_n)}), jeweils einschließlich {comparison.project_label}; fehlende "
+        "Angaben werden weder geschätzt noch als null gezählt. Alle Zählgrößen sind seit Programmbeginn kumuliert.",
+    ]
+    if synthetic:
+        notes.append(
+            "Dieser Steckbrief beruht auf synthetischen Beispieldaten; die Werte des Modellprojekts und seine "
+            "Freitexte sind erfunden. Es handelt sich nicht um amtliche Ergebnisse."
+        )
+    return notes
+
+
+def describe_counts(frame: pd.DataFrame, what: str) -> str:
+    """Alt text for a factsheet chart: every value as the chart writes it; a gap reads "keine Daten"."""
+    rows = "; ".join(
+        f"{index}: " + ", ".join(f"{c} {'keine Daten' if math.isnan(v) else format_median(v)}" for c, v in row.items())
+        for index, row in frame.iterrows()
+    )
+    return f"{what}. Werte: {rows}."

@@ -72,138 +72,34 @@ class Block:
         return data, dict(self.metadata)
 
 
-class Report:
-    """Data and display helpers of one wave report.
+class Blocks:
+    """The generic blocks a report notebook displays: text, lists, notes, key figures, figures, tables, quotes.
 
-    Build it with :func:`open_report`. Figure and table numbers count up as the notebook displays
-    them, so "Abbildung 3" is the third figure of a run from top to bottom.
+    Shared by :class:`Report` and the project factsheet; a subclass provides ``params.language``.
+    Figure and table numbers count up per document as the notebook displays them.
     """
 
-    def __init__(self, params: WaveParams, register: pd.DataFrame, waves: dict[str, WaveData]) -> None:
-        self.params = params
-        self.register = register
-        self.waves = waves
-        self._figures = 0
-        self._tables = 0
-        self._figure_data: list[tuple[int, str, pd.DataFrame]] = []
+    params: Any
+    _figures: int = 0
+    _tables: int = 0
+    _figure_data: list[tuple[int, str, pd.DataFrame]]
 
     @property
     def language(self) -> str:
-        """Report language, ``"de"`` or ``"en"``."""
+        """Language of the document, ``"de"`` or ``"en"``."""
         return self.params.language
 
     def tr(self, text: str) -> str:
-        """German ``text`` written in the notebook (a caption, a label) in the report's language."""
+        """German ``text`` written in the notebook (a caption, a label) in the document's language."""
         return translate(text, self.language)
 
     def localize(self, data: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
-        """``data`` with its German category and column labels in the report's language (for charts and text)."""
+        """``data`` with its German category and column labels in the document's language (for charts and text)."""
         return localize(data, self.language)
 
-    @property
-    def current(self) -> WaveData:
-        """The wave this report is about."""
-        return self.waves[self.params.wave]
-
-    @property
-    def responses(self) -> pd.DataFrame:
-        """Answers of the current wave."""
-        return self.current.responses
-
-    @property
-    def partners(self) -> pd.DataFrame:
-        """Partner edge list of the current wave."""
-        return self.current.partners
-
-    @property
-    def synthetic(self) -> bool:
-        """Whether the data are the synthetic sample (then every output says so)."""
-        return self.current.dataset.synthetic
-
-    @property
-    def quality(self) -> DataQuality:
-        """What intake and validation did with the current wave's files (for the data-quality appendix)."""
-        quality = self.current.quality
-        if quality is None:
-            raise DataError(f"wave {self.params.wave} was loaded without validation; open it with open_report")
-        return quality
-
-    @cached_property
-    def key_figures(self) -> metrics.KeyFigures:
-        """Headline figures of the current wave."""
-        return self.key_figures_of(self.params.wave)
-
-    def key_figures_of(self, wave: str) -> metrics.KeyFigures:
-        """Headline figures of any loaded wave."""
-        data = self.waves[wave]
-        return metrics.key_figures(data.responses, data.partners, self.register)
-
-    @property
-    def comparison(self) -> metrics.KeyFigures | None:
-        """Headline figures of the comparison wave, if one is set."""
-        wave = self.params.comparison_wave
-        return self.key_figures_of(wave) if wave else None
-
-    @property
-    def source(self) -> str:
-        """Source line for charts of the current wave."""
-        return charts.source_line(self.params.wave, len(self.responses), self.synthetic, self.params.language)
-
-    @property
-    def field_period(self) -> str:
-        """The field period in words, e.g. "13. November 2023 bis 15. Dezember 2023"."""
-        lang = self.params.language
-        return t(
-            "period",
-            lang,
-            start=format_date(self.params.field_start, lang),
-            end=format_date(self.params.field_end, lang),
-        )
-
-    def source_for(self, n: int) -> str:
-        """Source line for a chart based on ``n`` answers (e.g. a subset) of the current wave."""
-        return charts.source_line(self.params.wave, n, self.synthetic, self.params.language)
-
-    def trend(self) -> pd.DataFrame:
-        """Headline totals for every wave up to the current one (gaps stay gaps)."""
-        waves = sorted(self.waves)
-        return metrics.trend({w: self.key_figures_of(w) for w in waves}, waves)
-
-    # --- blocks -------------------------------------------------------------------------------
-
-    def title_page(self) -> Block:
-        """Title page with title, wave, field period, date, publisher and, for sample data, the notice."""
-        p = self.params
-        lang = p.language
-        period = t("title.period", lang, start=format_date(p.field_start, lang), end=format_date(p.field_end, lang))
-        sample_notice = SAMPLE_NOTICE if lang == "de" else t("sample_notice", lang)
-        notice = f'<p class="mpsc-sample-notice">{escape_text(sample_notice)}</p>' if self.synthetic else ""
-        wave_line = t("title.wave", lang, wave=p.wave, period=period)
-        parts = [
-            '<section class="mpsc-title-page">',
-            f'<p class="mpsc-kicker">{escape_text(t("title.kicker", lang))}</p>',
-            f'<p class="mpsc-title">{escape_text(p.title)}</p>',
-            f'<p class="mpsc-subtitle">{escape_text(p.subtitle)}</p>' if p.subtitle else "",
-            f'<p class="mpsc-wave">{escape_text(wave_line)}</p>',
-            notice,
-            f'<p class="mpsc-date">{escape_text(format_date(p.report_date, lang))}</p>',
-            f'<p class="mpsc-publisher">{escape_text(p.publisher)}</p>',
-            "</section>",
-        ]
-        plain = "\n".join(
-            x for x in (p.title, p.subtitle, wave_line.split(" · ")[0], sample_notice if self.synthetic else "") if x
-        )
-        meta = {
-            "mpsc_report": {
-                "role": "title-page",
-                "title": p.title,
-                "wave": p.wave,
-                "language": lang,
-                "sample_data": self.synthetic,
-                "notice": sample_notice if self.synthetic else "",
-            }
-        }
-        return Block("".join(parts), plain, meta)
+    def _key_figure_values(self) -> dict[str, float | int | str | None]:
+        """Headline figures recorded with the key-figure tiles (for the QA gates and ``diff``); none by default."""
+        return {}
 
     def text(self, paragraphs: str | Iterable[str]) -> Block:
         """One or more paragraphs of generated narrative."""
@@ -364,6 +260,127 @@ class Report:
         plain = "\n".join(f"„{row.text}“ ({row.name})" for row in shown.itertuples(index=False))
         # The answers are quoted as given, in German, whatever the report's language.
         return Block(f'<div class="mpsc-quotes" lang="de">{body}</div>', plain)
+
+
+class Report(Blocks):
+    """Data and display helpers of one wave report.
+
+    Build it with :func:`open_report`. Figure and table numbers count up as the notebook displays
+    them, so "Abbildung 3" is the third figure of a run from top to bottom.
+    """
+
+    def __init__(self, params: WaveParams, register: pd.DataFrame, waves: dict[str, WaveData]) -> None:
+        self.params = params
+        self.register = register
+        self.waves = waves
+        self._figures = 0
+        self._tables = 0
+        self._figure_data: list[tuple[int, str, pd.DataFrame]] = []
+
+    @property
+    def current(self) -> WaveData:
+        """The wave this report is about."""
+        return self.waves[self.params.wave]
+
+    @property
+    def responses(self) -> pd.DataFrame:
+        """Answers of the current wave."""
+        return self.current.responses
+
+    @property
+    def partners(self) -> pd.DataFrame:
+        """Partner edge list of the current wave."""
+        return self.current.partners
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the data are the synthetic sample (then every output says so)."""
+        return self.current.dataset.synthetic
+
+    @property
+    def quality(self) -> DataQuality:
+        """What intake and validation did with the current wave's files (for the data-quality appendix)."""
+        quality = self.current.quality
+        if quality is None:
+            raise DataError(f"wave {self.params.wave} was loaded without validation; open it with open_report")
+        return quality
+
+    @cached_property
+    def key_figures(self) -> metrics.KeyFigures:
+        """Headline figures of the current wave."""
+        return self.key_figures_of(self.params.wave)
+
+    def key_figures_of(self, wave: str) -> metrics.KeyFigures:
+        """Headline figures of any loaded wave."""
+        data = self.waves[wave]
+        return metrics.key_figures(data.responses, data.partners, self.register)
+
+    @property
+    def comparison(self) -> metrics.KeyFigures | None:
+        """Headline figures of the comparison wave, if one is set."""
+        wave = self.params.comparison_wave
+        return self.key_figures_of(wave) if wave else None
+
+    @property
+    def source(self) -> str:
+        """Source line for charts of the current wave."""
+        return charts.source_line(self.params.wave, len(self.responses), self.synthetic, self.params.language)
+
+    @property
+    def field_period(self) -> str:
+        """The field period in words, e.g. "13. November 2023 bis 15. Dezember 2023"."""
+        lang = self.params.language
+        return t(
+            "period",
+            lang,
+            start=format_date(self.params.field_start, lang),
+            end=format_date(self.params.field_end, lang),
+        )
+
+    def source_for(self, n: int) -> str:
+        """Source line for a chart based on ``n`` answers (e.g. a subset) of the current wave."""
+        return charts.source_line(self.params.wave, n, self.synthetic, self.params.language)
+
+    def trend(self) -> pd.DataFrame:
+        """Headline totals for every wave up to the current one (gaps stay gaps)."""
+        waves = sorted(self.waves)
+        return metrics.trend({w: self.key_figures_of(w) for w in waves}, waves)
+
+    # --- blocks -------------------------------------------------------------------------------
+
+    def title_page(self) -> Block:
+        """Title page with title, wave, field period, date, publisher and, for sample data, the notice."""
+        p = self.params
+        lang = p.language
+        period = t("title.period", lang, start=format_date(p.field_start, lang), end=format_date(p.field_end, lang))
+        sample_notice = SAMPLE_NOTICE if lang == "de" else t("sample_notice", lang)
+        notice = f'<p class="mpsc-sample-notice">{escape_text(sample_notice)}</p>' if self.synthetic else ""
+        wave_line = t("title.wave", lang, wave=p.wave, period=period)
+        parts = [
+            '<section class="mpsc-title-page">',
+            f'<p class="mpsc-kicker">{escape_text(t("title.kicker", lang))}</p>',
+            f'<p class="mpsc-title">{escape_text(p.title)}</p>',
+            f'<p class="mpsc-subtitle">{escape_text(p.subtitle)}</p>' if p.subtitle else "",
+            f'<p class="mpsc-wave">{escape_text(wave_line)}</p>',
+            notice,
+            f'<p class="mpsc-date">{escape_text(format_date(p.report_date, lang))}</p>',
+            f'<p class="mpsc-publisher">{escape_text(p.publisher)}</p>',
+            "</section>",
+        ]
+        plain = "\n".join(
+            x for x in (p.title, p.subtitle, wave_line.split(" · ")[0], sample_notice if self.synthetic else "") if x
+        )
+        meta = {
+            "mpsc_report": {
+                "role": "title-page",
+                "title": p.title,
+                "wave": p.wave,
+                "language": lang,
+                "sample_data": self.synthetic,
+                "notice": sample_notice if self.synthetic else "",
+            }
+        }
+        return Block("".join(parts), plain, meta)
 
     @property
     def data_files(self) -> list[Path]:

@@ -381,3 +381,37 @@ def test_category_colours_stay_fixed_when_labels_are_translated():
     assert list(german.values()) == list(english.values())
     states = _colours_for(["planned", "in progress", "completed"], None)
     assert list(states.values()) == list(charts.COLOURS_BY_MEASURE_STATE.values())
+
+
+# --------------------------------------------------------------------------- project factsheet
+
+
+FACTSHEET_TABLE = pd.DataFrame(
+    [[42.0, 59.0, 6.0, float("nan"), 21.0], [17.0, 33.0, 4.0, 2.0, 13.0], [15.5, 33.0, 5.0, 1.0, 10.5]],
+    index=["Brandis/Partheland", "Median Staffel 2019", "Median der interkommunalen Kooperationen"],
+    columns=["Neue Datensätze", "Partizipative Aktivitäten", "Neue Stellen", "Übertragene Lösungen", "Partnerkommunen"],
+)
+
+
+def test_project_comparison_chart_panels_values_like_the_narrative_and_nothing_outside():
+    fig = charts.project_comparison_chart(FACTSHEET_TABLE, source=SOURCE)
+    assert len(fig.axes) == 5
+    shown = texts(fig)
+    for value in ("42", "15,5", "10,5", "keine Daten", "Partnerkommunen"):
+        assert value in shown, value
+    assert "42,0" not in shown
+    colours = [tuple(bar.get_facecolor()[:3]) for bar in fig.axes[0].patches]
+    assert colours == [mpl.colors.to_rgb(c) for c in charts.PROJECT_COMPARISON_COLOURS]
+    assert_inside_figure(fig)
+
+
+def test_project_comparison_chart_needs_three_rows():
+    with pytest.raises(ValueError, match="3 rows"):
+        charts.project_comparison_chart(FACTSHEET_TABLE.head(2), source=SOURCE)
+
+
+def test_trend_chart_panel_height_is_adjustable():
+    frame = pd.DataFrame({"Neue Datensätze": [16.0, float("nan"), 42.0]}, index=["2021", "2022", "2023"])
+    low = charts.trend_chart(frame, source=SOURCE, panel_height=1.2)
+    assert low.get_figheight() == pytest.approx(0.45 + 1.2)
+    assert "keine Daten" in texts(low)

@@ -439,3 +439,32 @@ def test_html_and_pdf_together_match_the_separate_exports():
     html, pdf = export_html_and_pdf(nb)
     assert html == export_html(nb)
     assert pdf.startswith(b"%PDF")
+
+
+# ----------------------------------------------------------------------------------------------
+# Layout "factsheet": compact header, no contents
+
+
+def _factsheet_notebook(layout: object = "factsheet"):
+    meta = {"role": "title-page", "layout": layout, "title": "Steckbrief Solingen", "wave": "2023"}
+    meta |= {"language": "de", "sample_data": True, "notice": SAMPLE_NOTICE}
+    header = _html_output('<header class="mpsc-factsheet-header"><h1>Solingen</h1></header>', "", {"mpsc_report": meta})
+    break_cell = new_markdown_cell("## Zusammenarbeit", metadata={"tags": ["page-break-before"]})
+    return new_notebook(cells=[_cell(header), new_markdown_cell("## Kennzahlen"), break_cell])
+
+
+def test_factsheet_layout_has_no_contents_and_marks_the_body():
+    nb = _factsheet_notebook()
+    assert read_report_meta(nb).layout == "factsheet"
+    page = export_html(nb)
+    assert 'class="mpsc-toc"' not in page
+    assert re.search(r'<body class="[^"]*\bmpsc-layout-factsheet\b', page)
+    assert "celltag_page-break-before" in page
+    assert "<title>Steckbrief Solingen</title>" in page
+
+
+@pytest.mark.parametrize("layout", [None, "poster", 3])
+def test_unknown_layout_falls_back_to_the_report(layout):
+    nb = _factsheet_notebook(layout)
+    assert read_report_meta(nb).layout == "report"
+    assert 'class="mpsc-toc"' in export_html(nb)

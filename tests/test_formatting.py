@@ -11,6 +11,7 @@ from mpsc_report.formatting import (
     format_count_words,
     format_date,
     format_int,
+    format_median,
     format_number,
     format_percent,
     format_rounded,
@@ -84,3 +85,8 @@ def test_format_date_long_german():
 def test_non_finite_numbers_are_refused():
     with pytest.raises(ValueError, match="non-finite"):
         format_int(float("inf"))
+
+
+@pytest.mark.parametrize(("value", "expected"), [(12.0, "12"), (12.5, "12,5"), (1043.0, "1.043"), (0.25, "0,3")])
+def test_format_median_whole_numbers_without_decimals(value, expected):
+    assert format_median(value) == expected

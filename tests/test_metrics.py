@@ -186,3 +186,90 @@ def test_free_text_answers_list_a_repeated_answer_once():
 def test_sample_folder_is_marked_synthetic():
     assert load_wave(SAMPLE, "2023").dataset.synthetic is True
     assert Path(SAMPLE, "dataset.yaml").exists()
+
+
+# --------------------------------------------------------------------------- one project (factsheet)
+
+
+def _tiny_wave() -> tuple[pd.DataFrame, pd.DataFrame]:
+    register = pd.DataFrame(
+        {
+            "project_id": ["a", "b", "c", "d"],
+            "name": ["Aach", "Kooperation Bergland (Berg, Tal, Hügel, Senke)", "Cham", "Dorf"],
+            "kind": ["Großstadt", "interkommunale Kooperation", "Großstadt", "Großstadt"],
+            "state": ["Bayern"] * 4,
+            "cohort": ["2019", "2019", "2020", "2019"],
+        }
+    )
+    counts = {column: [10, 20, 30, None] for column in metrics.HEADLINE_INDICATORS}
+    counts["datasets_total"] = [10, 21, 30, 4]
+    responses = pd.DataFrame({"project_id": ["a", "b", "c", "d"], "wave": "2023", **counts})
+    for column in metrics.HEADLINE_INDICATORS:
+        responses[column] = responses[column].astype("Int64")
+    return responses, register
+
+
+def test_project_comparison_medians_of_cohort_and_kind_skip_missing_items():
+    responses, register = _tiny_wave()
+    result = metrics.project_comparison(responses, register, "a")
+    table = result.table
+    assert list(table.index) == ["Aach", "Median Staffel 2019", "Median der Großstädte"]
+    assert list(table.columns) == list(metrics.HEADLINE_INDICATORS.values())
+    assert table.loc["Aach", "Neue Datensätze"] == 10
+    assert table.loc["Median Staffel 2019", "Neue Datensätze"] == 10  # a, b, d: 10, 21, 4
+    assert table.loc["Median der Großstädte", "Neue Datensätze"] == 10  # a, c, d: 10, 30, 4
+    assert table.loc["Median Staffel 2019", "Neue Stellen"] == 15  # d left it empty: median of 10 and 20
+    assert (result.answered, result.cohort_n, result.kind_n) == (True, 3, 3)
+
+
+def test_project_comparison_of_a_project_without_answers_keeps_the_medians():
+    responses, register = _tiny_wave()
+    result = metrics.project_comparison(responses[responses["project_id"] != "b"], register, "b")
+    assert not result.answered
+    assert result.table.loc["Bergland"].isna().all()
+    assert result.kind_label == "Median der interkommunalen Kooperationen"
+    assert result.table.loc["Median der interkommunalen Kooperationen"].isna().all()  # nobody of its kind answered
+    assert result.table.loc["Median Staffel 2019", "Neue Datensätze"] == 7
+
+
+def test_project_comparison_does_not_mutate_its_inputs():
+    responses, register = _tiny_wave()
+    before = responses.copy(), register.copy()
+    metrics.project_comparison(responses, register, "a")
+    pd.testing.assert_frame_equal(responses, before[0])
+    pd.testing.assert_frame_equal(register, before[1])
+
+
+def test_project_trend_leaves_unanswered_waves_as_gaps():
+    responses, _ = _tiny_wave()
+    by_wave = {"2022": responses[responses["project_id"] != "a"], "2021": responses, "2023": responses}
+    trend = metrics.project_trend(by_wave, "a")
+    assert list(trend.index) == ["2021", "2022", "2023"]
+    assert list(trend.columns) == list(metrics.PROJECT_TREND_INDICATORS.values())
+    assert trend.loc["2022"].isna().all()
+    assert trend.loc["2023", "Neue Datensätze"] == 10
+
+
+def test_project_partners_by_kind_with_model_projects_marked():
+    partners = pd.DataFrame(
+        {
+            "project_id": ["a", "a", "a", "b"],
+            "partner_name": ["Zell", "Kooperation Bergland (Berg, Tal, Hügel, Senke)", "Aue", "Aach"],
+            "partner_project_id": [None, "b", "", "a"],
+            "exchange": ["knowledge_exchange", "knowledge_exchange", "transfer", "transfer"],
+        }
+    )
+    table = metrics.project_partners(partners, "a")
+    count, among, names = metrics.PARTNER_TABLE_COLUMNS
+    assert list(table.index) == ["Vorbild", "Wissensaustausch", "Gemeinsame Lösungsentwicklung", "Übertragung"]
+    assert table[count].tolist() == [0, 2, 0, 1]
+    assert table[among].tolist() == [0, 1, 0, 0]
+    assert table.loc["Wissensaustausch", names] == "Bergland*, Zell"
+    assert table.loc["Vorbild", names] == ""
+
+
+def test_project_record_unknown_key():
+    _, register = _tiny_wave()
+    assert metrics.project_record(register, "c")["name"] == "Cham"
+    with pytest.raises(KeyError):
+        metrics.project_record(register, "x")

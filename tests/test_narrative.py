@@ -147,3 +147,71 @@ def test_chart_alt_text_names_kind_subject_extremes_and_trend():
     assert share == "Share bar: Anteil. Weiter betrieben: 64%."
     english = narrative.describe_chart("line", "Indicators", trend, "en")
     assert english == "Line chart: Indicators. Neue Stellen: risen from 80 (2021) to 298 (2023)."
+
+
+# --------------------------------------------------------------------------- project factsheet
+
+
+def _comparison(answered: bool = True):
+    from mpsc_report.metrics import HEADLINE_INDICATORS, ProjectComparison
+
+    own = [42.0, 59.0, 1.0, float("nan"), 21.0] if answered else [float("nan")] * 5
+    table = pd.DataFrame(
+        [own, [17.0, 33.0, 4.0, 2.0, 13.0], [15.5, 33.0, 5.0, 1.0, 12.5]],
+        index=["Solingen", "Median Staffel 2019", "Median der Großstädte"],
+        columns=list(HEADLINE_INDICATORS.values()),
+    )
+    return ProjectComparison("solingen", "Solingen", "2019", "Großstadt", answered, 13, 28, table)
+
+
+def test_project_key_figures_state_the_chart_numbers_in_german():
+    lead, items = narrative.project_key_figures(_comparison(), "2023")
+    assert lead == "In Welle 2023 meldet Solingen:"
+    assert items[0] == "42 neu erhobene Datensätze – Median der Staffel 2019: 17, der Großstädte: 15,5"
+    assert items[2].startswith("1 neue Stelle –")  # singular
+    assert items[3].startswith("keine Angabe zur Zahl der übertragenen Lösungen –")
+    assert items[4].endswith("der Großstädte: 12,5")
+
+
+def test_project_key_figures_of_a_project_without_answers_says_so():
+    lead, items = narrative.project_key_figures(_comparison(answered=False), "2022")
+    assert "Für diese Welle liegen keine Antworten von Solingen vor" in lead
+    assert items[0] == "Neue Datensätze – Median der Staffel 2019: 17, der Großstädte: 15,5"
+
+
+def test_project_development_names_gaps_and_compares_with_the_first_answered_wave():
+    trend = pd.DataFrame(
+        {"Neue Datensätze": [16.0, float("nan"), 42.0], "Neue Stellen": [3.0, float("nan"), 3.0]},
+        index=["2021", "2022", "2023"],
+    )
+    text = " ".join(narrative.project_development(trend, "Solingen", "2023"))
+    assert "Aus Welle 2022 liegen keine Antworten vor" in text
+    assert "Seit Welle 2021 ist bei Solingen die Zahl der neuen Datensätze von 16 auf 42 gestiegen" in text
+    assert "der neuen Stellen von 3 auf 3 unverändert geblieben" in text
+    missing_now = narrative.project_development(trend, "Solingen", "2022")
+    assert missing_now[0] == "Für diese Welle liegen keine Antworten von Solingen vor."
+
+
+def test_project_partners_sentence_and_none():
+    table = pd.DataFrame(
+        {"Partner": [1, 9, 0], "davon Modellprojekte": [1, 2, 0], "Partnerkommunen (* Modellprojekt)": ["", "", ""]},
+        index=["Vorbild", "Wissensaustausch", "Übertragung"],
+    )
+    assert narrative.project_partners(table, "Solingen") == (
+        "Solingen nennt 10 Partnerkommunen, 3 davon sind selbst Modellprojekte. "
+        "Die häufigste Form des Austauschs ist Wissensaustausch (9)."
+    )
+    empty = table.assign(Partner=0, **{"davon Modellprojekte": 0})
+    assert "keine Angaben zu Partnerkommunen" in narrative.project_partners(empty, "Solingen")
+
+
+def test_factsheet_method_names_groups_and_sample():
+    notes = narrative.factsheet_method(_comparison(), synthetic=True)
+    assert f"Staffel 2019 (n{NBSP}={NBSP}13)" in notes[0] and f"Großstädte (n{NBSP}={NBSP}28)" in notes[0]
+    assert "synthetischen Beispieldaten" in notes[1]
+    assert len(narrative.factsheet_method(_comparison(), synthetic=False)) == 1
+
+
+def test_describe_counts_writes_values_like_the_chart():
+    text = narrative.describe_counts(_comparison().table, "Kennzahlen")
+    assert "Solingen: Neue Datensätze 42" in text and "Übertragene Lösungen keine Daten" in text and "12,5" in text

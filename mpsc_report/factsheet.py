@@ -1,0 +1,183 @@
+"""The project factsheet ("Steckbrief"): one model project in one wave, on two A4 pages.
+
+:func:`open_factsheet` loads the data through :mod:`mpsc_report.load`; :class:`Factsheet` holds the project's
+figures and displays the compact header and the generic blocks of :class:`~mpsc_report.report.Blocks`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from functools import cached_property
+
+import pandas as pd
+
+from . import charts, metrics
+from .errors import DataError, ParamsError
+from .formatting import format_date
+from .load import WaveData, available_waves, load_register, load_wave, resolve_data_dir
+from .params import FactsheetParams
+from .report import Block, Blocks, escape_text
+from .schema import PHASES, SAMPLE_NOTICE
+
+#: Value of ``metadata["mpsc_report"]["layout"]`` that tells the exporters to print a factsheet: compact
+#: header instead of a title page, no table of contents (see :mod:`mpsc_report.export`).
+FACTSHEET_LAYOUT = "factsheet"
+
+#: How many close matches an unknown project key suggests.
+_SUGGESTIONS = 3
+
+
+class Factsheet(Blocks):
+    """Data and display helpers of one project factsheet. Build it with :func:`open_factsheet`."""
+
+    def __init__(
+        self, params: FactsheetParams, register: pd.DataFrame, waves: dict[str, WaveData], project: pd.Series
+    ) -> None:
+        self.params = params
+        self.register = register
+        self.waves = waves
+        self.project = project
+        self._figures = 0
+        self._tables = 0
+        self._figure_data: list[tuple[int, str, pd.DataFrame]] = []
+
+    @property
+    def current(self) -> WaveData:
+        """The wave this factsheet is about."""
+        return self.waves[self.params.wave]
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the data are the synthetic sample (then every output says so)."""
+        return self.current.dataset.synthetic
+
+    @property
+    def name(self) -> str:
+        """The project's full name from the register."""
+        return str(self.project["name"])
+
+    @property
+    def answer(self) -> pd.Series | None:
+        """The project's row of answers in this wave, or None when it did not answer."""
+        responses = self.current.responses
+        found = responses[responses["project_id"] == self.params.project]
+        return found.iloc[0] if len(found) else None
+
+    @cached_property
+    def comparison(self) -> metrics.ProjectComparison:
+        """Headline figures of the project next to the medians of its cohort and kind."""
+        return metrics.project_comparison(self.current.responses, self.register, self.params.project)
+
+    def trend(self) -> pd.DataFrame:
+        """The project's cumulative counts in every wave up to this one (unanswered waves are gaps)."""
+        return metrics.project_trend({w: d.responses for w, d in self.waves.items()}, self.params.project)
+
+    def partners(self) -> pd.DataFrame:
+        """The project's partner municipalities by kind of exchange, from this wave's edge list."""
+        return metrics.project_partners(self.current.partners, self.params.project)
+
+    @property
+    def source(self) -> str:
+        """Source line for charts of this wave (n = responding projects the medians are taken over)."""
+        return charts.source_line(self.params.wave, len(self.current.responses), self.synthetic, self.params.language)
+
+    @property
+    def trend_source(self) -> str:
+        """Source line for the chart across waves: the range of waves, one project."""
+        waves = sorted(self.waves)
+        span = waves[0] if len(waves) == 1 else f"{waves[0]}–{waves[-1]}"
+        return charts.source_line(span, 1, self.synthetic, self.params.language)
+
+    # --- blocks -------------------------------------------------------------------------------
+
+    def header(self) -> Block:
+        """Compact header of page 1: programme, project name, cohort, kind, Land, phase, wave, date, notice.
+
+        Its metadata has the role "title-page" (the exporters read title, wave and notice from it) and the
+        layout "factsheet" (no full title page, no table of contents).
+        """
+        p = self.params
+        answer = self.answer
+        phase = PHASES.get(str(answer["phase"]), "") if answer is not None else ""
+        facts = [f"Staffel {self.project['cohort']}", str(self.project["kind"]), str(self.project["state"]), phase]
+        status = f"Befragungswelle {p.wave} · Stand {format_date(p.report_date, p.language)} · {p.publisher}"
+        notice = f'<p class="mpsc-sample-notice">{escape_text(SAMPLE_NOTICE)}</p>' if self.synthetic else ""
+        short = self.comparison.project_label
+        title = f"Steckbrief {short}"
+        # A long register name ("Kooperation Brandis/Partheland (Borsdorf, …)") is printed in full under its short form.
+        full = f'<p class="mpsc-factsheet-name">{escape_text(self.name)}</p>' if short != self.name else ""
+        body = (
+            '<header class="mpsc-factsheet-header">'
+            '<p class="mpsc-kicker">Modellprojekte Smart Cities · Steckbrief</p>'
+            f'<h1 class="mpsc-factsheet-title">{escape_text(short)}</h1>{full}'
+            f'<p class="mpsc-factsheet-facts">{escape_text(" · ".join(f for f in facts if f))}</p>'
+            f'<p class="mpsc-factsheet-status">{escape_text(status)}</p>'
+            f"{notice}</header>"
+        )
+        plain = "\n".join(x for x in (title, self.name, " · ".join(f for f in facts if f), status) if x)
+        meta = {
+            "mpsc_report": {
+                "role": "title-page",
+                "layout": FACTSHEET_LAYOUT,
+                "title": title,
+                "wave": p.wave,
+                "language": p.language,
+                "sample_data": self.synthetic,
+                "notice": SAMPLE_NOTICE if self.synthetic else "",
+            }
+        }
+        return Block(body, plain + ("\n" + SAMPLE_NOTICE if self.synthetic else ""), meta)
+
+    def highlight(self) -> Block:
+        """The project's highlight of this wave as a quote (escaped, shortened visibly), or a note."""
+        answer = self.answer
+        text = "" if answer is None else str(answer["highlight"]).strip()
+        if not text:
+            return self.note(f"Für diese Welle hat {self.comparison.project_label} kein Highlight genannt.")
+        quote = pd.DataFrame({"name": [f"{self.name}, Welle {self.params.wave}"], "text": [text]})
+        return self.quotes(quote, limit=1)
+
+
+def open_factsheet(params: FactsheetParams) -> Factsheet:
+    """Load the register and every wave up to ``params.wave`` and find the project.
+
+    Raises
+    ------
+    ParamsError
+        The project key is not in the register; the message names the key and suggests close matches.
+    DataError
+        The wave has no data file; the message lists the waves that exist.
+    """
+    data_dir = resolve_data_dir(params.data)
+    present = available_waves(data_dir)
+    if params.wave not in present:
+        raise DataError(
+            f"wave {params.wave!r} not found in {data_dir} (waves available: {', '.join(present) or 'none'}). "
+            f"Fix `wave` or add wave_{params.wave}.csv."
+        )
+    register = load_register()
+    project = find_project(register, params.project)
+    waves = {w: load_wave(data_dir, w) for w in present if w <= params.wave}
+    return Factsheet(params, register, waves, project)
+
+
+def find_project(register: pd.DataFrame, key: str) -> pd.Series:
+    """The register row of ``key``; an unknown key raises :class:`ParamsError` with close matches.
+
+    Matches are looked for among the keys and, for keys typed as names ("Solingen", "Kiel"), the names.
+    """
+    try:
+        return metrics.project_record(register, key)
+    except KeyError:
+        pass
+    ids = list(register["project_id"])
+    by_name = {str(name).lower(): pid for name, pid in zip(register["name"], ids, strict=True)}
+    close = difflib.get_close_matches(key.lower(), ids, n=_SUGGESTIONS, cutoff=0.6)
+    close += [by_name[n] for n in difflib.get_close_matches(key.lower(), list(by_name), n=_SUGGESTIONS, cutoff=0.6)]
+    close += [pid for pid in ids if key.lower() in pid and len(key) >= 3]
+    suggestions = list(dict.fromkeys(close))[:_SUGGESTIONS]
+    hint = f"Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else "No key is similar."
+    raise ParamsError(
+        f"project {key!r} is not in the register of the {len(ids)} model projects. {hint} "
+        "Use the project_id column of mpsc_report/data/projects.csv."
+    )

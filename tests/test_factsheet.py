@@ -1,0 +1,184 @@
+"""Project factsheet: finding the project, its header and highlight blocks, and end to end two A4 pages."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+from dataclasses import replace
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import papermill
+import pytest
+from pypdf import PdfReader
+
+from mpsc_report import FactsheetParams, open_factsheet
+from mpsc_report.errors import DataError, ParamsError
+from mpsc_report.export import _LAYOUTS, export_html_and_pdf
+from mpsc_report.factsheet import FACTSHEET_LAYOUT, find_project
+from mpsc_report.formatting import NBSP, format_median
+from mpsc_report.load import load_register, package_data_dir
+from mpsc_report.report import SHORTENED_MARK
+from mpsc_report.schema import SAMPLE_NOTICE
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "project_factsheet.ipynb"
+SAMPLE = package_data_dir() / "sample"
+A4 = (595.28, 841.89)
+
+
+def params(project: str = "solingen", wave: str = "2023") -> FactsheetParams:
+    return FactsheetParams.from_notebook(wave=wave, project=project, report_date="2024-02-07")
+
+
+# --------------------------------------------------------------------------- finding the project
+
+
+@pytest.mark.parametrize(
+    ("key", "suggested"),
+    [("solingn", "solingen"), ("kiel", "smarte-kielregion"), ("ulmm", "ulm"), ("osnabruck", "osnabrueck")],
+)
+def test_unknown_project_names_the_key_and_suggests_close_matches(key, suggested):
+    with pytest.raises(ParamsError) as info:
+        find_project(load_register(), key)
+    message = str(info.value)
+    assert repr(key) in message and repr(suggested) in message and "projects.csv" in message
+
+
+def test_unknown_project_without_anything_close():
+    with pytest.raises(ParamsError, match="No key is similar"):
+        open_factsheet(params("zzzzzz"))
+
+
+def test_unknown_wave_lists_the_waves():
+    with pytest.raises(DataError, match=r"wave '2030' not found .*2021, 2022, 2023"):
+        open_factsheet(params(wave="2030"))
+
+
+def test_factsheet_loads_waves_up_to_its_own():
+    sheet = open_factsheet(params(wave="2022"))
+    assert sorted(sheet.waves) == ["2021", "2022"]
+    assert list(sheet.trend().index) == ["2021", "2022"]
+
+
+# --------------------------------------------------------------------------- blocks
+
+
+def test_header_carries_the_factsheet_layout_for_the_exporters():
+    block = open_factsheet(params("brandis-partheland")).header()
+    meta = block.metadata["mpsc_report"]
+    assert meta["role"] == "title-page" and meta["layout"] == FACTSHEET_LAYOUT in _LAYOUTS
+    assert meta["title"] == "Steckbrief Brandis/Partheland" and meta["notice"] == SAMPLE_NOTICE
+    assert "<h1" in block.html and "Kooperation Brandis/Partheland (Borsdorf" in block.html
+    assert "Staffel 2019 · interkommunale Kooperation · Sachsen" in block.html
+
+
+def test_highlight_is_escaped_and_long_ones_are_shortened_visibly():
+    sheet = open_factsheet(params())
+    responses = sheet.current.responses.copy()
+    hostile = "<script>alert(1)</script> " + "Sehr lang. " * 60
+    responses.loc[responses["project_id"] == "solingen", "highlight"] = hostile
+    sheet.waves[sheet.params.wave] = replace(sheet.current, responses=responses)
+    html = sheet.highlight().html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert SHORTENED_MARK.strip() in html
+
+
+def test_missing_highlight_and_missing_answers_read_plainly():
+    sheet = open_factsheet(params("osnabrueck", wave="2022"))
+    assert sheet.answer is None and not sheet.comparison.answered
+    assert "kein Highlight" in sheet.highlight().html
+    assert "Umsetzungsphase" not in sheet.header().html
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def _run(project: str, wave: str, out: Path) -> tuple[str, bytes]:
+    executed = out / f"{project}-{wave}.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(executed),
+        parameters=params(project, wave).to_notebook(),
+        kernel_name="mpsc-report",
+        cwd=str(NOTEBOOK.parent),
+        execution_timeout=120,
+        progress_bar=False,
+        log_output=False,
+    )
+    html, pdf = export_html_and_pdf(nbformat.read(executed, as_version=4))
+    (out / f"{project}-{wave}.pdf").write_bytes(pdf)
+    return html, pdf
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html).replace(NBSP, " "))
+
+
+def _raw(wave: str) -> pd.DataFrame:
+    """The wave as plain pandas reads it, independent of the package's loader and metrics."""
+    answers = pd.read_csv(SAMPLE / f"wave_{wave}.csv", dtype={"project_id": str})
+    register = pd.read_csv(ROOT / "mpsc_report" / "data" / "projects.csv", dtype=str)
+    return answers.merge(register[["project_id", "cohort", "kind"]], on="project_id")
+
+
+def _assert_two_a4_pages_with_notice(pdf: bytes) -> PdfReader:
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) == 2
+    for number, page in enumerate(reader.pages, start=1):
+        assert abs(float(page.mediabox.width) - A4[0]) < 1.5 and abs(float(page.mediabox.height) - A4[1]) < 1.5
+        text = page.extract_text()
+        assert SAMPLE_NOTICE in text and f"Seite {number} von 2" in text
+    return reader
+
+
+@pytest.fixture(scope="module")
+def solingen(tmp_path_factory):
+    out = tmp_path_factory.mktemp("factsheet")
+    html, pdf = _run("solingen", "2023", out)
+    return out, html, pdf
+
+
+@pytest.mark.e2e
+def test_solingen_2023_states_its_numbers_and_medians(solingen):
+    _, html, _ = solingen
+    text = _text(html)
+    raw = _raw("2023")
+    own = raw[raw["project_id"] == "solingen"].iloc[0]
+    cohort = raw[raw["cohort"] == "2019"]["datasets_total"].median()
+    kind = raw[raw["kind"] == "Großstadt"]["datasets_total"].median()
+    expected = (
+        f"{format_median(own['datasets_total'])} neu erhobene Datensätze – Median der Staffel 2019: "
+        f"{format_median(cohort)}, der Großstädte: {format_median(kind)}"
+    )
+    assert expected in text
+    partners = pd.read_csv(SAMPLE / "partners_2023.csv", dtype=str)
+    named = partners[partners["project_id"] == "solingen"]
+    assert f"Solingen nennt {len(named)} Partnerkommunen" in text
+    assert "In Welle 2023 meldet Solingen:" in text and "Steckbrief" in text and SAMPLE_NOTICE in text
+    assert 'class="mpsc-toc"' not in html
+    assert html.count('<figure class="mpsc-figure"') == 2
+
+
+@pytest.mark.e2e
+def test_solingen_2023_prints_two_a4_pages_with_embedded_fonts(solingen):
+    out, _, pdf = solingen
+    reader = _assert_two_a4_pages_with_notice(pdf)
+    assert "Steckbrief Solingen · Welle 2023" in reader.pages[0].extract_text()
+    assert "Zusammenarbeit" in reader.pages[1].extract_text()  # page 2 starts with the cooperation section
+    listing = subprocess.run(
+        ["pdffonts", str(out / "solingen-2023.pdf")], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
+    assert listing and all(line.split()[-5] == "yes" for line in listing), listing
+
+
+@pytest.mark.e2e
+def test_a_project_without_answers_in_the_wave_says_so_on_two_pages(tmp_path):
+    html, pdf = _run("osnabrueck", "2022", tmp_path)
+    text = _text(html)
+    assert "Für diese Welle liegen keine Antworten von Osnabrück vor" in text
+    assert "keine Angaben zu Partnerkommunen" in text
+    assert "kein Highlight" in text
+    _assert_two_a4_pages_with_notice(pdf)
