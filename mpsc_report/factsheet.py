@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from functools import cached_property
+from pathlib import PurePosixPath
 
 import pandas as pd
 
@@ -127,6 +128,23 @@ class Factsheet(Blocks):
             }
         }
         return Block(body, plain + ("\n" + SAMPLE_NOTICE if self.synthetic else ""), meta)
+
+    def colophon(self) -> Block:
+        """Where the numbers come from, in three lines (the last cell): files with SHA-256, code version, build time.
+
+        The full record goes into the block's metadata, and from there into the PDF and HTML metadata, like
+        the wave report's colophon; it also marks the notebook as run to its end for the QA gates.
+        """
+        record = self.provenance()
+        files = ", ".join(f"{PurePosixPath(f.path).name} ({f.sha256[:12]}…)" for f in record.files)
+        versions = ", ".join(f"{name} {version}" for name, version in record.versions.items() if name != "python")
+        lines = [
+            f"Berechnet aus: {files} (SHA-256).",
+            f"Programmstand {record.git_label}; {versions}; erstellt {record.built_at}.",
+        ]
+        body = "".join(f'<p class="mpsc-factsheet-colophon">{escape_text(line)}</p>' for line in lines)
+        meta = {"role": "colophon", "wave": self.params.wave, "provenance": record.as_dict(), "figures": {}}
+        return Block(f'<footer class="mpsc-colophon">{body}</footer>', "\n".join(lines), {"mpsc_report": meta})
 
     def highlight(self) -> Block:
         """The project's highlight of this wave as a quote (escaped, shortened visibly), or a note."""

@@ -80,6 +80,8 @@ class Blocks:
     """
 
     params: Any
+    waves: dict[str, WaveData]
+    current: WaveData
     _figures: int = 0
     _tables: int = 0
     _figure_data: list[tuple[int, str, pd.DataFrame]]
@@ -100,6 +102,22 @@ class Blocks:
     def _key_figure_values(self) -> dict[str, float | int | str | None]:
         """Headline figures recorded with the key-figure tiles (for the QA gates and ``diff``); none by default."""
         return {}
+
+    @property
+    def data_files(self) -> list[Path]:
+        """Every file the document read: the waves' answers and partner lists, their ``dataset.yaml``, the register.
+
+        A subclass provides ``waves`` (wave id -> :class:`~mpsc_report.load.WaveData`) and ``current``.
+        """
+        files = [path for wave in sorted(self.waves) for path in self.waves[wave].files]
+        described = self.current.dataset.location / DATASET_FILE
+        return [*files, *([described] if described.exists() else []), package_data_dir() / "projects.csv"]
+
+    def provenance(self) -> Provenance:
+        """Provenance record: data files with SHA-256, params, codebook, versions, git state, build time."""
+        intake = getattr(self.params, "intake", None)
+        codebook = intake.codebook if intake is not None else None
+        return collect_provenance(self.data_files, self.params.to_notebook(), codebook=codebook)
 
     def text(self, paragraphs: str | Iterable[str]) -> Block:
         """One or more paragraphs of generated narrative."""
@@ -381,18 +399,6 @@ class Report(Blocks):
             }
         }
         return Block("".join(parts), plain, meta)
-
-    @property
-    def data_files(self) -> list[Path]:
-        """Every file the report read: the waves' answers and partner lists, their ``dataset.yaml``, the register."""
-        files = [path for wave in sorted(self.waves) for path in self.waves[wave].files]
-        described = self.current.dataset.location / DATASET_FILE
-        return [*files, *([described] if described.exists() else []), package_data_dir() / "projects.csv"]
-
-    def provenance(self) -> Provenance:
-        """Provenance record of this report: data files with SHA-256, params, versions, git state, build time."""
-        codebook = self.params.intake.codebook
-        return collect_provenance(self.data_files, self.params.to_notebook(), codebook=codebook)
 
     def colophon(self) -> Block:
         """The colophon (last cell): where the numbers come from; the same record goes into the PDF/HTML metadata.

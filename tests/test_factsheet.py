@@ -182,3 +182,17 @@ def test_a_project_without_answers_in_the_wave_says_so_on_two_pages(tmp_path):
     assert "keine Angaben zu Partnerkommunen" in text
     assert "kein Highlight" in text
     _assert_two_a4_pages_with_notice(pdf)
+
+
+@pytest.mark.e2e
+def test_solingen_2023_passes_the_qa_gates_and_ends_with_its_provenance(solingen):
+    from mpsc_report import qa
+    from mpsc_report.load import file_sha256
+
+    out, html, pdf = solingen
+    executed = nbformat.read(out / "solingen-2023.ipynb", as_version=4)
+    assert qa.check_notebook(executed) == []
+    page_two = PdfReader(io.BytesIO(pdf)).pages[1].extract_text().replace("\n", " ")
+    assert "Berechnet aus: wave_2021.csv" in page_two
+    assert file_sha256(SAMPLE / "wave_2023.csv")[:12] in page_two
+    assert 'name="mpsc:data-files"' in html
