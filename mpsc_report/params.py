@@ -8,13 +8,24 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ParamsError
 from .load import SAMPLE, read_yaml
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _WAVE_ID = r"^[0-9A-Za-z][0-9A-Za-z_-]{0,31}$"
+
+#: Names Windows reserves for devices; a wave id becomes a folder name, so these are refused everywhere.
+_RESERVED_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+)
+
+
+def _not_reserved(value: str | None) -> str | None:
+    if value is not None and value.lower() in _RESERVED_NAMES:
+        raise ValueError(f"{value!r} is a reserved device name on Windows and cannot name an output folder")
+    return value
 
 
 def _parse_iso_date(value: Any) -> Any:
@@ -100,6 +111,8 @@ class WaveParams(BaseModel):
     intake: IntakeParams = Field(
         default_factory=IntakeParams, description="how the survey export is read and validated (see README)"
     )
+
+    _wave_not_reserved = field_validator("wave", "comparison_wave")(_not_reserved)
 
     @model_validator(mode="after")
     def _check_consistency(self) -> WaveParams:

@@ -212,3 +212,11 @@ def test_d4_oversized_params_file_is_refused_unread(tmp_path):
         handle.truncate(100 * 1024 * 1024)  # sparse: 100 MB without writing them
     with pytest.raises(ParamsError, match="is too large for a params file"):
         load_params(path)
+
+
+@pytest.mark.parametrize("name", ["CON", "nul", "Lpt1", "com9"])
+def test_reserved_device_names_cannot_be_wave_ids(tmp_path, name):
+    path = tmp_path / "p.yaml"
+    path.write_text(VALID.replace('wave: "2023"', f'wave: "{name}"'), encoding="utf-8")
+    with pytest.raises(ParamsError, match=f"wave: got '{name}'.*reserved device name"):
+        load_params(path)
