@@ -473,6 +473,6 @@ def _inside(base: Path, relative: str) -> Path:
 def _first_line(exc: BaseException) -> str:
     if type(exc).__name__ == "PapermillExecutionError":
         return f"cell [{exc.exec_count}] raised {exc.ename}: {exc.evalue}"
-    text = str(exc).strip().splitlines()
+    text = [line for line in str(exc).strip().splitlines() if line.strip()]
     name = type(exc).__name__
-    return f"{name}: {text[-1]}" if text else name
+    return f"{name}: {text[0]}" if text else name

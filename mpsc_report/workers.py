@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import resource
 import signal
+import sys
 import threading
 import time
 from collections import deque
@@ -56,10 +57,15 @@ def prepare_worker(formats: tuple[str, ...]) -> None:
 
 
 def worker_stats() -> dict[str, Any]:
-    """PID and peak resident memory (MB) of this process and of its finished children (kernels)."""
+    """PID, peak resident memory (MB) of this process and of its finished children (kernels), browser launches."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"pid": os.getpid(), "peak_rss_mb": round(own, 1), "peak_kernel_rss_mb": round(children, 1)}
+    stats = {"pid": os.getpid(), "peak_rss_mb": round(own, 1), "peak_kernel_rss_mb": round(children, 1)}
+    export = sys.modules.get("mpsc_report.export")
+    session = getattr(export, "_SESSION", None)
+    if session is not None:
+        stats["printer_launches"] = session.launches
+    return stats
 
 
 def kill_tree(pid: int) -> None:
