@@ -430,3 +430,26 @@ def test_index_escapes_what_it_shows():
     page = render_index(manifest)
     assert "<script" not in page and "&lt;script&gt;alert(1)" in page
     assert 'href="failed/a%20b.ipynb"' in page and 'onmouseover=1.html"' not in page
+
+
+# ----------------------------------------------------------------------------------------------
+# Scale-out
+
+
+def test_a_dask_cluster_builds_the_same_units_with_the_same_manifest(project, tmp_path):
+    from distributed import LocalCluster
+
+    params_dir, out = project
+    units = factsheets(params_dir, out, factsheet_notebook(tmp_path, {"ulm": "raise"}), ["solingen", "ulm"])
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        outcome = run_batch(units, out, BatchOptions(formats=("html",), dask_scheduler=cluster.scheduler_address))
+
+    assert {r.unit.project: r.status for r in outcome.results} == {"solingen": "built", "ulm": "failed"}
+    assert "Steckbrief solingen" in (out / "2023" / "factsheets" / "solingen.html").read_text()
+    manifest = read_manifest(out)
+    assert manifest["run"]["executor"] == "dask"
+    ulm = manifest["units"]["2023/factsheets/ulm"]
+    assert (
+        ulm["error"]["cell"]["ename"] == "ZeroDivisionError" and not (out / "2023" / "factsheets" / "ulm.html").exists()
+    )
+    assert ulm["error"]["failed_notebook"] == "failed/2023/factsheets/ulm.ipynb"
