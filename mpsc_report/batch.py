@@ -29,6 +29,9 @@ from .manifest import (
 from .progress import Progress
 from .workers import UNIT_TIMEOUT_SECONDS, run_dask, run_inline, run_local
 
+#: Folder under the output folder for the workers' own output (kernel warnings, tracebacks).
+LOG_DIR = ".logs"
+
 
 def default_jobs() -> int:
     """Worker processes by default: the cores this process may use."""
@@ -156,6 +159,7 @@ def run_batch(
                     options.fail_fast,
                     on_result,
                     progress.tick,
+                    log_dir=output_dir / LOG_DIR,
                 )
         finally:
             progress.finish()

@@ -19,6 +19,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from multiprocessing.connection import wait as wait_for
+from pathlib import Path
 from typing import Any
 
 from .build import CELL_TIMEOUT_SECONDS, Unit, UnitResult, build_unit, failing_cell, keep_partial_notebook
@@ -140,9 +141,15 @@ def run_inline(
 # Local worker processes
 
 
-def _worker_main(conn, formats: tuple[str, ...], cell_timeout: float) -> None:
-    """Body of a worker process: build each unit it is sent until it receives ``None``."""
+def _worker_main(conn, formats: tuple[str, ...], cell_timeout: float, log_dir: Path | None = None) -> None:
+    """Body of a worker process: build each unit it is sent until it receives ``None``.
+
+    With ``log_dir``, the worker's and its kernels' own output (warnings, tracebacks) goes to
+    ``worker-<pid>.log`` there instead of interleaving with the progress display.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and kills our tree
+    if log_dir is not None:
+        _redirect_output(log_dir / f"worker-{os.getpid()}.log")
     try:
         prepare_worker(formats)
     except Exception:  # e.g. Chromium missing: every unit will fail with the precise message instead
@@ -165,12 +172,26 @@ def _worker_main(conn, formats: tuple[str, ...], cell_timeout: float) -> None:
         close_printer_session()
 
 
+def _redirect_output(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    except OSError:
+        return  # keep writing to the terminal
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+
+
 class _Worker:
     """One worker process, the unit it is building and since when."""
 
-    def __init__(self, ctx, formats: tuple[str, ...], cell_timeout: float) -> None:
+    def __init__(self, ctx, formats: tuple[str, ...], cell_timeout: float, log_dir: Path | None) -> None:
         parent_end, child_end = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child_end, formats, cell_timeout), name="mpsc-worker")
+        args = (child_end, formats, cell_timeout, log_dir)
+        self.process = ctx.Process(target=_worker_main, args=args, name="mpsc-worker")
         self.process.start()
         child_end.close()
         self.conn = parent_end
@@ -210,6 +231,7 @@ def run_local(
     fail_fast: bool = False,
     on_result: OnResult | None = None,
     on_tick: OnTick | None = None,
+    log_dir: Path | None = None,
 ) -> tuple[list[UnitResult], bool]:
     """Build units on ``jobs`` worker processes (spawned); returns (results, interrupted).
 
@@ -238,7 +260,7 @@ def run_local(
         for _ in range(max(1, min(jobs, len(queue)))):
             if not queue:
                 break
-            worker = _Worker(ctx, formats, cell_timeout)
+            worker = _Worker(ctx, formats, cell_timeout, log_dir)
             workers.append(worker)
             next_unit(worker)
         while True:
@@ -277,7 +299,7 @@ def run_local(
                 finish(_lost_result(worker, lost, unit_timeout, code, now))
                 workers.remove(worker)
                 if queue and not stopping:
-                    replacement = _Worker(ctx, formats, cell_timeout)
+                    replacement = _Worker(ctx, formats, cell_timeout, log_dir)
                     workers.append(replacement)
                     next_unit(replacement)
             if on_tick:
