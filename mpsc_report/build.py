@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from . import kernels
 from .errors import BuildError, EnvironmentProblem, ExportError, MpscReportError
 from .params import FactsheetParams, WaveParams, load_params
 from .write import write_all_atomic
@@ -276,6 +277,7 @@ def build_unit(
     try:
         validate_data(unit)
         nb = _with_retries(lambda: execute_notebook(unit, cell_timeout), result)
+        kernels.prestart(KERNEL_NAME, unit.notebook.parent)  # the next unit's kernel boots while this one exports
         exported = _with_retries(lambda: export_notebook(unit, nb, formats), result)
         result.outputs = commit_outputs(unit, nb, exported)
     except MpscReportError as exc:
@@ -336,6 +338,7 @@ def execute_notebook(unit: Unit, cell_timeout: float = CELL_TIMEOUT_SECONDS):
 
     partial = unit.running_notebook
     partial.parent.mkdir(parents=True, exist_ok=True)
+    manager = kernels.take(KERNEL_NAME, unit.notebook.parent)  # started ahead by a build worker, if any
     try:
         papermill.execute_notebook(
             str(unit.notebook),
@@ -346,6 +349,7 @@ def execute_notebook(unit: Unit, cell_timeout: float = CELL_TIMEOUT_SECONDS):
             execution_timeout=cell_timeout,
             progress_bar=False,
             log_output=False,
+            **({"km": manager} if manager is not None else {}),
         )
         nb = nbformat.read(partial, as_version=4)
         _check_complete(nb)
@@ -365,6 +369,9 @@ def execute_notebook(unit: Unit, cell_timeout: float = CELL_TIMEOUT_SECONDS):
             failed_notebook=failed,
             transient=_kernel_start_fault(exc),
         ) from exc
+    finally:
+        if manager is not None:
+            kernels.release(manager)
     partial.unlink(missing_ok=True)
     unit.failed_notebook.unlink(missing_ok=True)
     return nb

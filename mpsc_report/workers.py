@@ -22,6 +22,7 @@ from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 from typing import Any
 
+from . import kernels
 from .build import CELL_TIMEOUT_SECONDS, Unit, UnitResult, build_unit, failing_cell, keep_partial_notebook
 from .errors import BuildError, EnvironmentProblem
 
@@ -54,6 +55,7 @@ def prepare_worker(formats: tuple[str, ...]) -> None:
     if "pdf" in formats:
         open_printer_session()
         atexit.register(close_printer_session)
+    kernels.enable()
     _ready_formats = formats
 
 
@@ -169,6 +171,7 @@ def _worker_main(conn, formats: tuple[str, ...], cell_timeout: float, log_dir: P
     finally:
         from .export import close_printer_session
 
+        kernels.close()
         close_printer_session()
 
 

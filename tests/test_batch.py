@@ -221,16 +221,16 @@ def test_failing_units_fail_alone_keep_stale_outputs_and_unchanged_units_are_ski
 
 def test_cell_timeout_and_unit_timeout_each_fail_their_unit_and_leave_no_process(project, tmp_path, marker):
     params_dir, out = project
-    notebook = factsheet_notebook(tmp_path, {"solingen": "hang", "ulm": "slow"}, slow_cells=10)
-    units = factsheets(params_dir, out, notebook, ["solingen", "ulm"])
+    notebook = factsheet_notebook(tmp_path, {"solingen": "hang", "ulm": "hang"})
+    hung, slow = factsheets(params_dir, out, notebook, ["solingen", "ulm"])
 
-    outcome = run_batch(units, out, BatchOptions(formats=("html",), jobs=2, cell_timeout=2, unit_timeout=9))
+    [by_cell] = run_batch([hung], out, BatchOptions(formats=("html",), jobs=1, cell_timeout=2)).results
+    [by_unit] = run_batch([slow], out, BatchOptions(formats=("html",), jobs=1, unit_timeout=6)).results
 
-    by_project = {r.unit.project: r for r in outcome.results}
-    hung, slow = by_project["solingen"], by_project["ulm"]
-    assert hung.status == "failed" and "timed out" in hung.error.lower()
-    assert slow.status == "timeout" and "per-unit time limit" in slow.error
-    assert slow.failed_notebook is not None and slow.failed_notebook.is_file()
+    assert by_cell.status == "failed" and "timed out" in by_cell.error.lower()
+    assert by_cell.cell is not None and by_cell.cell["index"] == 3  # parameters, injected, BEHAVIOUR, actions
+    assert by_unit.status == "timeout" and "per-unit time limit" in by_unit.error
+    assert by_unit.failed_notebook is not None and by_unit.failed_notebook.is_file()
     assert not list((out / "2023" / "factsheets").glob("*.html"))
     assert wait_for_no_orphans(marker) == []
 
