@@ -373,8 +373,20 @@ def execute_notebook(unit: Unit, cell_timeout: float = CELL_TIMEOUT_SECONDS):
         if manager is not None:
             kernels.release(manager)
     partial.unlink(missing_ok=True)
-    unit.failed_notebook.unlink(missing_ok=True)
+    _forget_failure(unit)
     return nb
+
+
+def _forget_failure(unit: Unit) -> None:
+    """Remove the partial notebook of an earlier failure, and the folders it leaves empty."""
+    unit.failed_notebook.unlink(missing_ok=True)
+    top = unit.output_root / FAILED_DIR
+    folder = unit.failed_notebook.parent
+    while folder.is_relative_to(top) and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        if folder == top:
+            break
+        folder = folder.parent
 
 
 def keep_partial_notebook(unit: Unit) -> Path | None:

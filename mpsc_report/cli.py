@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``mpsc-report``; returns the process exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return int(args.func(args))
     except MpscReportError as exc:
@@ -139,7 +140,7 @@ def _build(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     progress = Progress(len(units), verbose=args.verbose)
-    outcome = run_batch(units, args.output_dir, options, progress, argv=sys.argv[1:] if argv_is_cli() else None)
+    outcome = run_batch(units, args.output_dir, options, progress, argv=args.argv)
     _summarise(outcome)
     if outcome.interrupted:
         raise KeyboardInterrupt
@@ -159,11 +160,6 @@ def _kinds(args: argparse.Namespace) -> tuple[str, ...]:
             file=sys.stderr,
         )
     return ("report",)
-
-
-def argv_is_cli() -> bool:
-    """Whether this process was started as ``mpsc-report`` (so ``sys.argv`` is ours to record)."""
-    return Path(sys.argv[0]).name in ("mpsc-report", "cli.py", "__main__.py")
 
 
 def _summarise(outcome: BatchResult) -> None:

@@ -85,11 +85,9 @@ def release(manager) -> None:
             pass
     try:
         if run_sync(manager.is_alive)():
-            run_sync(manager.shutdown_kernel)(now=True)
-    except Exception:
-        pass
-    try:
-        manager.cleanup_resources()
+            run_sync(manager.shutdown_kernel)(now=True)  # also removes the connection file
+        else:
+            run_sync(manager.cleanup_resources)()
     except Exception:
         pass
 

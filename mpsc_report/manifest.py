@@ -80,7 +80,7 @@ def record_result(
         entry["worker"] = result.worker
     stale_note = unit.output(STALE_SUFFIX)
     if result.status == "skipped":
-        for key in ("fingerprint", "outputs", "last_success"):
+        for key in ("fingerprint", "outputs", "last_success", "worker"):
             entry[key] = previous.get(key)
         entry.update(stale=False, error=None, seconds=0.0, attempts=0)
     elif result.ok:
