@@ -383,7 +383,10 @@ def _forget_failure(unit: Unit) -> None:
     top = unit.output_root / FAILED_DIR
     folder = unit.failed_notebook.parent
     while folder.is_relative_to(top) and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()
+        try:
+            folder.rmdir()
+        except OSError:  # another worker just put a notebook there
+            break
         if folder == top:
             break
         folder = folder.parent
@@ -394,9 +397,14 @@ def keep_partial_notebook(unit: Unit) -> Path | None:
     partial = unit.running_notebook
     if not partial.exists():
         return None
-    unit.failed_notebook.parent.mkdir(parents=True, exist_ok=True)
-    partial.replace(unit.failed_notebook)
-    return unit.failed_notebook
+    for _ in range(3):  # another worker may remove an empty folder of failed/ in between
+        unit.failed_notebook.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            partial.replace(unit.failed_notebook)
+        except FileNotFoundError:
+            continue
+        return unit.failed_notebook
+    return partial if partial.exists() else None
 
 
 def failing_cell(path: Path, exc: BaseException | None = None) -> dict[str, Any] | None:
