@@ -453,3 +453,22 @@ def test_a_dask_cluster_builds_the_same_units_with_the_same_manifest(project, tm
         ulm["error"]["cell"]["ename"] == "ZeroDivisionError" and not (out / "2023" / "factsheets" / "ulm.html").exists()
     )
     assert ulm["error"]["failed_notebook"] == "failed/2023/factsheets/ulm.ipynb"
+
+
+def test_fail_fast_starts_no_further_unit(project, tmp_path, fake_execution):
+    params_dir, out = project
+    units = factsheets(params_dir, out, factsheet_notebook(tmp_path, {}), ["solingen", "ulm", "wolfsburg"])
+    fake_execution.append(build_module.UnitFailure("cell [3] raised ValueError"))
+    outcome = run_batch(units, out, BatchOptions(formats=("html",), jobs=0, fail_fast=True))
+    assert [r.status for r in outcome.results] == ["failed", "not-run", "not-run"]
+    assert read_manifest(out)["run"]["counts"]["not-run"] == 2
+
+
+def test_all_without_a_factsheet_notebook_builds_the_reports_with_a_note(tmp_path, capsys):
+    from mpsc_report.cli import _kinds, _parser
+
+    args = _parser().parse_args(["build", "--all", "--factsheet-notebook", str(tmp_path / "missing.ipynb")])
+    assert _kinds(args) == ("report",)
+    assert "does not exist yet; --all builds the wave reports only" in capsys.readouterr().err
+    args = _parser().parse_args(["build", "--cohort", "2020"])
+    assert _kinds(args) == ("factsheet",)
