@@ -88,8 +88,12 @@ def kill_tree(pid: int) -> None:
     psutil.wait_procs(procs, timeout=5)
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory (MB) of a process and its descendants right now; 0 when it is gone."""
+def tree_memory_mb(pid: int) -> float:
+    """Memory (MB) of a process and its descendants right now; 0 when it is gone.
+
+    Counts the proportional set size (PSS), so pages Chromium's processes share are counted once, not once per
+    process as a sum of RSS would; falls back to RSS where PSS cannot be read.
+    """
     import psutil
 
     try:
@@ -100,9 +104,12 @@ def tree_rss_mb(pid: int) -> float:
     total = 0
     for proc in procs:
         try:
-            total += proc.memory_info().rss
-        except psutil.Error:
-            pass
+            total += proc.memory_full_info().pss
+        except (psutil.Error, AttributeError):
+            try:
+                total += proc.memory_info().rss
+            except psutil.Error:
+                pass
     return total / 2**20
 
 
@@ -284,7 +291,7 @@ def run_local(
                             worker.started = now
                             worker.deadline = now + unit_timeout
                         else:
-                            payload.worker["peak_tree_rss_mb"] = round(worker.peak_tree_mb, 1)
+                            payload.worker["peak_tree_pss_mb"] = round(worker.peak_tree_mb, 1)
                             worker.unit = None
                             finish(payload)
                             next_unit(worker)
@@ -294,7 +301,7 @@ def run_local(
                 elif now > worker.deadline:
                     lost = "timeout"
                 else:
-                    worker.peak_tree_mb = max(worker.peak_tree_mb, tree_rss_mb(worker.process.pid))
+                    worker.peak_tree_mb = max(worker.peak_tree_mb, tree_memory_mb(worker.process.pid))
                 if lost is None:
                     continue
                 code = worker.process.exitcode
@@ -349,7 +356,7 @@ def _lost_result(worker: _Worker, why: str, unit_timeout: float, code: int | Non
         cell=failing_cell(failed) if failed else None,
         failed_notebook=failed,
         seconds=now - worker.started,
-        worker={"pid": worker.process.pid, "peak_tree_rss_mb": round(worker.peak_tree_mb, 1)},
+        worker={"pid": worker.process.pid, "peak_tree_pss_mb": round(worker.peak_tree_mb, 1)},
     )
 
 
