@@ -55,7 +55,6 @@ def prepare_worker(formats: tuple[str, ...]) -> None:
     if "pdf" in formats:
         open_printer_session()
         atexit.register(close_printer_session)
-    kernels.enable()
     _ready_formats = formats
 
 
@@ -163,6 +162,7 @@ def _worker_main(conn, formats: tuple[str, ...], cell_timeout: float, log_dir: P
         prepare_worker(formats)
     except Exception:  # e.g. Chromium missing: every unit will fail with the precise message instead
         pass
+    kernels.enable()  # local workers only: a Dask worker outlives the build and must not keep a spare kernel
     try:
         while True:
             try:
