@@ -171,9 +171,9 @@ def _summarise(outcome: BatchResult) -> None:
         width = max(len(r.unit.unit_id) for r in failed)
         for result in failed:
             cell = result.cell or {}
-            where = f"cell {cell.get('index')} [{cell.get('execution_count')}]" if cell else "-"
+            where = f"cell {cell.get('index')} (In [{cell.get('execution_count')}])" if cell else "-"
             first = (result.error or "").splitlines()[0] if result.error else ""
-            print(f"  {result.unit.unit_id:<{width}}  {result.status:<11}  {where:<14}  {first}", file=sys.stderr)
+            print(f"  {result.unit.unit_id:<{width}}  {result.status:<11}  {where:<18}  {first}", file=sys.stderr)
     print(f"Manifest: {outcome.manifest}\nIndex:    {outcome.index}", file=sys.stderr)
 
 

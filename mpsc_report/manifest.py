@@ -231,7 +231,7 @@ def _index_row(unit_id: str, entry: dict[str, Any]) -> str:
     problem = ""
     if error:
         cell = error.get("cell") or {}
-        where = f"cell {cell.get('index')} [{cell.get('execution_count')}]: " if cell else ""
+        where = f"cell {cell.get('index')} (In [{cell.get('execution_count')}]): " if cell else ""
         problem = f"<pre>{esc(where + str(error.get('message', '')))}</pre>"
         if error.get("failed_notebook"):
             problem += f'<a href="{esc(quote(error["failed_notebook"]))}">partial notebook</a>'
