@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import concurrent.futures
+import contextlib
 import functools
 import html as html_lib
 import io
 import os
 import re
 import shutil
+import threading
 from dataclasses import dataclass
 from importlib import resources as importlib_resources
 from pathlib import Path
@@ -31,13 +33,16 @@ from .schema import SAMPLE_NOTICE
 __all__ = [
     "ChromiumPrinter",
     "PrintResult",
+    "PrinterSession",
     "ReportHTMLExporter",
     "ReportMeta",
     "ReportPDFExporter",
     "ReportPreprocessor",
+    "close_printer_session",
     "export_html",
     "export_html_and_pdf",
     "export_pdf",
+    "open_printer_session",
     "read_report_meta",
 ]
 
@@ -854,9 +859,7 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         if self.allow_chromium_download:
             self.log.warning("allow_chromium_download is ignored; printing with %s", executable)
         self.blocked_requests, self.toc_pages, self.renders = [], {}, 0
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            # A thread of its own: the caller may already run an event loop (Jupyter, papermill).
-            pdf = pool.submit(asyncio.run, self._print(html, meta, executable)).result()
+        pdf = _run_print(self._print(html, meta, executable))
         if self.blocked_requests:
             self.log.warning(
                 "%s: blocked %d request(s) while printing: %s",
@@ -887,7 +890,7 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         try:
             async with asyncio.timeout(self.export_timeout):
                 args = self._browser_args()
-                async with ChromiumPrinter(executable, args, self.load_timeout) as printer:
+                async with _open_printer(executable, args, self.load_timeout) as printer:
                     return await self._print_with_page_numbers(printer, html, meta)
         except TimeoutError as exc:
             raise ExportError(
@@ -1089,6 +1092,118 @@ def _repair_bookmark_titles(outlines, written: dict[str, str]) -> None:
         if proper is not None and proper != title:
             item[NameObject("/Title")] = TextStringObject(proper)
         pending.extend((item.get("/Next"), item.get("/First")))
+
+
+# ----------------------------------------------------------------------------------------------
+# Printer session: one browser for all PDFs of a build worker
+
+#: The open printer session of this process, if any (see :func:`open_printer_session`).
+_SESSION: PrinterSession | None = None
+
+
+class PrinterSession:
+    """One Chromium kept open for every PDF printed in this process, e.g. by one build worker.
+
+    Playwright objects belong to the event loop that made them, so the session runs its own loop in a
+    daemon thread and every print of the process is run there. A browser that crashed, disconnected or
+    failed during a print is closed and launched again for the next document.
+    """
+
+    def __init__(self) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="mpsc-printer", daemon=True)
+        self._thread.start()
+        self._printer: ChromiumPrinter | None = None
+        self._key: tuple | None = None
+        self.launches = 0
+
+    def run(self, coro):
+        """Run a coroutine on the session's loop and return its result (blocking)."""
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result()
+
+    async def printer(self, executable: str, args, load_timeout: float) -> ChromiumPrinter:
+        """The session's open printer; launched on first use, or again after a crash or other flags."""
+        key = (executable, tuple(args), load_timeout)
+        current = self._printer
+        if current is not None and (
+            self._key != key or current._browser is None or not current._browser.is_connected()
+        ):
+            await self.drop()
+        if self._printer is None:
+            printer = ChromiumPrinter(executable, args, load_timeout)
+            await printer.__aenter__()
+            self._printer, self._key = printer, key
+            self.launches += 1
+        return self._printer
+
+    async def drop(self) -> None:
+        """Close the current browser (if any); the next print launches a new one."""
+        printer, self._printer = self._printer, None
+        if printer is not None:
+            try:
+                await printer.close()
+            except Exception:  # a crashed browser may fail to close; it is gone either way
+                pass
+
+    def close(self) -> None:
+        """Close the browser and stop the loop thread."""
+        if self._loop.is_closed():
+            return
+        try:
+            asyncio.run_coroutine_threadsafe(self.drop(), self._loop).result(timeout=30)
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=5)
+            if not self._thread.is_alive():
+                self._loop.close()
+
+
+def open_printer_session() -> PrinterSession:
+    """Keep one Chromium open for all PDFs this process prints until :func:`close_printer_session`.
+
+    Returns
+    -------
+    PrinterSession
+        The session (the same one when called again).
+    """
+    global _SESSION
+    if _SESSION is None:
+        _SESSION = PrinterSession()
+    return _SESSION
+
+
+def close_printer_session() -> None:
+    """Close this process's printer session and its browser (nothing happens when none is open)."""
+    global _SESSION
+    session, _SESSION = _SESSION, None
+    if session is not None:
+        session.close()
+
+
+@contextlib.asynccontextmanager
+async def _open_printer(executable: str, args, load_timeout: float):
+    """The session's shared printer when one is open on this loop, else a printer of its own."""
+    session = _SESSION
+    if session is None or asyncio.get_running_loop() is not session._loop:
+        async with ChromiumPrinter(executable, args, load_timeout) as printer:
+            yield printer
+        return
+    printer = await session.printer(executable, args, load_timeout)
+    try:
+        yield printer
+    except BaseException:
+        await session.drop()  # a browser that failed or timed out mid-print is not reused
+        raise
+
+
+def _run_print(coro):
+    """Run a print coroutine on the session's loop, or on a fresh loop in a thread of its own."""
+    session = _SESSION
+    if session is not None:
+        return session.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        # A thread of its own: the caller may already run an event loop (Jupyter, papermill).
+        return pool.submit(asyncio.run, coro).result()
 
 
 # ----------------------------------------------------------------------------------------------

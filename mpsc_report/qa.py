@@ -135,10 +135,16 @@ def enforce(executed: Path, failed: Path, name: str) -> None:
     if not problems:
         return
     executed.replace(failed)
+    raise BuildError(describe(problems, name, failed))
+
+
+def describe(problems: list[QAProblem], name: str, kept: Path | None) -> str:
+    """The message of a unit stopped by the QA gates: every problem with what to fix, and where the notebook is."""
     listing = "\n".join(f"  - {problem}" for problem in problems)
-    raise BuildError(
+    where = f"The executed notebook is at {kept}; fix" if kept else "Fix"
+    return (
         f"{name}: the report fails {len(problems)} QA check(s) and is not published:\n{listing}\n"
-        f"The executed notebook is at {failed}; fix the cells named above and build again."
+        f"{where} the cells named above and build again."
     )
 
 

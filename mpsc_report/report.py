@@ -260,10 +260,12 @@ class Blocks:
                 cells.append(f"<td{css}>{escape_text(_format_cell(value, kind, lang))}</td>")
             rows.append(f"<tr>{''.join(cells)}</tr>")
         label = t("table.label", lang, number=number)
+        # On a narrow screen a wide table scrolls inside its own region, which keyboard users can focus too.
         body = (
+            f'<div class="mpsc-table-scroll" role="region" tabindex="0" aria-label="{escape_text(caption)}">'
             f'<table class="mpsc-table" id="tabelle-{number}">'
             f'<caption><span class="mpsc-label">{escape_text(label)}</span> {escape_text(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
         return Block(body, f"{label} {caption}\n{frame.to_string()}")
 

@@ -177,8 +177,11 @@ def test_failed_unit_keeps_partial_notebook_and_writes_no_output(tmp_path, cells
     result = build_unit(unit)
     assert not result.ok
     assert expected in result.error
-    assert "broken.failed.ipynb" in result.error
-    assert sorted(p.name for p in (out / "2023").iterdir()) == ["broken.failed.ipynb", "broken.html"]
+    kept = out / "failed" / "2023" / "report.ipynb"
+    assert str(kept) in result.error and result.failed_notebook == kept
+    assert nbformat.read(kept, as_version=4).cells
+    assert result.cell is not None and result.cell["source"] in ("1 / 0", "import sys\nsys.exit(0)")
+    assert sorted(p.name for p in (out / "2023").iterdir()) == ["broken.html"]
     assert earlier.read_text() == "earlier good report"
 
 
@@ -189,7 +192,7 @@ def test_missing_data_fails_before_a_kernel_starts(tmp_path):
     [unit] = plan_units(params_dir, tmp_path / "outputs", notebook)
     result = build_unit(unit)
     assert "data folder" in result.error and "no-such-folder" in result.error
-    assert not (tmp_path / "outputs" / "2023" / "broken.failed.ipynb").exists()
+    assert not (tmp_path / "outputs" / "failed").exists()
 
 
 def test_unknown_wave_selection_is_refused(tmp_path):

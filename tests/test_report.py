@@ -61,7 +61,7 @@ def test_free_text_never_becomes_markup(report, payload):
     assert not [a for a in parsed.attrs if a.startswith("on") or a == "src"]
     assert escape_text(payload) in block.html
     table = report.table(pd.DataFrame({"Antwort": [payload]}, index=[payload]), caption=payload)
-    assert set(tags_of(table.html).tags) <= {"table", "caption", "span", "thead", "tbody", "tr", "th", "td"}
+    assert set(tags_of(table.html).tags) <= {"div", "table", "caption", "span", "thead", "tbody", "tr", "th", "td"}
 
 
 def test_title_page_carries_the_notice_and_metadata(report):
@@ -140,7 +140,7 @@ def test_appendix_accounts_for_every_row_and_escapes_values(quarantined):
     q = quarantined.quality
     assert (q.rows_read, q.rows_used, q.rows_rejected) == (73, 72, 1)
     block = quarantined.data_quality_tables()
-    assert set(tags_of(block.html).tags) <= {"table", "caption", "span", "thead", "tbody", "tr", "th", "td"}
+    assert set(tags_of(block.html).tags) <= {"div", "table", "caption", "span", "thead", "tbody", "tr", "th", "td"}
     for phrase in ("gelesen", "verwendet", "zurückgewiesen", "davon: unbekanntes Projekt", "wave_2023.csv"):
         assert phrase in block.html
     assert "Staffel 2019" in block.html and "Art der Kommune" in block.html

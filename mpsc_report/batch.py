@@ -1,0 +1,196 @@
+"""A build of many units: lock -> preflight -> skip unchanged -> run (local workers or Dask) -> manifest and index.
+
+Keeps going past failures by default; a failed unit's earlier outputs are kept and marked stale, never shown
+as current. The manifest and the index page are written even when the build is interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .build import CELL_TIMEOUT_SECONDS, Unit, UnitResult
+from .fingerprint import Fingerprinter
+from .lock import check_writable, output_lock
+from .manifest import (
+    INDEX_NAME,
+    MANIFEST_NAME,
+    SCHEMA_VERSION,
+    is_current,
+    now_iso,
+    read_manifest,
+    record_result,
+    write_index,
+    write_manifest,
+)
+from .progress import Progress
+from .workers import UNIT_TIMEOUT_SECONDS, run_dask, run_inline, run_local
+
+#: Folder under the output folder for the workers' own output (kernel warnings, tracebacks).
+LOG_DIR = ".logs"
+
+
+def default_jobs() -> int:
+    """Worker processes by default: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """How to run a batch.
+
+    ``jobs`` is the number of local worker processes; 0 builds in this process (no per-unit time limit;
+    for debugging). ``dask_scheduler`` sends the units to a Dask cluster instead.
+    """
+
+    formats: tuple[str, ...] = ("html", "pdf")
+    jobs: int = field(default_factory=default_jobs)
+    force: bool = False
+    fail_fast: bool = False
+    cell_timeout: float = CELL_TIMEOUT_SECONDS
+    unit_timeout: float = UNIT_TIMEOUT_SECONDS
+    dask_scheduler: str | None = None
+
+
+@dataclass
+class BatchResult:
+    """Outcome of a batch: a result per unit (skipped ones included) and where manifest and index are."""
+
+    results: list[UnitResult]
+    manifest: Path
+    index: Path
+    seconds: float
+    interrupted: bool = False
+
+    @property
+    def failed(self) -> list[UnitResult]:
+        """Units that did not end with current outputs."""
+        return [r for r in self.results if not r.ok]
+
+    def count(self, status: str) -> int:
+        """How many units ended with ``status``."""
+        return sum(1 for r in self.results if r.status == status)
+
+
+def run_batch(
+    units: list[Unit],
+    output_dir: Path,
+    options: BatchOptions | None = None,
+    progress: Progress | None = None,
+    argv: list[str] | None = None,
+) -> BatchResult:
+    """Build ``units`` into ``output_dir``: skip the unchanged ones, run the rest, record everything.
+
+    Parameters
+    ----------
+    units : list of Unit
+        From :func:`mpsc_report.build.plan_units`, all with the same output root ``output_dir``.
+    output_dir : Path
+        Output root holding ``manifest.json``, ``index.html``, ``failed/`` and the lock.
+    options : BatchOptions, optional
+        Formats, workers, timeouts, force, fail-fast, Dask.
+    progress : Progress, optional
+        Display to update (default: one on standard error).
+    argv : list of str, optional
+        The command line, recorded in the manifest.
+
+    Returns
+    -------
+    BatchResult
+        Raised exceptions are only for problems before any unit runs (lock held, folder not writable);
+        a build stopped by Ctrl-C returns with ``interrupted`` set after writing the manifest.
+    """
+    options = options or BatchOptions()
+    started_wall, started = now_iso(), time.perf_counter()
+    check_writable(output_dir)
+    with output_lock(output_dir):
+        manifest = read_manifest(output_dir)
+        fingerprinter = Fingerprinter()
+        fingerprints = {u.unit_id: fingerprinter.unit(u, options.formats) for u in units}
+        todo, skipped = [], []
+        for unit in units:
+            entry = manifest["units"].get(unit.unit_id)
+            if not options.force and is_current(entry, fingerprints[unit.unit_id], output_dir):
+                skipped.append(UnitResult(unit, status="skipped", attempts=0))
+            else:
+                todo.append(unit)
+        progress = progress or Progress(len(units))
+        progress.skip(len(skipped))
+        results: list[UnitResult] = list(skipped)
+        for result in skipped:
+            record_result(manifest, result, fingerprints[result.unit.unit_id], output_dir)
+
+        def on_result(result: UnitResult) -> None:
+            record_result(manifest, result, fingerprints[result.unit.unit_id], output_dir)
+            progress.unit_finished(result)
+
+        interrupted = False
+        ran: list[UnitResult] = []
+        executor = "dask" if options.dask_scheduler else ("inline" if options.jobs == 0 else "local")
+        try:
+            if not todo:
+                pass
+            elif options.dask_scheduler:
+                ran, interrupted = run_dask(
+                    todo,
+                    options.dask_scheduler,
+                    options.formats,
+                    options.cell_timeout,
+                    options.unit_timeout,
+                    options.fail_fast,
+                    on_result,
+                    progress.tick,
+                )
+            elif options.jobs == 0:
+                ran, interrupted = run_inline(todo, options.formats, options.cell_timeout, options.fail_fast, on_result)
+            else:
+                ran, interrupted = run_local(
+                    todo,
+                    options.formats,
+                    options.jobs,
+                    options.cell_timeout,
+                    options.unit_timeout,
+                    options.fail_fast,
+                    on_result,
+                    progress.tick,
+                    log_dir=output_dir / LOG_DIR,
+                )
+        finally:
+            progress.finish()
+            for result in ran:  # units stopped by Ctrl-C or --fail-fast did not go through on_result
+                if result.status in ("not-run", "interrupted"):
+                    record_result(manifest, result, fingerprints[result.unit.unit_id], output_dir)
+            results.extend(ran)
+            seconds = time.perf_counter() - started
+            manifest.update(
+                schema=SCHEMA_VERSION,
+                run={
+                    "started": started_wall,
+                    "finished": now_iso(),
+                    "seconds": round(seconds, 3),
+                    "executor": executor,
+                    "jobs": options.jobs if not options.dask_scheduler else None,
+                    "dask_scheduler": options.dask_scheduler,
+                    "formats": list(options.formats),
+                    "force": options.force,
+                    "argv": argv if argv is not None else sys.argv[1:],
+                    "interrupted": interrupted,
+                    "counts": {
+                        s: sum(1 for r in results if r.status == s)
+                        for s in ("built", "skipped", "failed", "timeout", "interrupted", "not-run")
+                    },
+                    "units": [u.unit_id for u in units],
+                },
+            )
+            manifest_path = write_manifest(output_dir, manifest)
+            index_path = write_index(output_dir, manifest)
+    return BatchResult(results, manifest_path, index_path, seconds, interrupted)
+
+
+__all__ = ["INDEX_NAME", "MANIFEST_NAME", "BatchOptions", "BatchResult", "default_jobs", "run_batch"]

@@ -1,0 +1,480 @@
+"""Batch builds (RELIABILITY.md E–G): selection, failure isolation, stale outputs, timeouts, skipping, lock, manifest.
+
+Real kernels run tiny fixture factsheet notebooks written here; faults that need no kernel are simulated.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from mpsc_report import build as build_module
+from mpsc_report.batch import BatchOptions, run_batch
+from mpsc_report.build import Unit, build_unit, plan_units
+from mpsc_report.errors import BuildError, EnvironmentProblem, ExportError
+from mpsc_report.load import load_register
+from mpsc_report.lock import output_lock
+from mpsc_report.manifest import read_manifest, render_index
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+MARKER = "MPSC_TEST_BUILD_MARKER"
+
+#: What the fixture notebook does, per action.
+_ACTIONS = """\
+import os, sys, time
+action = BEHAVIOUR.get(project, "ok")
+if action == "raise":
+    raise ZeroDivisionError("broken on purpose")
+if action == "exit":
+    sys.exit(0)
+if action == "kill":
+    os.kill(os.getpid(), 9)
+if action == "hang":
+    time.sleep(120)
+"""
+
+
+def factsheet_notebook(folder: Path, behaviour: dict[str, str], slow_cells: int = 0) -> Path:
+    """A tiny factsheet notebook: FactsheetParams parameters, then an action chosen per project."""
+    params = nbformat.v4.new_code_cell(
+        'wave = "2023"\nproject = "solingen"\nreport_date = "2024-02-07"\ndata = "sample"\n'
+        'language = "de"\npublisher = "Test"'
+    )
+    params.metadata["tags"] = ["parameters"]
+    cells = [
+        params,
+        nbformat.v4.new_code_cell(f"BEHAVIOUR = {behaviour!r}"),
+        nbformat.v4.new_code_cell(_ACTIONS),
+        *(nbformat.v4.new_code_cell('if action == "slow":\n    time.sleep(1.5)') for _ in range(slow_cells)),
+        nbformat.v4.new_code_cell(
+            'from IPython.display import HTML, display\ndisplay(HTML(f"<p>Steckbrief {project}</p>"))'
+        ),
+        # The real colophon ends the notebook, as the QA gates require of every published unit.
+        nbformat.v4.new_code_cell(
+            "import mpsc_report as mr\n"
+            "mr.open_factsheet(mr.FactsheetParams.from_notebook(wave=wave, project=project, report_date=report_date,"
+            " data=data, language=language, publisher=publisher)).colophon()"
+        ),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "mpsc-report", "display_name": "Python (mpsc-report)", "language": "python"}
+    path = folder / "factsheet.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture
+def project(tmp_path) -> tuple[Path, Path]:
+    """A params folder with wave 2023 only, and an output folder."""
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    shutil.copy(ROOT / "params" / "2023.yaml", params_dir / "2023.yaml")
+    return params_dir, tmp_path / "outputs"
+
+
+@pytest.fixture
+def marker(monkeypatch) -> str:
+    """An environment marker every process started by the build inherits, to find orphans afterwards."""
+    value = uuid.uuid4().hex
+    monkeypatch.setenv(MARKER, value)
+    return value
+
+
+def orphans(value: str) -> list[str]:
+    found = []
+    for proc in psutil.process_iter(["pid", "name"]):
+        if proc.pid == os.getpid():
+            continue
+        try:
+            if proc.environ().get(MARKER) != value:
+                continue
+            if proc.ppid() == os.getpid() and "multiprocessing.resource_tracker" in " ".join(proc.cmdline()):
+                continue  # the test process's own helper; it ends with the test process, as with the CLI
+            found.append(f"{proc.pid} {' '.join(proc.cmdline())[:200]}")
+        except psutil.Error:
+            pass
+    return found
+
+
+def wait_for_no_orphans(value: str, seconds: float = 10) -> list[str]:
+    deadline = time.monotonic() + seconds
+    while (left := orphans(value)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
+def factsheets(params_dir: Path, out: Path, notebook: Path, projects: list[str]) -> list[Unit]:
+    return plan_units(params_dir, out, kinds=("factsheet",), factsheet_notebook=notebook, projects=projects)
+
+
+# ----------------------------------------------------------------------------------------------
+# Selection (no kernel)
+
+
+def test_plan_selects_waves_kinds_projects_and_cohorts(project, tmp_path):
+    params_dir, out = project
+    shutil.copy(ROOT / "params" / "2022.yaml", params_dir / "2022.yaml")
+    notebook = factsheet_notebook(tmp_path, {})
+    units = plan_units(
+        params_dir,
+        out,
+        ROOT / "notebooks" / "halftime_review.ipynb",
+        kinds=("report", "factsheet"),
+        factsheet_notebook=notebook,
+    )
+    assert len(units) == 2 * (1 + 73)
+    assert [u.unit_id for u in units[:2]] == ["2022/report", "2022/factsheets/solingen"]
+    report, sheet = units[74], units[75]
+    assert report.output(".pdf") == (out / "2023" / "halftime_review.pdf").resolve()
+    assert sheet.output(".html") == (out / "2023" / "factsheets" / "solingen.html").resolve()
+    assert sheet.failed_notebook == (out / "failed" / "2023" / "factsheets" / "solingen.ipynb").resolve()
+    assert sheet.params.to_notebook()["project"] == "solingen" and sheet.params.report_date.isoformat() == "2024-02-07"
+
+    cohort = plan_units(
+        params_dir, out, kinds=("factsheet",), factsheet_notebook=notebook, waves=["2023"], cohorts=["2019"]
+    )
+    in_2019 = list(load_register().query("cohort == '2019'")["project_id"])
+    assert [u.project for u in cohort] == in_2019 and len(in_2019) > 5
+    assert all(u.kind == "factsheet" and u.wave == "2023" for u in cohort)
+    picked = factsheets(params_dir, out, notebook, ["ulm", "solingen"])
+    assert [u.unit_id for u in picked] == [f"{w}/factsheets/{p}" for w in ("2022", "2023") for p in ("solingen", "ulm")]
+
+
+@pytest.mark.parametrize(
+    ("selection", "message"),
+    [
+        ({"projects": ["atlantis"]}, r"unknown project\(s\) \['atlantis'\]"),
+        ({"cohorts": ["1999"]}, r"unknown cohort\(s\) \['1999'\]; the register has cohorts 2019, 2020, 2021"),
+        ({"waves": ["1999"]}, r"no params file for wave\(s\) \['1999'\]"),
+    ],
+)
+def test_plan_refuses_unknown_selections(project, tmp_path, selection, message):
+    params_dir, out = project
+    with pytest.raises(BuildError, match=message):
+        plan_units(
+            params_dir, out, kinds=("factsheet",), factsheet_notebook=factsheet_notebook(tmp_path, {}), **selection
+        )
+
+
+def test_plan_without_factsheet_notebook_says_which_file(project, tmp_path):
+    params_dir, out = project
+    with pytest.raises(BuildError, match=r"factsheet notebook .*nope.ipynb not found"):
+        plan_units(params_dir, out, kinds=("factsheet",), factsheet_notebook=tmp_path / "nope.ipynb")
+
+
+# ----------------------------------------------------------------------------------------------
+# A batch with failing units, real kernels (E: failure isolation, stale outputs, skipping)
+
+
+def test_failing_units_fail_alone_keep_stale_outputs_and_unchanged_units_are_skipped(project, tmp_path, marker):
+    params_dir, out = project
+    behaviour = {"ulm": "raise", "wolfsburg": "exit", "cottbus": "kill"}
+    notebook = factsheet_notebook(tmp_path, behaviour)
+    units = factsheets(params_dir, out, notebook, ["solingen", "ulm", "wolfsburg", "cottbus"])
+    earlier = out / "2023" / "factsheets" / "ulm.html"
+    earlier.parent.mkdir(parents=True)
+    earlier.write_bytes(b"<p>earlier good factsheet</p>")
+
+    outcome = run_batch(units, out, BatchOptions(formats=("html",), jobs=2))
+
+    status = {r.unit.project: r.status for r in outcome.results}
+    assert status == {"solingen": "built", "ulm": "failed", "wolfsburg": "failed", "cottbus": "failed"}
+    folder = out / "2023" / "factsheets"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "solingen.html",
+        "solingen.ipynb",
+        "ulm.STALE.txt",
+        "ulm.html",
+    ]
+    assert earlier.read_bytes() == b"<p>earlier good factsheet</p>"
+    assert "Steckbrief solingen" in (folder / "solingen.html").read_text()
+
+    manifest = json.loads((out / "manifest.json").read_text())
+    ulm = manifest["units"]["2023/factsheets/ulm"]
+    assert ulm["status"] == "failed" and ulm["stale"] is True
+    assert ulm["error"]["cell"]["ename"] == "ZeroDivisionError"
+    assert "raise ZeroDivisionError" in ulm["error"]["cell"]["source"]
+    assert ulm["error"]["failed_notebook"] == "failed/2023/factsheets/ulm.ipynb"
+    assert (out / "failed" / "2023" / "factsheets" / "ulm.ipynb").is_file()
+    assert "did not run" in manifest["units"]["2023/factsheets/wolfsburg"]["error"]["message"]
+    cottbus = manifest["units"]["2023/factsheets/cottbus"]
+    assert "DeadKernelError" in cottbus["error"]["message"] and cottbus["attempts"] == 1  # a dying cell: no retry
+    assert cottbus["stale"] is False and cottbus["outputs"] == {}
+    assert manifest["units"]["2023/factsheets/solingen"]["status"] == "built"
+    assert manifest["run"]["counts"]["failed"] == 3
+
+    index = (out / "index.html").read_text()
+    assert "2023/factsheets/ulm" in index and "STALE" in index and 'href="2023/factsheets/solingen.html"' in index
+    assert "<script" not in index
+    assert wait_for_no_orphans(marker) == []
+
+    again = run_batch(units[:1], out, BatchOptions(formats=("html",), jobs=2))
+    assert [r.status for r in again.results] == ["skipped"]
+    assert read_manifest(out)["units"]["2023/factsheets/ulm"]["stale"] is True  # other units keep their entry
+
+
+def test_cell_timeout_and_unit_timeout_each_fail_their_unit_and_leave_no_process(project, tmp_path, marker):
+    params_dir, out = project
+    notebook = factsheet_notebook(tmp_path, {"solingen": "hang", "ulm": "hang"})
+    hung, slow = factsheets(params_dir, out, notebook, ["solingen", "ulm"])
+
+    [by_cell] = run_batch([hung], out, BatchOptions(formats=("html",), jobs=1, cell_timeout=2)).results
+    [by_unit] = run_batch([slow], out, BatchOptions(formats=("html",), jobs=1, unit_timeout=6)).results
+
+    assert by_cell.status == "failed" and "timed out" in by_cell.error.lower()
+    assert by_cell.cell is not None and by_cell.cell["index"] == 3  # parameters, injected, BEHAVIOUR, actions
+    assert by_unit.status == "timeout" and "per-unit time limit" in by_unit.error
+    assert by_unit.failed_notebook is not None and by_unit.failed_notebook.is_file()
+    assert not list((out / "2023" / "factsheets").glob("*.html"))
+    assert wait_for_no_orphans(marker) == []
+
+
+def test_pdfs_of_a_worker_share_one_browser_and_nothing_is_left_running(project, tmp_path, marker):
+    params_dir, out = project
+    units = factsheets(params_dir, out, factsheet_notebook(tmp_path, {}), ["solingen", "ulm"])
+
+    outcome = run_batch(units, out, BatchOptions(formats=("html", "pdf"), jobs=1))
+
+    assert [r.status for r in outcome.results] == ["built", "built"]
+    workers = [r.worker for r in outcome.results]
+    assert workers[0]["pid"] == workers[1]["pid"] and workers[1]["printer_launches"] == 1
+    assert (out / "2023" / "factsheets" / "ulm.pdf").read_bytes().startswith(b"%PDF")
+    assert wait_for_no_orphans(marker) == []
+
+
+def test_interrupting_a_build_kills_its_processes_and_records_the_units(project, tmp_path, marker):
+    params_dir, out = project
+    notebook = factsheet_notebook(tmp_path, {"solingen": "hang", "ulm": "hang"})
+    command = [
+        str(BIN / "mpsc-report"),
+        "build",
+        "--params-dir",
+        str(params_dir),
+        "--output-dir",
+        str(out),
+        "--factsheet-notebook",
+        str(notebook),
+        "--project",
+        "solingen",
+        "--project",
+        "ulm",
+        "--format",
+        "html",
+        "--jobs",
+        "2",
+    ]
+    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and not any(
+        "ipykernel" in " ".join(p.cmdline()) for p in psutil.Process(proc.pid).children(recursive=True)
+    ):
+        time.sleep(0.3)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+
+    assert proc.returncode == 130, stderr
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {e["status"] for e in manifest["units"].values()} == {"interrupted"}
+    assert manifest["run"]["interrupted"] is True
+    assert wait_for_no_orphans(marker) == []
+    assert not list(out.rglob(".*.running.ipynb"))
+
+
+# ----------------------------------------------------------------------------------------------
+# Faults simulated without a kernel (F: disk full, concurrency, preflight, Chromium; retries)
+
+
+@pytest.fixture
+def fake_execution(monkeypatch):
+    """Replace papermill by a stand-in that returns a small executed notebook (or raises, on demand)."""
+    faults: list[BaseException] = []
+
+    def execute(unit, cell_timeout=0):
+        if faults:
+            raise faults.pop(0)
+        cell = nbformat.v4.new_code_cell("x", execution_count=1)
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": f"<p>{unit.project}</p>"})]
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    monkeypatch.setattr(build_module, "execute_notebook", execute)
+    monkeypatch.setattr(build_module, "RETRY_BACKOFF_SECONDS", 0.01)
+    return faults
+
+
+def _one_unit(project, tmp_path) -> Unit:
+    params_dir, out = project
+    return factsheets(params_dir, out, factsheet_notebook(tmp_path, {}), ["solingen"])[0]
+
+
+def test_disk_full_leaves_the_previous_outputs_byte_identical(project, tmp_path, fake_execution, monkeypatch):
+    unit = _one_unit(project, tmp_path)
+    unit.out_dir.mkdir(parents=True)
+    before = {suffix: f"old {suffix}".encode() for suffix in (".ipynb", ".html")}
+    for suffix, data in before.items():
+        unit.output(suffix).write_bytes(data)
+
+    def no_space(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("mpsc_report.write.os.fsync", no_space)
+    result = build_unit(unit, ("html",))
+
+    assert result.status == "failed" and "No space left on device" in result.error and "unchanged" in result.error
+    assert {s: unit.output(s).read_bytes() for s in before} == before
+    assert sorted(p.name for p in unit.out_dir.iterdir()) == ["solingen.html", "solingen.ipynb"]
+
+
+def test_a_kernel_that_dies_at_start_is_retried_but_a_cell_error_is_not(project, tmp_path, fake_execution):
+    unit = _one_unit(project, tmp_path)
+    fake_execution.append(build_module.UnitFailure("kernel died at start", transient=True))
+    assert build_unit(unit, ("html",)).attempts == 2
+
+    fake_execution.extend([build_module.UnitFailure("cell [3] raised ValueError", transient=False)])
+    failed = build_unit(unit, ("html",))
+    assert failed.status == "failed" and failed.attempts == 1 and "ValueError" in failed.error
+
+
+def test_kernel_start_faults_are_recognised():
+    assert build_module._kernel_start_fault(RuntimeError("Kernel died before replying to kernel_info"))
+    assert not build_module._kernel_start_fault(RuntimeError("Kernel died"))
+
+
+def test_a_browser_crash_is_retried(project, tmp_path, fake_execution, monkeypatch):
+    from playwright.async_api import Error as PlaywrightError
+
+    unit = _one_unit(project, tmp_path)
+    calls = []
+
+    def export(nb):
+        calls.append(1)
+        if len(calls) == 1:
+            try:
+                raise PlaywrightError("Target page, context or browser has been closed")
+            except PlaywrightError as exc:
+                raise ExportError("report: Chromium could not print the report") from exc
+        return "<html></html>", b"%PDF-1.7 fake"
+
+    monkeypatch.setattr("mpsc_report.export.export_html_and_pdf", export)
+    result = build_unit(unit, ("html", "pdf"))
+    assert result.status == "built" and result.attempts == 2
+    assert unit.output(".pdf").read_bytes() == b"%PDF-1.7 fake"
+
+
+def test_missing_chromium_fails_the_unit_with_the_fix_and_writes_nothing(
+    project, tmp_path, fake_execution, monkeypatch
+):
+    monkeypatch.setenv("MPSC_CHROMIUM", str(tmp_path / "no-chromium"))
+    unit = _one_unit(project, tmp_path)
+    result = build_unit(unit, ("html", "pdf"))
+    assert result.status == "failed" and result.attempts == 1
+    assert "apt-get install chromium" in result.error
+    assert not unit.out_dir.exists() or not list(unit.out_dir.iterdir())
+
+
+def test_a_second_build_into_the_same_outputs_is_refused(project, tmp_path):
+    unit = _one_unit(project, tmp_path)
+    _, out = project
+    out.mkdir()
+    with output_lock(out):
+        with pytest.raises(BuildError, match=rf"{out} is locked by PID {os.getpid()} \(started 20"):
+            run_batch([unit], out, BatchOptions(formats=("html",), jobs=0))
+
+
+def test_an_output_folder_that_cannot_be_created_fails_before_any_notebook(project, tmp_path):
+    unit = _one_unit(project, tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(EnvironmentProblem, match="is not writable"):
+        run_batch([unit], blocker / "outputs", BatchOptions(formats=("html",), jobs=0))
+
+
+def test_skip_needs_same_inputs_and_untouched_outputs(project, tmp_path, fake_execution):
+    _, out = project
+    unit = _one_unit(project, tmp_path)
+    options = BatchOptions(formats=("html",), jobs=0)
+    assert [r.status for r in run_batch([unit], out, options).results] == ["built"]
+    assert [r.status for r in run_batch([unit], out, options).results] == ["skipped"]
+    assert [r.status for r in run_batch([unit], out, BatchOptions(formats=("html",), jobs=0, force=True)).results] == [
+        "built"
+    ]
+    unit.output(".html").write_text("edited by hand")
+    assert [r.status for r in run_batch([unit], out, options).results] == ["built"]
+    nb = nbformat.read(unit.notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("changed"))
+    nbformat.write(nb, unit.notebook)
+    assert [r.status for r in run_batch([unit], out, options).results] == ["built"]
+    assert [r.status for r in run_batch([unit], out, BatchOptions(formats=("html", "pdf"), jobs=0)).results] != [
+        "skipped"
+    ]
+
+
+def test_index_escapes_what_it_shows():
+    manifest = {
+        "run": {"started": "<b>", "jobs": 1},
+        "units": {
+            "2023/factsheets/x<script>": {
+                "status": "failed",
+                "stale": True,
+                "error": {"message": "<script>alert(1)</script>", "failed_notebook": "failed/a b.ipynb"},
+                "outputs": {"html": {"path": '2023/x"onmouseover=1.html'}},
+            }
+        },
+    }
+    page = render_index(manifest)
+    assert "<script" not in page and "&lt;script&gt;alert(1)" in page
+    assert 'href="failed/a%20b.ipynb"' in page and 'onmouseover=1.html"' not in page
+
+
+# ----------------------------------------------------------------------------------------------
+# Scale-out
+
+
+def test_a_dask_cluster_builds_the_same_units_with_the_same_manifest(project, tmp_path):
+    from distributed import LocalCluster
+
+    params_dir, out = project
+    units = factsheets(params_dir, out, factsheet_notebook(tmp_path, {"ulm": "raise"}), ["solingen", "ulm"])
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        outcome = run_batch(units, out, BatchOptions(formats=("html",), dask_scheduler=cluster.scheduler_address))
+
+    assert {r.unit.project: r.status for r in outcome.results} == {"solingen": "built", "ulm": "failed"}
+    assert "Steckbrief solingen" in (out / "2023" / "factsheets" / "solingen.html").read_text()
+    manifest = read_manifest(out)
+    assert manifest["run"]["executor"] == "dask"
+    ulm = manifest["units"]["2023/factsheets/ulm"]
+    assert (
+        ulm["error"]["cell"]["ename"] == "ZeroDivisionError" and not (out / "2023" / "factsheets" / "ulm.html").exists()
+    )
+    assert ulm["error"]["failed_notebook"] == "failed/2023/factsheets/ulm.ipynb"
+
+
+def test_fail_fast_starts_no_further_unit(project, tmp_path, fake_execution):
+    params_dir, out = project
+    units = factsheets(params_dir, out, factsheet_notebook(tmp_path, {}), ["solingen", "ulm", "wolfsburg"])
+    fake_execution.append(build_module.UnitFailure("cell [3] raised ValueError"))
+    outcome = run_batch(units, out, BatchOptions(formats=("html",), jobs=0, fail_fast=True))
+    assert [r.status for r in outcome.results] == ["failed", "not-run", "not-run"]
+    assert read_manifest(out)["run"]["counts"]["not-run"] == 2
+
+
+def test_all_without_a_factsheet_notebook_builds_the_reports_with_a_note(tmp_path, capsys):
+    from mpsc_report.cli import _kinds, _parser
+
+    args = _parser().parse_args(["build", "--all", "--factsheet-notebook", str(tmp_path / "missing.ipynb")])
+    assert _kinds(args) == ("report",)
+    assert "does not exist yet; --all builds the wave reports only" in capsys.readouterr().err
+    args = _parser().parse_args(["build", "--cohort", "2020"])
+    assert _kinds(args) == ("factsheet",)
