@@ -187,4 +187,6 @@ def test_the_build_stops_a_unit_that_fails_a_gate(tmp_path):
     assert not result.ok
     # cell 4 of the executed notebook: papermill inserts the injected-parameters cell after cell 1
     assert "[narrative] cell 4: the text says '1.200 kommunale Datensätze', but the metric datasets" in result.error
-    assert sorted(p.name for p in (tmp_path / "outputs" / "2023").iterdir()) == ["broken.failed.ipynb"]
+    assert not list((tmp_path / "outputs" / "2023").iterdir())  # nothing published
+    assert result.failed_notebook == tmp_path / "outputs" / "failed" / "2023" / "report.ipynb"
+    assert result.failed_notebook.is_file() and str(result.failed_notebook) in result.error
