@@ -11,12 +11,14 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import nbformat
 from matplotlib.figure import Figure
 
 from .errors import BuildError
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 #: Output types that show a picture; outside :meth:`Report.figure` they come without caption and alt text.
 _IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg")
@@ -74,7 +76,7 @@ def count_plotted(fig: Figure) -> int:
     return count
 
 
-def check_notebook(nb: nbformat.NotebookNode) -> list[QAProblem]:
+def check_notebook(nb: NotebookNode) -> list[QAProblem]:
     """Check an executed report notebook against every QA gate.
 
     Parameters
@@ -131,6 +133,8 @@ def enforce(executed: Path, failed: Path, name: str) -> None:
     BuildError
         Listing every problem and what to fix, and where the notebook was kept.
     """
+    import nbformat  # only here: nbformat's JSON-schema stack costs a second to import inside every kernel
+
     problems = check_notebook(nbformat.read(executed, as_version=4))
     if not problems:
         return
@@ -148,7 +152,7 @@ def describe(problems: list[QAProblem], name: str, kept: Path | None) -> str:
     )
 
 
-def _check_ran_to_end(nb: nbformat.NotebookNode) -> list[QAProblem]:
+def _check_ran_to_end(nb: NotebookNode) -> list[QAProblem]:
     code = [(n, c) for n, c in enumerate(nb.cells, start=1) if c.cell_type == "code" and c.source.strip()]
     problems = []
     skipped = [n for n, c in code if c.get("execution_count") is None]
