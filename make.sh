@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set-up and tasks of mpsc-report on Debian 12 (as root, or a user with sudo). Idempotent.
-#   ./make.sh report   install what is missing, then build every wave in params/ into outputs/<wave>/
+#   ./make.sh report   install what is missing, then build every wave report and project factsheet (build --all);
+#                      arguments replace --all, e.g. ./make.sh report --wave 2023
 #   ./make.sh test     install what is missing, then run the test suite
 #   ./make.sh lab      install what is missing, then open JupyterLab on notebooks/ with the project kernel
 #   ./make.sh setup    only install
@@ -76,7 +77,7 @@ test_tools() {
 
 case "${1:-}" in
   setup) setup ;;
-  report) setup; shift; "$VENV/bin/mpsc-report" build "$@" ;;
+  report) setup; shift; if [ $# -eq 0 ]; then set -- --all; fi; "$VENV/bin/mpsc-report" build "$@" ;;
   test) setup; test_tools; shift; "$VENV/bin/python" -m pytest "$@" ;;
   lab) setup; shift
     # Jupyter refuses to run as root unless told; root is how this project's machines are used.
