@@ -26,8 +26,11 @@ _IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg")
 #: A German number as the narrative writes it (1.043; 86), optionally rounded ("über 1.000", "fast 900").
 _NUMBER = r"(?:(?P<q>[Üü]ber|[Ff]ast|[Rr]und) )?(?P<n>\d{1,3}(?:\.\d{3})+|\d+)"
 
-#: Statements about key figures the narrative (or a hand-written text cell) makes: pattern -> key figure.
-#: Percent statements are compared with the share (0–1) rounded to whole percent.
+#: The same in an English report (1,043; "over 1,000", "almost 900", "about 1,000").
+_NUMBER_EN = r"(?:(?P<q>[Oo]ver|[Aa]lmost|[Aa]bout) )?(?P<n>\d{1,3}(?:,\d{3})+|\d+)"
+
+#: Statements about key figures the narrative (or a hand-written text cell) makes: pattern -> key figure,
+#: German and English. Percent statements are compared with the share (0–1) rounded to whole percent.
 CLAIMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), figure)
     for pattern, figure in (
@@ -41,8 +44,21 @@ CLAIMS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (rf"{_NUMBER} Netzwerkverbindungen", "network_links"),
         (rf"insgesamt wurden {_NUMBER} Verbindungen gemeldet", "network_links"),
         (rf"haben {_NUMBER} von \d+ Modellprojekten teilgenommen", "respondents"),
+        (rf"{_NUMBER_EN} municipal datasets", "datasets"),
+        (rf"{_NUMBER_EN} participatory activities", "participation"),
+        (rf"{_NUMBER_EN} new positions have been created", "positions"),
+        (rf"{_NUMBER_EN} solutions have already been transferred", "solutions_transferred"),
+        (rf"has been published for {_NUMBER_EN} measures", "open_source"),
+        (rf"{_NUMBER_EN}% of the measures already completed", "continuation_share"),
+        (rf"are to be continued; that is {_NUMBER_EN}%", "continuation_share"),
+        (rf"{_NUMBER_EN} network links", "network_links"),
+        (rf"{_NUMBER_EN} links were reported in all", "network_links"),
+        (rf"{_NUMBER_EN} of \d+ model projects took part", "respondents"),
     )
 )
+
+#: Rounding words of both languages -> the German word :func:`_agrees` knows.
+_QUALIFIERS = {"over": "über", "almost": "fast", "about": "rund"}
 
 #: How far a rounded statement may lie from the exact figure ("rund 1.000" for 950–1.150).
 _ROUNDING_TOLERANCE = 0.15
@@ -238,9 +254,10 @@ def _check_claims(texts: list[tuple[int, str]], figures: dict[str, Any]) -> list
 
 
 def _agrees(match: re.Match[str], value: float, percent: bool) -> bool:
-    stated = int(match.group("n").replace(".", ""))
+    stated = int(match.group("n").replace(".", "").replace(",", ""))
     actual = value * 100 if percent else value
     qualifier = (match.group("q") or "").lower()
+    qualifier = _QUALIFIERS.get(qualifier, qualifier)
     if qualifier == "über":
         return stated < actual <= stated * (1 + _ROUNDING_TOLERANCE)
     if qualifier == "fast":

@@ -84,6 +84,24 @@ def test_every_generated_sentence_agrees_with_its_metric(wave):
     assert claims >= 10  # the gate really reads these sentences
 
 
+def test_every_generated_english_sentence_agrees_with_its_metric():
+    params = mr.load_params(ROOT / "params" / "2023.yaml").model_copy(update={"language": "en"})
+    report = mr.open_report(params)
+    kf = report.key_figures
+    blocks = [
+        report.key_figure_tiles(narrative.key_figure_tiles(kf, "en")),
+        report.bullets(narrative.summary(kf, "en")),
+        report.text(narrative.response(kf, "en")),
+        report.text(narrative.transfer(kf, metrics.exchange_by_kind(report.partners), 10, "en")),
+        report.text(narrative.sustainability(kf, "en")),
+        report.colophon(),
+    ]
+    nb = executed(*blocks)
+    assert qa.check_notebook(nb) == []
+    claims = sum(len(list(p.finditer(o.data["text/plain"]))) for c in nb.cells for o in c.outputs for p, _ in qa.CLAIMS)
+    assert claims >= 10  # the English sentences are read too
+
+
 def test_notebook_that_stopped_early(report):
     problems = gates(executed(*good_cells(report), None))
     assert any(g == "complete" and "did not run" in m for g, m in problems)
@@ -149,6 +167,9 @@ def test_key_figure_that_is_nan(report):
         ("Fast 1.000 kommunale Datensätze wurden erhoben.", "datasets"),  # it is over 1.000
         ("Zusammen 999 Netzwerkverbindungen.", "network_links"),
         ("Das sind 70 % der Maßnahmen, die bereits abgeschlossen sind.", "continuation_share"),
+        ("300 new positions have been created in the funded municipalities.", "positions"),  # English report
+        ("Almost 1,000 municipal datasets were collected.", "datasets"),
+        ("70% of the measures already completed are to be continued.", "continuation_share"),
     ],
 )
 def test_narrative_number_that_disagrees_with_its_metric(report, text, figure):
