@@ -156,6 +156,9 @@ def colophon_rows(provenance: Provenance) -> list[tuple[str, str]]:
 
 
 def _param_text(value: Any) -> str:
+    """A parameter value as the colophon prints it; nested settings (``intake``) as "key: value" pairs."""
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k}: {_param_text(v)}" for k, v in value.items()) + ")"
     return "—" if value is None else str(value)
 
 

@@ -78,3 +78,11 @@ def test_document_metadata_from_an_executed_notebook():
     assert "mpsc_report/data/sample/wave_2023.csv sha256:" in found["mpsc:data-files"]
     assert json.loads(found["mpsc:provenance"])["params"]["comparison_wave"] == "2022"
     assert pv.document_metadata(nbformat.v4.new_notebook()) == {}
+
+
+def test_colophon_prints_nested_settings_as_pairs_not_python():
+    from mpsc_report.provenance import _param_text
+
+    text = _param_text({"format": "csv", "codebook": None, "separator": ";"})
+    assert text == "(format: csv, codebook: —, separator: ;)"
+    assert "{" not in text and "'" not in text
