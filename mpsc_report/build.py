@@ -501,11 +501,9 @@ def commit_outputs(unit: Unit, nb, exported: dict[str, bytes | str]) -> list[Pat
 
 def _check_complete(nb) -> None:
     """Fail a run that ended early (e.g. ``sys.exit`` in a cell) and left code cells unexecuted."""
-    skipped = [
-        i
-        for i, cell in enumerate(nb.cells)
-        if cell.cell_type == "code" and cell.source.strip() and cell.get("execution_count") is None
-    ]
+    from .qa import unexecuted_code_cells
+
+    skipped = unexecuted_code_cells(nb)
     if skipped:
         raise BuildError(f"the notebook stopped early: code cell(s) {skipped} did not run")
 

@@ -34,13 +34,11 @@ class Factsheet(Blocks):
     def __init__(
         self, params: FactsheetParams, register: pd.DataFrame, waves: dict[str, WaveData], project: pd.Series
     ) -> None:
+        super().__init__()
         self.params = params
         self.register = register
         self.waves = waves
         self.project = project
-        self._figures = 0
-        self._tables = 0
-        self._figure_data: list[tuple[int, str, pd.DataFrame]] = []
 
     @property
     def current(self) -> WaveData:

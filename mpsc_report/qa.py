@@ -168,10 +168,19 @@ def describe(problems: list[QAProblem], name: str, kept: Path | None) -> str:
     )
 
 
+def unexecuted_code_cells(nb: NotebookNode) -> list[int]:
+    """Indices (from 0) of the code cells that did not run, e.g. after ``sys.exit`` in an earlier cell."""
+    return [
+        index
+        for index, cell in enumerate(nb.cells)
+        if cell.cell_type == "code" and cell.source.strip() and cell.get("execution_count") is None
+    ]
+
+
 def _check_ran_to_end(nb: NotebookNode) -> list[QAProblem]:
     code = [(n, c) for n, c in enumerate(nb.cells, start=1) if c.cell_type == "code" and c.source.strip()]
     problems = []
-    skipped = [n for n, c in code if c.get("execution_count") is None]
+    skipped = [index + 1 for index in unexecuted_code_cells(nb)]
     if skipped:
         problems.append(QAProblem("complete", None, f"code cell(s) {skipped} did not run; the notebook stopped early."))
     for number, cell in code:

@@ -82,9 +82,11 @@ class Blocks:
     params: Any
     waves: dict[str, WaveData]
     current: WaveData
-    _figures: int = 0
-    _tables: int = 0
-    _figure_data: list[tuple[int, str, pd.DataFrame]]
+
+    def __init__(self) -> None:
+        self._figures = 0
+        self._tables = 0
+        self._figure_data: list[tuple[int, str, pd.DataFrame]] = []
 
     @property
     def language(self) -> str:
@@ -290,12 +292,10 @@ class Report(Blocks):
     """
 
     def __init__(self, params: WaveParams, register: pd.DataFrame, waves: dict[str, WaveData]) -> None:
+        super().__init__()
         self.params = params
         self.register = register
         self.waves = waves
-        self._figures = 0
-        self._tables = 0
-        self._figure_data: list[tuple[int, str, pd.DataFrame]] = []
 
     @property
     def current(self) -> WaveData:
