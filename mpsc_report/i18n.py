@@ -111,6 +111,29 @@ MESSAGES: dict[str, dict[str, str]] = {
 #: Sentences of :mod:`~mpsc_report.narrative`; the German ones are the programme's published wording.
 _NARRATIVE: dict[str, dict[str, str]] = {
     "de": {
+        "dq.format.csv": "CSV-Datei",
+        "dq.format.xlsx": "Excel-Arbeitsmappe",
+        "dq.format.limesurvey": "LimeSurvey-Antwortexport",
+        "dq.read.one": "wurde eine Antwortzeile",
+        "dq.read.many": "wurden {n} Antwortzeilen",
+        "dq.went.one": "ging",
+        "dq.went.many": "gingen",
+        "dq.was.one": "wurde",
+        "dq.was.many": "wurden",
+        "dq.rows": "Aus der Datei {file} ({format}, Zeichenkodierung {encoding}) {read} gelesen; {used} davon "
+        "{went} in die Auswertung ein, {rejected} {was} zurückgewiesen.",
+        "dq.rejected": "Zurückgewiesen wurden Zeilen mit ungültigen Angaben ({reasons}); sie sind in keiner Zahl "
+        "dieses Berichts enthalten. Die vollständige Liste mit Zeile, Spalte und Wert steht in {errors_file}.",
+        "dq.all_passed": "Alle Zeilen haben die Prüfungen bestanden (Spalten, Werte, Codes, Eindeutigkeit, Summen).",
+        "dq.codebook": "Fragecodes und Antwortcodes wurden mit dem Codebuch „{codebook}“ in die Auswertungsspalten "
+        "übersetzt.",
+        "dq.special.one": "In einer Zelle stand ein Sondercode",
+        "dq.special.many": "In {n} Zellen standen Sondercodes",
+        "dq.quoted": "„{text}“",
+        "dq.special": "{cells} ({codes}); diese Angaben zählen als fehlend und gehen weder in Summen noch in "
+        "Mittelwerte ein.",
+        "dq.checksums": "Die Prüfsummen (SHA-256) in der Tabelle der ausgewerteten Dateien belegen, welcher "
+        "Datenstand ausgewertet wurde.",
         "summary.datasets": "{datasets} kommunale Datensätze wurden im Rahmen der Förderung erstmals neu erhoben.",
         "summary.participation": "Die Modellprojekte stärken die Mitgestaltung durch Partizipation, mit "
         "{participation} partizipativen Aktivitäten.",
@@ -190,6 +213,27 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "describe.table": "{what}. Werte: {rows}.",
     },
     "en": {
+        "dq.format.csv": "CSV file",
+        "dq.format.xlsx": "Excel workbook",
+        "dq.format.limesurvey": "LimeSurvey response export",
+        "dq.read.one": "One answer row was",
+        "dq.read.many": "{n} answer rows were",
+        "dq.went.one": "went",
+        "dq.went.many": "went",
+        "dq.was.one": "was",
+        "dq.was.many": "were",
+        "dq.rows": "{read} read from {file} ({format}, encoding {encoding}); {used} of them {went} into the "
+        "analysis, {rejected} {was} rejected.",
+        "dq.rejected": "Rows with invalid answers were rejected ({reasons}); they are not part of any number in "
+        "this report. The full list with line, column and value is in {errors_file}.",
+        "dq.all_passed": "Every row passed the checks (columns, values, codes, uniqueness, totals).",
+        "dq.codebook": "Question and answer codes were mapped to the analysis columns with codebook “{codebook}”.",
+        "dq.special.one": "One cell held a special code",
+        "dq.special.many": "{n} cells held special codes",
+        "dq.quoted": "“{text}”",
+        "dq.special": "{cells} ({codes}); these answers count as missing and enter neither totals nor means.",
+        "dq.checksums": "The checksums (SHA-256) in the table of files analysed show which state of the data was "
+        "analysed.",
         "summary.datasets": "{datasets} municipal datasets were collected for the first time with the funding.",
         "summary.participation": "The model projects strengthen co-creation through participation, with "
         "{participation} participatory activities.",

@@ -259,96 +259,42 @@ def method(kf: KeyFigures, synthetic: bool, field_period: str, language: str = "
     return notes
 
 
-#: How each intake format is named in the data-quality appendix.
-_FORMAT_WORDS = {"csv": "CSV-Datei", "xlsx": "Excel-Arbeitsmappe", "limesurvey": "LimeSurvey-Antwortexport"}
-
-
 def data_quality(quality: DataQuality, language: str = "de") -> list[str]:
     """The data-quality appendix in sentences: rows read, used and rejected, special codes, format and codebook."""
-    if language == "en":
-        return _data_quality_en(quality)
-    answers = quality.files[0]
-    sentences = [
-        f"Aus der Datei {answers.name} ({_FORMAT_WORDS[quality.format]}, Zeichenkodierung "
-        f"{quality.encoding.upper().replace('-SIG', '')}) "
-        f"{_plural(quality.rows_read, 'wurde eine Antwortzeile', 'wurden {n} Antwortzeilen')} gelesen; "
-        f"{format_int(quality.rows_used)} davon {_plural(quality.rows_used, 'ging', 'gingen')} in die Auswertung "
-        f"ein, {format_int(quality.rows_rejected)} {_plural(quality.rows_rejected, 'wurde', 'wurden')} "
-        "zurückgewiesen."
-    ]
-    if quality.rows_rejected:
-        reasons = ", ".join(f"{format_int(n)} × {rule}" for rule, n in quality.rejected_by_rule)
-        sentences.append(
-            f"Zurückgewiesen wurden Zeilen mit ungültigen Angaben ({reasons}); sie sind in keiner Zahl dieses "
-            f"Berichts enthalten. Die vollständige Liste mit Zeile, Spalte und Wert steht in {ERRORS_FILE}."
-        )
-    else:
-        sentences.append("Alle Zeilen haben die Prüfungen bestanden (Spalten, Werte, Codes, Eindeutigkeit, Summen).")
-    if quality.codebook:
-        sentences.append(
-            f"Fragecodes und Antwortcodes wurden mit dem Codebuch „{quality.codebook}“ in die Auswertungsspalten "
-            "übersetzt."
-        )
-    special = sum(sum(r.values()) for r in quality.missing_reasons.values())
-    if special:
-        codes = sorted({reason for r in quality.missing_reasons.values() for reason in r})
-        cells = _plural(special, "In einer Zelle stand ein Sondercode", "In {n} Zellen standen Sondercodes")
-        sentences.append(
-            f"{cells} ({', '.join(f'„{c}“' for c in codes)}); "
-            "diese Angaben zählen als fehlend und gehen weder in Summen noch in Mittelwerte ein."
-        )
-    sentences.append(
-        "Die Prüfsummen (SHA-256) in der Tabelle der ausgewerteten Dateien belegen, welcher Datenstand "
-        "ausgewertet wurde."
-    )
-    return sentences
+    lang = language
 
-
-#: How each intake format is named in the English data-quality appendix.
-_FORMAT_WORDS_EN = {"csv": "CSV file", "xlsx": "Excel workbook", "limesurvey": "LimeSurvey response export"}
-
-
-def _data_quality_en(quality: DataQuality) -> list[str]:
-    """English twin of :func:`data_quality`."""
-    answers = quality.files[0]
-
-    def rows(n: int) -> str:
-        return "one answer row" if n == 1 else f"{format_int(n, 'en')} answer rows"
+    def count(key: str, n: int) -> str:
+        return t(f"{key}.{'one' if n == 1 else 'many'}", lang, n=format_int(n, lang))
 
     sentences = [
-        f"{_capital(rows(quality.rows_read))} {'was' if quality.rows_read == 1 else 'were'} read from "
-        f"{answers.name} ({_FORMAT_WORDS_EN[quality.format]}, encoding "
-        f"{quality.encoding.upper().replace('-SIG', '')}); {format_int(quality.rows_used, 'en')} of them "
-        f"went into the analysis, {format_int(quality.rows_rejected, 'en')} "
-        f"{'was' if quality.rows_rejected == 1 else 'were'} rejected."
+        t(
+            "dq.rows",
+            lang,
+            file=quality.files[0].name,
+            format=t(f"dq.format.{quality.format}", lang),
+            encoding=quality.encoding.upper().replace("-SIG", ""),
+            read=count("dq.read", quality.rows_read),
+            used=format_int(quality.rows_used, lang),
+            went=count("dq.went", quality.rows_used),
+            rejected=format_int(quality.rows_rejected, lang),
+            was=count("dq.was", quality.rows_rejected),
+        )
     ]
     if quality.rows_rejected:
         reasons = ", ".join(
-            f"{format_int(n, 'en')} × {localize_label(rule, 'en')}" for rule, n in quality.rejected_by_rule
+            f"{format_int(n, lang)} × {localize_label(rule, lang)}" for rule, n in quality.rejected_by_rule
         )
-        sentences.append(
-            f"Rows with invalid answers were rejected ({reasons}); they are not part of any number in this "
-            f"report. The full list with line, column and value is in {ERRORS_FILE}."
-        )
+        sentences.append(t("dq.rejected", lang, reasons=reasons, errors_file=ERRORS_FILE))
     else:
-        sentences.append("Every row passed the checks (columns, values, codes, uniqueness, totals).")
+        sentences.append(t("dq.all_passed", lang))
     if quality.codebook:
-        sentences.append(
-            f"Question and answer codes were mapped to the analysis columns with codebook “{quality.codebook}”."
-        )
+        sentences.append(t("dq.codebook", lang, codebook=quality.codebook))
     special = sum(sum(r.values()) for r in quality.missing_reasons.values())
     if special:
         codes = sorted({reason for r in quality.missing_reasons.values() for reason in r})
-        cells = (
-            "One cell held a special code" if special == 1 else f"{format_int(special, 'en')} cells held special codes"
-        )
-        sentences.append(
-            f"{cells} ({', '.join(f'“{c}”' for c in codes)}); these answers count as missing and enter neither "
-            "totals nor means."
-        )
-    sentences.append(
-        "The checksums (SHA-256) in the table of files analysed show which state of the data was analysed."
-    )
+        quoted = ", ".join(t("dq.quoted", lang, text=c) for c in codes)
+        sentences.append(t("dq.special", lang, cells=count("dq.special", special), codes=quoted))
+    sentences.append(t("dq.checksums", lang))
     return sentences
 
 
@@ -395,11 +341,6 @@ def describe_table(frame: pd.DataFrame, what: str, language: str = "de") -> str:
         for index, row in frame.iterrows()
     )
     return t("describe.table", language, what=what, rows=rows)
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    """Singular or plural phrase; ``{n}`` in the plural becomes the German-formatted number."""
-    return one if n == 1 else many.replace("{n}", format_int(n))
 
 
 #: Chart kinds (the ``label`` :mod:`~mpsc_report.charts` gives each figure) -> opening phrase of the alt text.

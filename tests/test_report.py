@@ -210,3 +210,12 @@ def test_english_report_translates_blocks_and_refuses_untranslated_captions():
     assert "Table 1:" in table.html and "Response rate" in table.html and "64%" in table.html
     with pytest.raises(TranslationMissing, match="Nicht übersetzt"):
         english.figure(_chart(), caption="Nicht übersetzt", data=data)
+
+
+def test_appendix_sentences_in_english_come_from_the_same_catalogue(report, quarantined):
+    clean = " ".join(mr.narrative.data_quality(report.quality, "en"))
+    assert "73 answer rows were read from wave_2023.csv (CSV file, encoding UTF-8)" in clean
+    assert "73 of them went into the analysis, 0 were rejected" in clean and "Every row passed" in clean
+    rejected = " ".join(mr.narrative.data_quality(quarantined.quality, "en"))
+    assert "1 was rejected" in rejected and "1 × unknown project" in rejected
+    assert "One cell held a special code (“keine Angabe”)" in rejected
