@@ -136,7 +136,7 @@ def _cli_chain(folder: Path) -> float:
 
 def _projects(count: int) -> list[str]:
     sys.path.insert(0, str(ROOT))
-    from mpsc_report.load import load_register
+    from mpsc_report.data.load import load_register
 
     return list(load_register()["project_id"])[:count]
 

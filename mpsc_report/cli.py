@@ -12,15 +12,16 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .batch import BatchOptions, BatchResult, default_jobs, run_batch
-from .build import CELL_TIMEOUT_SECONDS, FACTSHEET_NOTEBOOK, KINDS, REPORT_NOTEBOOK, plan_units
+from .data.load import check_responses_file
+from .data.params import IntakeParams, load_params
+from .data.validation import ERRORS_FILE, ValidationFailed, failures_csv
+from .documents.report import open_report
 from .errors import BuildError, DataError, MpscReportError, ParamsError
-from .load import check_responses_file
-from .params import IntakeParams, load_params
-from .progress import Progress
-from .report import open_report
-from .validation import ERRORS_FILE, ValidationFailed, failures_csv
-from .workers import UNIT_TIMEOUT_SECONDS
+from .pipeline.batch import BatchOptions, BatchResult, default_jobs, run_batch
+from .pipeline.build import CELL_TIMEOUT_SECONDS
+from .pipeline.progress import Progress
+from .pipeline.units import FACTSHEET_NOTEBOOK, KINDS, REPORT_NOTEBOOK, plan_units
+from .pipeline.workers import UNIT_TIMEOUT_SECONDS
 from .write import write_atomic
 
 
@@ -289,7 +290,7 @@ def _failure_table(target: Path, failures: list) -> Table:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import compare, format_table, numbers_of
+    from .documents.diff import compare, format_table, numbers_of
 
     name_a, a = numbers_of(args.a, args.params_dir)
     name_b, b = numbers_of(args.b, args.params_dir)
@@ -300,8 +301,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _sample(args: argparse.Namespace) -> int:
-    from .load import package_data_dir
-    from .sample import write_sample
+    from .data.load import package_data_dir
+    from .data.sample import write_sample
 
     target = args.out or package_data_dir() / "sample"
     for path in write_sample(target):

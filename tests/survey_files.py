@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mpsc_report.load import load_wave, package_data_dir
-from mpsc_report.params import IntakeParams
-from mpsc_report.validation import Failure, ValidationFailed
+from mpsc_report.data.load import load_wave, package_data_dir
+from mpsc_report.data.params import IntakeParams
+from mpsc_report.data.validation import Failure, ValidationFailed
 
 SAMPLE = package_data_dir() / "sample"
 

@@ -15,7 +15,8 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from mpsc_report.build import build_units, plan_units
+from mpsc_report.pipeline.build import build_units
+from mpsc_report.pipeline.units import plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "halftime_review.ipynb"

@@ -19,13 +19,14 @@ import nbformat
 import psutil
 import pytest
 
-from mpsc_report import build as build_module
-from mpsc_report.batch import BatchOptions, run_batch
-from mpsc_report.build import Unit, build_unit, plan_units
+from mpsc_report.data.load import load_register
 from mpsc_report.errors import BuildError, EnvironmentProblem, ExportError
-from mpsc_report.load import load_register
-from mpsc_report.lock import output_lock
-from mpsc_report.manifest import read_manifest, render_index
+from mpsc_report.pipeline import build as build_module
+from mpsc_report.pipeline.batch import BatchOptions, run_batch
+from mpsc_report.pipeline.build import build_unit
+from mpsc_report.pipeline.lock import output_lock
+from mpsc_report.pipeline.manifest import read_manifest, render_index
+from mpsc_report.pipeline.units import Unit, plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -367,7 +368,7 @@ def test_a_browser_crash_is_retried(project, tmp_path, fake_execution, monkeypat
                 raise ExportError("report: Chromium could not print the report") from exc
         return "<html></html>", b"%PDF-1.7 fake"
 
-    monkeypatch.setattr("mpsc_report.export.export_html_and_pdf", export)
+    monkeypatch.setattr("mpsc_report.documents.export.export_html_and_pdf", export)
     result = build_unit(unit, ("html", "pdf"))
     assert result.status == "built" and result.attempts == 2
     assert unit.output(".pdf").read_bytes() == b"%PDF-1.7 fake"

@@ -13,9 +13,10 @@ import nbformat
 import pytest
 from pypdf import PdfReader
 
-from mpsc_report.build import build_unit, build_units, plan_units
+from mpsc_report.data.schema import SAMPLE_NOTICE
 from mpsc_report.errors import BuildError
-from mpsc_report.schema import SAMPLE_NOTICE
+from mpsc_report.pipeline.build import build_unit, build_units
+from mpsc_report.pipeline.units import plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "halftime_review.ipynb"

@@ -9,9 +9,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.text import Text
 
-from mpsc_report import charts
-from mpsc_report.formatting import NBSP
-from mpsc_report.schema import COHORTS, KINDS
+from mpsc_report.analysis import charts
+from mpsc_report.analysis.formatting import NBSP
+from mpsc_report.data.schema import COHORTS, KINDS
 
 SOURCE = charts.source_line("2023", 73, synthetic=True)
 
@@ -359,13 +359,15 @@ def test_text_in_charts_and_report_css_has_aa_contrast():
     import re
     from pathlib import Path
 
-    from mpsc_report.charts import _MUTED_COLOUR, _TEXT_COLOUR, _text_colour_on, _text_shade, contrast_ratio
+    from mpsc_report.analysis.charts import _MUTED_COLOUR, _TEXT_COLOUR, _text_colour_on, _text_shade, contrast_ratio
 
     for colour in (_TEXT_COLOUR, _MUTED_COLOUR, *(_text_shade(c) for c in charts.OKABE_ITO)):
         assert contrast_ratio(colour) >= 4.5, colour
     for background in (*charts.OKABE_ITO, charts.GREY):  # labels written on bars and segments
         assert contrast_ratio(_text_colour_on(background), background) >= 4.5, background
-    css = (Path(charts.__file__).parent / "templates" / "mpsc_report" / "mpsc_report.css").read_text()
+    css = (
+        Path(charts.__file__).parent.parent / "documents" / "templates" / "mpsc_report" / "mpsc_report.css"
+    ).read_text()
     colours = dict(re.findall(r"--mpsc-([a-z-]+):\s*(#[0-9a-fA-F]{6})", css))
     for name in ("ink", "text", "muted", "accent", "warn"):
         assert contrast_ratio(colours[name], "white") >= 4.5, name
@@ -374,7 +376,7 @@ def test_text_in_charts_and_report_css_has_aa_contrast():
 
 
 def test_category_colours_stay_fixed_when_labels_are_translated():
-    from mpsc_report.charts import _colours_for
+    from mpsc_report.analysis.charts import _colours_for
 
     german = _colours_for(["Großstadt", "Landkreis"], None)
     english = _colours_for(["City", "District"], None)

@@ -10,9 +10,10 @@ from pathlib import Path
 import papermill
 from survey_files import SAMPLE, sample_rows, set_cell, write_wave
 
-from mpsc_report.build import plan_units, validate_data
 from mpsc_report.cli import main
 from mpsc_report.errors import DataError
+from mpsc_report.pipeline.build import validate_data
+from mpsc_report.pipeline.units import plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,9 +9,11 @@ import nbformat
 import pytest
 
 import mpsc_report as mr
-from mpsc_report import charts, diff, metrics, narrative
+from mpsc_report.analysis import charts, metrics, narrative
+from mpsc_report.analysis.metrics import HEADLINE_INDICATORS
+from mpsc_report.analysis.numbers import wave_numbers
 from mpsc_report.cli import main
-from mpsc_report.metrics import HEADLINE_INDICATORS
+from mpsc_report.documents import diff
 
 ROOT = Path(__file__).resolve().parents[1]
 PARAMS = ROOT / "params"
@@ -40,8 +42,8 @@ def _bar_colours(fig, index) -> dict[str, str]:
 
 def test_categories_keep_the_schema_order_in_every_wave(reports):
     early, late = reports["2021"], reports["2023"]
-    assert list(diff.wave_numbers(early.current, early.register)) == list(
-        diff.wave_numbers(late.current, late.register)
+    assert list(wave_numbers(early.responses, early.partners, early.register)) == list(
+        wave_numbers(late.responses, late.partners, late.register)
     )
     for compute in (
         lambda r: metrics.datasets_by_theme(r.responses).index,

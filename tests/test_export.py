@@ -14,14 +14,14 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from mpsc_report.errors import EnvironmentProblem, ExportError
-from mpsc_report.export import (
+from mpsc_report.documents.export import (
     SAMPLE_NOTICE,
     ReportHTMLExporter,
     ReportPDFExporter,
     export_html,
     read_report_meta,
 )
+from mpsc_report.errors import EnvironmentProblem, ExportError
 
 TITLE = "Halbzeitbilanz „Smart Cities“: Städte & Gemeinden"
 ESCAPED_PAYLOAD = "&lt;iframe src=&quot;file:///etc/passwd&quot;&gt;"
@@ -433,7 +433,7 @@ def test_a_binary_that_is_not_chromium_is_an_environment_problem():
 
 @pytest.mark.e2e
 def test_html_and_pdf_together_match_the_separate_exports():
-    from mpsc_report.export import export_html_and_pdf
+    from mpsc_report.documents.export import export_html_and_pdf
 
     nb = report_notebook()
     html, pdf = export_html_and_pdf(nb)

@@ -15,13 +15,13 @@ import pytest
 from pypdf import PdfReader
 
 from mpsc_report import FactsheetParams, open_factsheet
+from mpsc_report.analysis.formatting import NBSP, format_median
+from mpsc_report.data.load import load_register, package_data_dir
+from mpsc_report.data.schema import SAMPLE_NOTICE
+from mpsc_report.documents.blocks import SHORTENED_MARK
+from mpsc_report.documents.export import _LAYOUTS, export_html_and_pdf
+from mpsc_report.documents.factsheet import FACTSHEET_LAYOUT, find_project
 from mpsc_report.errors import DataError, ParamsError
-from mpsc_report.export import _LAYOUTS, export_html_and_pdf
-from mpsc_report.factsheet import FACTSHEET_LAYOUT, find_project
-from mpsc_report.formatting import NBSP, format_median
-from mpsc_report.load import load_register, package_data_dir
-from mpsc_report.report import SHORTENED_MARK
-from mpsc_report.schema import SAMPLE_NOTICE
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "project_factsheet.ipynb"
@@ -186,8 +186,8 @@ def test_a_project_without_answers_in_the_wave_says_so_on_two_pages(tmp_path):
 
 @pytest.mark.e2e
 def test_solingen_2023_passes_the_qa_gates_and_ends_with_its_provenance(solingen):
-    from mpsc_report import qa
-    from mpsc_report.load import file_sha256
+    from mpsc_report.data.load import file_sha256
+    from mpsc_report.documents import qa
 
     out, html, pdf = solingen
     executed = nbformat.read(out / "solingen-2023.ipynb", as_version=4)

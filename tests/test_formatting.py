@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from mpsc_report.formatting import (
+from mpsc_report.analysis.formatting import (
     NBSP,
     format_count_words,
     format_date,

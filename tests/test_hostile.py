@@ -20,10 +20,11 @@ import pandas as pd
 import pytest
 from survey_files import SAMPLE
 
-from mpsc_report import charts
-from mpsc_report.build import build_unit, plan_units
-from mpsc_report.report import SHORTENED_MARK
-from mpsc_report.schema import TEXT_COLUMNS
+from mpsc_report.analysis import charts
+from mpsc_report.data.schema import TEXT_COLUMNS
+from mpsc_report.documents.blocks import SHORTENED_MARK
+from mpsc_report.pipeline.build import build_unit
+from mpsc_report.pipeline.units import plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
 CANARY = "KANARIE-9b1e-DATEIINHALT"
@@ -171,7 +172,7 @@ def test_c2_pdf_shows_payloads_as_text_and_never_the_canary(hostile_build):
 
 @pytest.mark.e2e
 def test_c2_chromium_was_asked_for_nothing_but_the_document(hostile_build):
-    from mpsc_report.export import ReportPDFExporter
+    from mpsc_report.documents.export import ReportPDFExporter
 
     unit, _, _ = hostile_build
     exporter = ReportPDFExporter()

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from mpsc_report import i18n
+from mpsc_report.analysis import words as i18n
+from mpsc_report.data.schema import DATASET_THEMES, EXCHANGE_KINDS, KINDS, MEASURE_STATES, PARTICIPATION_FORMATS, PHASES
 from mpsc_report.errors import TranslationMissing
-from mpsc_report.schema import DATASET_THEMES, EXCHANGE_KINDS, KINDS, MEASURE_STATES, PARTICIPATION_FORMATS, PHASES
 
 
 def test_every_language_has_every_message_with_the_same_placeholders():
@@ -46,7 +46,7 @@ def test_t_fills_the_phrase_of_the_language(key, language, values, expected):
 
 
 def test_german_sample_notice_is_the_schema_notice():
-    from mpsc_report.schema import SAMPLE_NOTICE
+    from mpsc_report.data.schema import SAMPLE_NOTICE
 
     assert i18n.t("sample_notice", "de") == SAMPLE_NOTICE
 

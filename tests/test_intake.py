@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 from survey_files import SAMPLE, csv_text, failures, load, sample_rows, set_cell, write_wave
 
-from mpsc_report import metrics
+from mpsc_report.analysis import metrics
+from mpsc_report.data.load import load_codebook, load_register, load_wave
+from mpsc_report.data.params import IntakeParams
+from mpsc_report.data.sample import limesurvey_export
 from mpsc_report.errors import DataError, ParamsError
-from mpsc_report.load import load_codebook, load_register, load_wave
-from mpsc_report.params import IntakeParams
-from mpsc_report.sample import limesurvey_export
 
 GERMAN = "Köln: „Müßen“ kostet 5 €"
 
@@ -137,7 +137,7 @@ def test_a5_project_key_given_as_ags_without_zero_suggests_the_project(tmp_path)
 
 
 def _ags_codebook(tmp_path):
-    text = (SAMPLE.parent.parent / "codebooks" / "mpsc_2023.yaml").read_text(encoding="utf-8")
+    text = (SAMPLE.parent / "codebooks" / "mpsc_2023.yaml").read_text(encoding="utf-8")
     start = text.index("  project_id:")
     end = text.index("  phase:")
     path = tmp_path / "ags.yaml"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mpsc_report import metrics
-from mpsc_report.load import load_register, load_wave, package_data_dir
+from mpsc_report.analysis import metrics
+from mpsc_report.data.load import load_register, load_wave, package_data_dir
 
 SAMPLE = package_data_dir() / "sample"
 

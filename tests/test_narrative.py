@@ -7,9 +7,9 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from mpsc_report import narrative
-from mpsc_report.formatting import NBSP
-from mpsc_report.metrics import KeyFigures
+from mpsc_report.analysis import narrative
+from mpsc_report.analysis.formatting import NBSP
+from mpsc_report.analysis.metrics import KeyFigures
 
 KF = KeyFigures(
     wave="2023",
@@ -153,7 +153,7 @@ def test_chart_alt_text_names_kind_subject_extremes_and_trend():
 
 
 def _comparison(answered: bool = True):
-    from mpsc_report.metrics import HEADLINE_INDICATORS, ProjectComparison
+    from mpsc_report.analysis.metrics import HEADLINE_INDICATORS, ProjectComparison
 
     own = [42.0, 59.0, 1.0, float("nan"), 21.0] if answered else [float("nan")] * 5
     table = pd.DataFrame(

@@ -68,7 +68,7 @@ def test_report_notebook_runs_top_to_bottom_on_its_defaults(tmp_path):
     """As a researcher does in JupyterLab: no parameters injected, the kernel started in notebooks/."""
     import papermill
 
-    from mpsc_report import qa
+    from mpsc_report.documents import qa
 
     out = tmp_path / "defaults.ipynb"
     papermill.execute_notebook(

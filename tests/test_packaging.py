@@ -38,8 +38,8 @@ def test_environment_yml_lists_the_pyproject_dependencies():
 
 def test_exporters_are_registered_for_nbconvert():
     names = {ep.name: ep.value for ep in entry_points(group="nbconvert.exporters")}
-    assert names["mpsc_html"] == "mpsc_report.export:ReportHTMLExporter"
-    assert names["mpsc_pdf"] == "mpsc_report.export:ReportPDFExporter"
+    assert names["mpsc_html"] == "mpsc_report.documents.export:ReportHTMLExporter"
+    assert names["mpsc_pdf"] == "mpsc_report.documents.export:ReportPDFExporter"
     for name in ("mpsc_html", "mpsc_pdf"):
         next(ep for ep in entry_points(group="nbconvert.exporters") if ep.name == name).load()
 

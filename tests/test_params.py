@@ -9,8 +9,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from mpsc_report.data.params import FactsheetParams, WaveParams, load_params, parameter_names
 from mpsc_report.errors import ParamsError
-from mpsc_report.params import FactsheetParams, WaveParams, load_params, parameter_names
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 import mpsc_report as mr
-from mpsc_report import provenance as pv
+from mpsc_report.documents import provenance as pv
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -81,7 +81,7 @@ def test_document_metadata_from_an_executed_notebook():
 
 
 def test_colophon_prints_nested_settings_as_pairs_not_python():
-    from mpsc_report.provenance import _param_text
+    from mpsc_report.documents.provenance import _param_text
 
     text = _param_text({"format": "csv", "codebook": None, "separator": ";"})
     assert text == "(format: csv, codebook: —, separator: ;)"

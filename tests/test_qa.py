@@ -11,10 +11,12 @@ import pytest
 from matplotlib.figure import Figure
 
 import mpsc_report as mr
-from mpsc_report import charts, metrics, narrative, qa
-from mpsc_report.build import build_unit, plan_units
+from mpsc_report.analysis import charts, metrics, narrative
+from mpsc_report.documents import qa
+from mpsc_report.documents.report import Block
 from mpsc_report.errors import BuildError
-from mpsc_report.report import Block
+from mpsc_report.pipeline.build import build_unit
+from mpsc_report.pipeline.units import plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "halftime_review.ipynb"
@@ -175,7 +177,9 @@ def test_key_figure_that_is_nan(report):
 def test_narrative_number_that_disagrees_with_its_metric(report, text, figure):
     for cell in (text, report.text(text)):  # typed into a markdown cell, or into report.text by hand
         [(gate, message)] = gates(executed(report.key_figure_tiles([]), cell, report.colophon()))
-        assert gate == "narrative" and f"the metric {figure} is" in message and "mpsc_report.narrative" in message
+        assert (
+            gate == "narrative" and f"the metric {figure} is" in message and "mpsc_report.analysis.narrative" in message
+        )
 
 
 def test_enforce_moves_the_notebook_and_says_what_to_fix(tmp_path, report):

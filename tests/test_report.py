@@ -10,9 +10,9 @@ import pytest
 from matplotlib.figure import Figure
 
 import mpsc_report as mr
+from mpsc_report.data.schema import SAMPLE_NOTICE
+from mpsc_report.documents.blocks import SHORTENED_MARK, escape_text
 from mpsc_report.errors import DataError
-from mpsc_report.report import SHORTENED_MARK, escape_text
-from mpsc_report.schema import SAMPLE_NOTICE
 
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOADS = [

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mpsc_report import load, sample
-from mpsc_report.schema import (
+from mpsc_report.data import load, sample
+from mpsc_report.data.schema import (
     COUNT_COLUMNS,
     DATASET_THEMES,
     EXCHANGE_CODES,
@@ -165,7 +165,7 @@ def test_dataset_yaml_marks_the_data_synthetic() -> None:
     assert "keine amtlichen Ergebnisse" in info.description
     content = load.read_yaml(SAMPLE / "dataset.yaml")
     assert content["seed"] == sample.SEED
-    assert content["generator"] == "mpsc_report.sample"
+    assert content["generator"] == "mpsc_report.data.sample"
 
 
 @pytest.mark.parametrize("wave", WAVES)

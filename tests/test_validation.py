@@ -8,10 +8,10 @@ import io
 import pytest
 from survey_files import SAMPLE, csv_text, failures, load, sample_rows, set_cell, write_wave
 
-from mpsc_report import metrics
+from mpsc_report.analysis import metrics
+from mpsc_report.data.load import available_waves, load_register, load_wave
+from mpsc_report.data.validation import FAILURE_FIELDS, Failure, ValidationFailed, failures_csv, summarize
 from mpsc_report.errors import DataError
-from mpsc_report.load import available_waves, load_register, load_wave
-from mpsc_report.validation import FAILURE_FIELDS, Failure, ValidationFailed, failures_csv, summarize
 
 # --- B1 duplicates ----------------------------------------------------------------------------------------------
 

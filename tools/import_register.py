@@ -3,7 +3,7 @@ r"""Import the curated MPSC project list into the package register ``mpsc_report
 One-off developer script, not part of the package. It reads the domain list (columns
 name, kind, state, cohort, ags, lat, lon, source) with every column as text, so AGS keep their
 leading zeros and coordinates their exact digits, adds a stable ``project_id`` slug as the first
-column and writes :data:`mpsc_report.schema.REGISTER_COLUMNS` as UTF-8 with ``\n`` line endings.
+column and writes :data:`mpsc_report.data.schema.REGISTER_COLUMNS` as UTF-8 with ``\n`` line endings.
 
 The AGS is not a key: Mannheim and Verband Region Rhein-Neckar share 08222000. ``project_id`` is.
 
@@ -20,8 +20,8 @@ import unicodedata
 from pathlib import Path
 
 import pandas as pd
+from mpsc_report.data.schema import REGISTER_COLUMNS
 
-from mpsc_report.schema import REGISTER_COLUMNS
 from mpsc_report.write import write_atomic
 
 #: The curated list of the 73 model projects (see FACTS.md §2 for sources and caveats).
@@ -88,7 +88,7 @@ def build_register(source: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        :data:`~mpsc_report.schema.REGISTER_COLUMNS`, one row per project, source order kept.
+        :data:`~mpsc_report.data.schema.REGISTER_COLUMNS`, one row per project, source order kept.
 
     Raises
     ------

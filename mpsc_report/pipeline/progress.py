@@ -6,7 +6,7 @@ import sys
 import time
 from typing import TextIO
 
-from .build import UnitResult
+from .units import UnitResult
 
 
 def format_duration(seconds: float) -> str:

@@ -22,9 +22,10 @@ from multiprocessing.connection import wait as wait_for
 from pathlib import Path
 from typing import Any
 
+from ..errors import BuildError, EnvironmentProblem
 from . import kernels
-from .build import CELL_TIMEOUT_SECONDS, Unit, UnitResult, build_unit, failing_cell, keep_partial_notebook
-from .errors import BuildError, EnvironmentProblem
+from .build import CELL_TIMEOUT_SECONDS, build_unit, failing_cell, keep_partial_notebook
+from .units import Unit, UnitResult
 
 #: Longest one unit (validate, execute, export) may take before its processes are killed.
 UNIT_TIMEOUT_SECONDS = 900
@@ -49,8 +50,8 @@ def prepare_worker(formats: tuple[str, ...]) -> None:
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
-    from . import charts  # noqa: F401  (matplotlib, fonts)
-    from .export import close_printer_session, open_printer_session
+    from ..analysis import charts  # noqa: F401  (matplotlib, fonts)
+    from ..documents.export import close_printer_session, open_printer_session
 
     if "pdf" in formats:
         open_printer_session()
@@ -63,7 +64,7 @@ def worker_stats() -> dict[str, Any]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     stats = {"pid": os.getpid(), "peak_rss_mb": round(own, 1), "peak_kernel_rss_mb": round(children, 1)}
-    export = sys.modules.get("mpsc_report.export")
+    export = sys.modules.get("mpsc_report.documents.export")
     session = getattr(export, "_SESSION", None)
     if session is not None:
         stats["printer_launches"] = session.launches
@@ -138,7 +139,7 @@ def run_inline(
         results.extend(UnitResult(u, status="not-run", error="interrupted (Ctrl-C)") for u in queue)
         return results, True
     finally:
-        from .export import close_printer_session
+        from ..documents.export import close_printer_session
 
         close_printer_session()
     results.extend(_not_run(queue, "not run: --fail-fast stopped the build after a failure"))
@@ -176,7 +177,7 @@ def _worker_main(conn, formats: tuple[str, ...], cell_timeout: float, log_dir: P
             result.worker = worker_stats()
             conn.send(("result", result))
     finally:
-        from .export import close_printer_session
+        from ..documents.export import close_printer_session
 
         kernels.close()
         close_printer_session()

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from .build import Unit, UnitResult
-from .write import write_atomic
+from ..write import write_atomic
+from .units import Unit, UnitResult
 
 MANIFEST_NAME = "manifest.json"
 INDEX_NAME = "index.html"

@@ -26,9 +26,9 @@ from nbconvert.preprocessors import Preprocessor
 from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 from traitlets.config import Config
 
-from .errors import EnvironmentProblem, ExportError
+from ..data.schema import SAMPLE_NOTICE
+from ..errors import EnvironmentProblem, ExportError
 from .provenance import document_metadata
-from .schema import SAMPLE_NOTICE
 
 __all__ = [
     "ChromiumPrinter",
@@ -160,7 +160,7 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 LANGUAGE_TAG_PREFIX = "lang-"
 
 #: Page layouts a title block can ask for (``metadata["mpsc_report"]["layout"]``): "report" (title page,
-#: contents, chapters on new pages) or "factsheet" (compact header, no contents; see mpsc_report.factsheet).
+#: contents, chapters on new pages) or "factsheet" (compact header, no contents; see mpsc_report.documents.factsheet).
 _LAYOUTS = ("report", "factsheet")
 
 
@@ -368,7 +368,7 @@ def _font_face_css(font_dir: Path) -> str:
 
 
 def _templates_dir() -> str:
-    return str(importlib_resources.files("mpsc_report") / "templates")
+    return str(importlib_resources.files("mpsc_report.documents") / "templates")
 
 
 class ReportHTMLExporter(HTMLExporter):

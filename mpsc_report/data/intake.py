@@ -1,7 +1,7 @@
 """Readers for real survey exports: CSV (UTF-8, BOM, cp1252; ``,`` or ``;``), Excel sheets and LimeSurvey + codebook.
 
-Only :mod:`mpsc_report.load` calls this module. Readers return every cell as text together with where it came
-from (physical CSV line or Excel sheet and cell), so :mod:`mpsc_report.validation` can name file, line, column and
+Only :mod:`mpsc_report.data.load` calls this module. Readers return every cell as text together with where it came
+from (physical CSV line or Excel sheet and cell), so :mod:`mpsc_report.data.validation` can name file, line, column and
 value. Nothing is guessed: the encoding, separator and sheet come from the params; a file that does not match them
 is an error that says which setting to change, never a silent lossy fallback.
 """
@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import DataError, ParamsError
+from ..errors import DataError, ParamsError
 from .schema import WAVE_COLUMNS
 
 #: Largest survey export read (bytes); bigger files are refused before parsing.
@@ -38,6 +38,47 @@ MAX_XLSX_ENTRIES = 10_000
 CODEBOOK_PACKAGE_DIR = "codebooks"
 
 _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "cp1252 (Windows-1252)"}
+
+
+class IntakeParams(BaseModel):
+    """How the wave's survey export is read and what happens to invalid rows (``intake:`` in the params file).
+
+    Every setting is explicit: the encoding is never guessed with a lossy fallback, the separator is never sniffed,
+    and the Excel sheet is always named. The defaults match the bundled sample (UTF-8 CSV with commas).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    format: Literal["csv", "xlsx", "limesurvey"] = Field(
+        default="csv", description="csv: our columns; xlsx: our columns in a named sheet; limesurvey: response export"
+    )
+    encoding: Literal["utf-8", "utf-8-sig", "cp1252"] = Field(
+        default="utf-8", description="text encoding of CSV files; a byte-order mark is always accepted with utf-8"
+    )
+    separator: Literal[",", ";", "\t"] = Field(default=",", description="field separator of CSV files")
+    decimal: Literal[".", ","] = Field(
+        default=".", description="decimal mark of numbers; with ',' a '.' is read as thousands separator (1.043)"
+    )
+    sheet: str | None = Field(default=None, max_length=31, description="worksheet name, required for xlsx")
+    codebook: str | None = Field(
+        default=None,
+        max_length=200,
+        description="codebook YAML mapping question codes to columns (limesurvey); a name shipped with the "
+        "package such as 'mpsc_2023', or a file relative to the params file",
+    )
+    on_invalid: Literal["reject", "quarantine"] = Field(
+        default="reject", description="reject the file on any invalid row, or set invalid rows aside and go on"
+    )
+
+    @model_validator(mode="after")
+    def _check_format(self) -> IntakeParams:
+        if self.format == "xlsx" and not self.sheet:
+            raise ValueError("format 'xlsx' needs `sheet: <worksheet name>` (the sheet is never guessed)")
+        if self.format == "limesurvey" and not self.codebook:
+            raise ValueError("format 'limesurvey' needs `codebook: <name or file>` mapping question codes to columns")
+        if self.separator == self.decimal:
+            raise ValueError(f"separator and decimal mark are both {self.separator!r}")
+        return self
 
 
 @dataclass(frozen=True)
@@ -454,7 +495,7 @@ def codebook_path(reference: str) -> Path:
     """Resolve ``intake.codebook``: a name shipped with the package (``mpsc_2023``) or a YAML file."""
     if reference.endswith((".yaml", ".yml")):
         return Path(reference)
-    shipped = Path(str(resources.files("mpsc_report") / CODEBOOK_PACKAGE_DIR))
+    shipped = Path(str(resources.files("mpsc_report.data") / CODEBOOK_PACKAGE_DIR))
     path = shipped / f"{reference}.yaml"
     if not path.is_file():
         names = sorted(p.stem for p in shipped.glob("*.yaml"))

@@ -12,7 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .load import file_sha256
+from ..data.load import file_sha256
 
 #: Shown for anything that cannot be determined (no git checkout, package not installed).
 UNKNOWN = "unbekannt"
@@ -102,7 +102,7 @@ def collect_provenance(
     Provenance
         The record; anything unknowable is "unbekannt", never an error.
     """
-    root = (root or Path(__file__).resolve().parents[1]).resolve()
+    root = (root or Path(__file__).resolve().parents[2]).resolve()
     unique = dict.fromkeys(Path(f).resolve() for f in files)
     commit, dirty = git_state(root)
     return Provenance(

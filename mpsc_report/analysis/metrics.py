@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .schema import (
+from ..data.schema import (
     COHORTS,
     DATASET_THEMES,
     EXCHANGE_CODES,
@@ -74,9 +74,9 @@ def key_figures(responses: pd.DataFrame, partners: pd.DataFrame, register: pd.Da
     Parameters
     ----------
     responses : pandas.DataFrame
-        One row per responding project (columns of :data:`~mpsc_report.schema.WAVE_COLUMNS`).
+        One row per responding project (columns of :data:`~mpsc_report.data.schema.WAVE_COLUMNS`).
     partners : pandas.DataFrame
-        The wave's partner edge list (:data:`~mpsc_report.schema.PARTNER_COLUMNS`).
+        The wave's partner edge list (:data:`~mpsc_report.data.schema.PARTNER_COLUMNS`).
     register : pandas.DataFrame
         The project register.
 

@@ -4,8 +4,8 @@ Two kinds of text live here:
 
 * :data:`MESSAGES` — the package's own phrases under a short key, one template per language, filled with
   :func:`t` (``t("figure.label", "en", number=3)`` -> ``"Figure 3:"``);
-* :data:`LABELS` — German text written elsewhere (category labels of :mod:`~mpsc_report.schema` and
-  :mod:`~mpsc_report.metrics`, captions written in the notebook) with its English translation, looked up by
+* :data:`LABELS` — German text written elsewhere (category labels of :mod:`~mpsc_report.data.schema` and
+  :mod:`~mpsc_report.analysis.metrics`, captions written in the notebook) with its English translation, looked up by
   :func:`translate`. The German text itself is the key, so notebooks stay readable in German; an English
   report with a caption missing here fails with a message saying what to add.
 """
@@ -17,7 +17,7 @@ from typing import overload
 
 import pandas as pd
 
-from .errors import TranslationMissing
+from ..errors import TranslationMissing
 
 #: Report languages, the first is the default.
 LANGUAGES: tuple[str, ...] = ("de", "en")
@@ -108,7 +108,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-#: Sentences of :mod:`~mpsc_report.narrative`; the German ones are the programme's published wording.
+#: Sentences of :mod:`~mpsc_report.analysis.narrative`; the German ones are the programme's published wording.
 _NARRATIVE: dict[str, dict[str, str]] = {
     "de": {
         "dq.format.csv": "CSV-Datei",

@@ -1,6 +1,6 @@
 """The columns of the project register and of one survey wave, with their German labels.
 
-This module only describes data; reading it is the job of :mod:`mpsc_report.load`.
+This module only describes data; reading it is the job of :mod:`mpsc_report.data.load`.
 """
 
 from __future__ import annotations

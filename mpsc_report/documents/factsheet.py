@@ -1,7 +1,7 @@
 """The project factsheet ("Steckbrief"): one model project in one wave, on two A4 pages.
 
-:func:`open_factsheet` loads the data through :mod:`mpsc_report.load`; :class:`Factsheet` holds the project's
-figures and displays the compact header and the generic blocks of :class:`~mpsc_report.report.Blocks`.
+:func:`open_factsheet` loads the data through :mod:`mpsc_report.data.load`; :class:`Factsheet` holds the project's
+figures and displays the compact header and the generic blocks of :class:`~mpsc_report.documents.blocks.Blocks`.
 """
 
 from __future__ import annotations
@@ -12,16 +12,16 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 
-from . import charts, metrics
-from .errors import DataError, ParamsError
-from .formatting import format_date
-from .load import WaveData, available_waves, load_register, load_wave, resolve_data_dir
-from .params import FactsheetParams
-from .report import Block, Blocks, escape_text
-from .schema import PHASES, SAMPLE_NOTICE
+from ..analysis import charts, metrics
+from ..analysis.formatting import format_date
+from ..data.load import WaveData, available_waves, load_register, load_wave, resolve_data_dir
+from ..data.params import FactsheetParams
+from ..data.schema import PHASES, SAMPLE_NOTICE
+from ..errors import DataError, ParamsError
+from .blocks import Block, Blocks, escape_text
 
 #: Value of ``metadata["mpsc_report"]["layout"]`` that tells the exporters to print a factsheet: compact
-#: header instead of a title page, no table of contents (see :mod:`mpsc_report.export`).
+#: header instead of a title page, no table of contents (see :mod:`mpsc_report.documents.export`).
 FACTSHEET_LAYOUT = "factsheet"
 
 #: How many close matches an unknown project key suggests.

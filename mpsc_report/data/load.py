@@ -11,8 +11,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
+from ..errors import DataError, ParamsError
 from . import intake as _intake
-from .errors import DataError, ParamsError
 from .schema import (
     PARTNER_COLUMNS,
     REGISTER_COLUMNS,
@@ -63,7 +63,7 @@ class WaveData:
 
 def package_data_dir() -> Path:
     """Return the folder of data shipped inside the package."""
-    return Path(str(resources.files("mpsc_report") / "data"))
+    return Path(str(resources.files("mpsc_report.data")))
 
 
 def resolve_data_dir(data: str | Path) -> Path:
@@ -90,7 +90,7 @@ def load_register(path: Path | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per project with :data:`~mpsc_report.schema.REGISTER_COLUMNS`.
+        One row per project with :data:`~mpsc_report.data.schema.REGISTER_COLUMNS`.
     """
     path = path or package_data_dir() / "projects.csv"
     frame = _read_csv(path, text_columns=("project_id", "name", "kind", "state", "cohort", "ags", "source"))
@@ -143,7 +143,7 @@ def load_wave(data_dir: Path, wave: str, intake: Any = None, register: pd.DataFr
     -------
     WaveData
         Counts as nullable integers (empty cell or special code = no answer), keys and free text as text,
-        and a :class:`~mpsc_report.validation.DataQuality` record of what was read, used and rejected.
+        and a :class:`~mpsc_report.data.validation.DataQuality` record of what was read, used and rejected.
 
     Raises
     ------
@@ -154,9 +154,7 @@ def load_wave(data_dir: Path, wave: str, intake: Any = None, register: pd.DataFr
         When the file is missing or cannot be read at all (encoding, separator, format).
     """
     if intake is None:
-        from .params import IntakeParams
-
-        intake = IntakeParams()
+        intake = _intake.IntakeParams()
     register = load_register() if register is None else register
     suffix = ".xlsx" if intake.format == "xlsx" else ".csv"
     responses_path = data_dir / f"wave_{wave}{suffix}"
@@ -239,9 +237,7 @@ def check_responses_file(
         When the file cannot be read at all (missing, empty, wrong encoding, separator or format).
     """
     if intake is None:
-        from .params import IntakeParams
-
-        intake = IntakeParams()
+        intake = _intake.IntakeParams()
     register = load_register() if register is None else register
     table, checked, _ = _read_responses(path, wave, intake, register)
     return len(table.rows), checked.failures

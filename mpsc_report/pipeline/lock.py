@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-from .errors import BuildError, EnvironmentProblem
+from ..errors import BuildError, EnvironmentProblem
 
 #: Name of the lock file inside the output folder.
 LOCK_NAME = ".lock"

@@ -1,4 +1,4 @@
-"""The report a notebook builds: its data, and the blocks (title page, text, figures, tables) it displays.
+"""The blocks a report or factsheet notebook displays: text, lists, notes, key figures, figures, tables, quotes.
 
 Every string that reaches HTML passes through :func:`escape_text` here — the one escaping boundary.
 Blocks are notebook outputs with ``text/html`` (escaped) and ``text/plain``; the exporters style them.
@@ -9,10 +9,8 @@ from __future__ import annotations
 import base64
 import html
 import io
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +18,16 @@ import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 
-from . import charts, metrics, narrative
-from .errors import DataError
-from .formatting import format_date, format_int, format_number, format_percent
-from .i18n import localize, localize_label, t, translate
-from .load import DATASET_FILE, WaveData, available_waves, load_register, load_wave, package_data_dir, resolve_data_dir
-from .params import WaveParams
-from .provenance import Provenance, collect_provenance, colophon_rows
-from .qa import count_plotted
-from .schema import COHORTS, COUNT_COLUMNS, COUNT_LABELS, KINDS, SAMPLE_NOTICE
-from .validation import DataQuality
+from ..analysis import charts, narrative
+from ..analysis.formatting import format_int, format_number, format_percent
+from ..analysis.words import localize, t, translate
+from ..data.load import (
+    DATASET_FILE,
+    WaveData,
+    package_data_dir,
+)
+from ..errors import DataError
+from .provenance import Provenance, collect_provenance
 
 #: Longest free-text answer shown in full; longer ones are shortened for display (never in the data).
 MAX_ANSWER_CHARS = 400
@@ -109,7 +107,7 @@ class Blocks:
     def data_files(self) -> list[Path]:
         """Every file the document read: the waves' answers and partner lists, their ``dataset.yaml``, the register.
 
-        A subclass provides ``waves`` (wave id -> :class:`~mpsc_report.load.WaveData`) and ``current``.
+        A subclass provides ``waves`` (wave id -> :class:`~mpsc_report.data.load.WaveData`) and ``current``.
         """
         files = [path for wave in sorted(self.waves) for path in self.waves[wave].files]
         described = self.current.dataset.location / DATASET_FILE
@@ -163,12 +161,13 @@ class Blocks:
         Parameters
         ----------
         fig : matplotlib.figure.Figure
-            A chart of :mod:`~mpsc_report.charts`; embedded as SVG.
+            A chart of :mod:`~mpsc_report.analysis.charts`; embedded as SVG.
         caption : str
-            Caption after "Abbildung n:", in German; other report languages look it up in :mod:`~mpsc_report.i18n`.
+            Caption after "Abbildung n:", in German; other report languages look it up in
+            :mod:`~mpsc_report.analysis.words`.
         alt : str, optional
             Text alternative written by the author. Default: generated from ``data`` by
-            :func:`~mpsc_report.narrative.describe_chart` (what is shown, largest and smallest value, trend).
+            :func:`~mpsc_report.analysis.narrative.describe_chart` (what is shown, largest and smallest value, trend).
         data : pandas.Series or pandas.DataFrame, optional
             The values the chart shows. Shown as a collapsed table under the figure in HTML and in the
             appendix of the PDF ("Anhang: Daten zu den Abbildungen").
@@ -211,7 +210,7 @@ class Blocks:
             "number": number,
             "caption": caption,
             "alt": alt,
-            "data_points": count_plotted(fig),  # QA: a chart with axes but nothing drawn is empty
+            "data_points": charts.count_plotted(fig),  # QA: a chart with axes but nothing drawn is empty
             "image_bytes": len(svg),
         }
         if frame is not None:
@@ -282,262 +281,6 @@ class Blocks:
         plain = "\n".join(f"„{row.text}“ ({row.name})" for row in shown.itertuples(index=False))
         # The answers are quoted as given, in German, whatever the report's language.
         return Block(f'<div class="mpsc-quotes" lang="de">{body}</div>', plain)
-
-
-class Report(Blocks):
-    """Data and display helpers of one wave report.
-
-    Build it with :func:`open_report`. Figure and table numbers count up as the notebook displays
-    them, so "Abbildung 3" is the third figure of a run from top to bottom.
-    """
-
-    def __init__(self, params: WaveParams, register: pd.DataFrame, waves: dict[str, WaveData]) -> None:
-        super().__init__()
-        self.params = params
-        self.register = register
-        self.waves = waves
-
-    @property
-    def current(self) -> WaveData:
-        """The wave this report is about."""
-        return self.waves[self.params.wave]
-
-    @property
-    def responses(self) -> pd.DataFrame:
-        """Answers of the current wave."""
-        return self.current.responses
-
-    @property
-    def partners(self) -> pd.DataFrame:
-        """Partner edge list of the current wave."""
-        return self.current.partners
-
-    @property
-    def synthetic(self) -> bool:
-        """Whether the data are the synthetic sample (then every output says so)."""
-        return self.current.dataset.synthetic
-
-    @property
-    def quality(self) -> DataQuality:
-        """What intake and validation did with the current wave's files (for the data-quality appendix)."""
-        quality = self.current.quality
-        if quality is None:
-            raise DataError(f"wave {self.params.wave} was loaded without validation; open it with open_report")
-        return quality
-
-    @cached_property
-    def key_figures(self) -> metrics.KeyFigures:
-        """Headline figures of the current wave."""
-        return self.key_figures_of(self.params.wave)
-
-    def key_figures_of(self, wave: str) -> metrics.KeyFigures:
-        """Headline figures of any loaded wave."""
-        data = self.waves[wave]
-        return metrics.key_figures(data.responses, data.partners, self.register)
-
-    @property
-    def comparison(self) -> metrics.KeyFigures | None:
-        """Headline figures of the comparison wave, if one is set."""
-        wave = self.params.comparison_wave
-        return self.key_figures_of(wave) if wave else None
-
-    @property
-    def source(self) -> str:
-        """Source line for charts of the current wave."""
-        return charts.source_line(self.params.wave, len(self.responses), self.synthetic, self.params.language)
-
-    @property
-    def field_period(self) -> str:
-        """The field period in words, e.g. "13. November 2023 bis 15. Dezember 2023"."""
-        lang = self.params.language
-        return t(
-            "period",
-            lang,
-            start=format_date(self.params.field_start, lang),
-            end=format_date(self.params.field_end, lang),
-        )
-
-    def source_for(self, n: int) -> str:
-        """Source line for a chart based on ``n`` answers (e.g. a subset) of the current wave."""
-        return charts.source_line(self.params.wave, n, self.synthetic, self.params.language)
-
-    def trend(self) -> pd.DataFrame:
-        """Headline totals for every wave up to the current one (gaps stay gaps)."""
-        waves = sorted(self.waves)
-        return metrics.trend({w: self.key_figures_of(w) for w in waves}, waves)
-
-    # --- blocks -------------------------------------------------------------------------------
-
-    def title_page(self) -> Block:
-        """Title page with title, wave, field period, date, publisher and, for sample data, the notice."""
-        p = self.params
-        lang = p.language
-        period = t("title.period", lang, start=format_date(p.field_start, lang), end=format_date(p.field_end, lang))
-        sample_notice = SAMPLE_NOTICE if lang == "de" else t("sample_notice", lang)
-        notice = f'<p class="mpsc-sample-notice">{escape_text(sample_notice)}</p>' if self.synthetic else ""
-        wave_line = t("title.wave", lang, wave=p.wave, period=period)
-        parts = [
-            '<section class="mpsc-title-page">',
-            f'<p class="mpsc-kicker">{escape_text(t("title.kicker", lang))}</p>',
-            f'<p class="mpsc-title">{escape_text(p.title)}</p>',
-            f'<p class="mpsc-subtitle">{escape_text(p.subtitle)}</p>' if p.subtitle else "",
-            f'<p class="mpsc-wave">{escape_text(wave_line)}</p>',
-            notice,
-            f'<p class="mpsc-date">{escape_text(format_date(p.report_date, lang))}</p>',
-            f'<p class="mpsc-publisher">{escape_text(p.publisher)}</p>',
-            "</section>",
-        ]
-        plain = "\n".join(
-            x for x in (p.title, p.subtitle, wave_line.split(" · ")[0], sample_notice if self.synthetic else "") if x
-        )
-        meta = {
-            "mpsc_report": {
-                "role": "title-page",
-                "title": p.title,
-                "wave": p.wave,
-                "language": lang,
-                "sample_data": self.synthetic,
-                "notice": sample_notice if self.synthetic else "",
-            }
-        }
-        return Block("".join(parts), plain, meta)
-
-    def colophon(self) -> Block:
-        """The colophon (last cell): where the numbers come from; the same record goes into the PDF/HTML metadata.
-
-        Its metadata also carries every number of the wave (see :func:`mpsc_report.diff.wave_numbers`) for
-        ``mpsc-report diff`` and marks the notebook as run to its end for the QA gates.
-        """
-        from .diff import wave_numbers  # noqa: PLC0415 - diff imports this module
-
-        record = self.provenance()
-        intro = t("colophon.intro", self.language)
-        labelled = [(localize_label(label, self.language), value) for label, value in colophon_rows(record)]
-        rows = "".join(
-            f'<tr><th scope="row">{escape_text(label)}</th><td>{escape_text(value)}</td></tr>'
-            for label, value in labelled
-        )
-        body = (
-            '<section class="mpsc-colophon">'
-            f'<p class="mpsc-text">{escape_text(intro)}</p>'
-            f'<table class="mpsc-colophon-table"><tbody>{rows}</tbody></table></section>'
-        )
-        plain = intro + "\n" + "\n".join(f"{label}: {value}" for label, value in labelled)
-        numbers = wave_numbers(self.current, self.register)
-        meta = {
-            "role": "colophon",
-            "wave": self.params.wave,
-            "provenance": record.as_dict(),
-            "figures": self._key_figure_values(),
-            "numbers": numbers,
-        }
-        return Block(body, plain, {"mpsc_report": meta})
-
-    def _key_figure_values(self) -> dict[str, float | int | str | None]:
-        kf = self.key_figures
-        values = {name: getattr(kf, name) for name in kf.__dataclass_fields__}
-        values |= {"response_rate": kf.response_rate, "measures_total": kf.measures_total}
-        return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in values.items()}
-
-    def data_quality_tables(self) -> Block:
-        """The data-quality appendix's tables: rows, item non-response, response by cohort and kind, files.
-
-        Every cell goes through :meth:`table`, so file names and reasons are escaped like any other text.
-        """
-        q = self.quality
-        rows = pd.DataFrame(
-            {"Zeilen": [q.rows_read, q.rows_used, q.rows_rejected]},
-            index=["gelesen", "verwendet", "zurückgewiesen"],
-        )
-        for rule, count in q.rejected_by_rule:
-            rows.loc[t("dq.of_which", self.language, rule=localize_label(rule, self.language))] = count
-        blocks = [
-            self.table(rows, "Antwortzeilen der Welle: gelesen = verwendet + zurückgewiesen", index_label="Zeilen"),
-            self.table(
-                _item_nonresponse(self.responses, q),
-                "Fehlende Angaben je Kennzahl (leere Zellen und Sondercodes zählen nicht mit)",
-                formats={"ohne Angabe": "percent"},
-                index_label="Kennzahl",
-            ),
-            self.table(
-                _response_by_cohort_and_kind(self.responses, self.register, self.language),
-                "Rücklauf nach Art der Kommune und Staffel (Antworten von Projekten)",
-                formats={c: "text" for c in (*(f"Staffel {c}" for c in COHORTS), "alle Staffeln")},
-                index_label="Art der Kommune",
-            ),
-            self.table(
-                _source_files(q),
-                "Ausgewertete Dateien mit Prüfsumme (SHA-256)",
-                formats={"Zeilen gelesen": "text", "Zeilen verwendet": "text", "SHA-256": "text"},
-                index_label="Rolle",
-            ),
-        ]
-        return Block("".join(b.html for b in blocks), "\n\n".join(b.text for b in blocks))
-
-
-def _item_nonresponse(responses: pd.DataFrame, quality: DataQuality) -> pd.DataFrame:
-    """Per count column: answered, empty, special-coded, and the share without an answer."""
-    n = len(responses)
-    rows = {}
-    for column in COUNT_COLUMNS:
-        missing = int(responses[column].isna().sum())
-        special = sum(quality.missing_reasons.get(column, {}).values())
-        rows[COUNT_LABELS[column]] = {
-            "beantwortet": n - missing,
-            "leer": missing - special,
-            "Sondercode": special,
-            "ohne Angabe": missing / n if n else float("nan"),
-        }
-    return pd.DataFrame.from_dict(rows, orient="index")
-
-
-def _response_by_cohort_and_kind(responses: pd.DataFrame, register: pd.DataFrame, language: str = "de") -> pd.DataFrame:
-    """'answered von projects' per kind of municipality (rows) and cohort (columns)."""
-    answered = set(responses["project_id"].dropna())
-    flags = register.assign(answered=register["project_id"].isin(answered))
-    table = {}
-    for kind in KINDS:
-        cells = {}
-        for cohort in (*COHORTS, "alle"):
-            group = flags[(flags["kind"] == kind) & ((flags["cohort"] == cohort) | (cohort == "alle"))]
-            label = "alle Staffeln" if cohort == "alle" else f"Staffel {cohort}"
-            cells[label] = t("dq.x_of_y", language, x=int(group["answered"].sum()), y=len(group)) if len(group) else "–"
-        table[kind] = cells
-    return pd.DataFrame.from_dict(table, orient="index")
-
-
-def _source_files(quality: DataQuality) -> pd.DataFrame:
-    """The files used, with rows read and used and the SHA-256 in groups of 16 (so it wraps)."""
-    return pd.DataFrame(
-        {
-            "Datei": [f.name for f in quality.files],
-            "Zeilen gelesen": ["–" if f.rows_read is None else format_int(f.rows_read) for f in quality.files],
-            "Zeilen verwendet": ["–" if f.rows_used is None else format_int(f.rows_used) for f in quality.files],
-            "SHA-256": [" ".join(f.sha256[i : i + 16] for i in range(0, 64, 16)) for f in quality.files],
-        },
-        index=[f.role for f in quality.files],
-    )
-
-
-def open_report(params: WaveParams) -> Report:
-    """Load the register and every wave up to ``params.wave`` from the params' data folder.
-
-    Raises
-    ------
-    DataError
-        When the wave (or the comparison wave) has no data file; the message lists what exists.
-    """
-    data_dir = resolve_data_dir(params.data)
-    present = available_waves(data_dir)
-    for wanted, role in ((params.wave, "wave"), (params.comparison_wave, "comparison_wave")):
-        if wanted is not None and wanted not in present:
-            raise DataError(
-                f"{role} {wanted!r} not found in {data_dir} (waves available: {', '.join(present) or 'none'}). "
-                f"Fix `{role}` in the params file or add wave_{wanted}.csv."
-            )
-    register = load_register()
-    waves = {w: load_wave(data_dir, w, params.intake, register) for w in present if w <= params.wave}
-    return Report(params, register, waves)
 
 
 def _figure_svg(fig: Figure) -> bytes:

@@ -1,8 +1,9 @@
 """QA gates on an executed report notebook: a report that fails one is not published.
 
-:func:`check_notebook` is pure: it reads the outputs and the block metadata the :class:`~mpsc_report.report.Report`
-recorded (figures with caption, alt text and number of plotted items; the key figures; narrative blocks; the
-colophon as the last cell) and returns every problem with what to fix. :func:`enforce` is the build's hook.
+:func:`check_notebook` is pure: it reads the outputs and the block metadata the
+:class:`~mpsc_report.documents.report.Report` recorded (figures with caption, alt text and number of plotted
+items; the key figures; narrative blocks; the colophon as the last cell) and returns every problem with what to
+fix. :func:`enforce` is the build's hook.
 """
 
 from __future__ import annotations
@@ -13,9 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
-
-from .errors import BuildError
+from ..errors import BuildError
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -75,21 +74,6 @@ class QAProblem:
     def __str__(self) -> str:
         where = f"cell {self.cell}: " if self.cell is not None else ""
         return f"[{self.gate}] {where}{self.message}"
-
-
-def count_plotted(fig: Figure) -> int:
-    """Number of data items drawn on a figure's axes: non-empty bars/patches, line points, scatter points, images.
-
-    Recorded by :meth:`Report.figure` so the QA gate can tell an empty chart (axes, but no data) without
-    parsing the SVG.
-    """
-    count = 0
-    for ax in fig.axes:
-        count += sum(1 for patch in ax.patches if _has_extent(patch))
-        count += sum(len(line.get_xdata()) for line in ax.lines)
-        count += sum(max(len(c.get_offsets()), len(c.get_paths())) for c in ax.collections)
-        count += len(ax.images)
-    return count
 
 
 def check_notebook(nb: NotebookNode) -> list[QAProblem]:
@@ -256,7 +240,7 @@ def _check_claims(texts: list[tuple[int, str]], figures: dict[str, Any]) -> list
                             "narrative",
                             number,
                             f"the text says {match.group(0)!r}, but the metric {name} is {shown}. "
-                            "Do not type numbers by hand: generate the sentence with mpsc_report.narrative.",
+                            "Do not type numbers by hand: generate the sentence with mpsc_report.analysis.narrative.",
                         )
                     )
     return problems
@@ -278,11 +262,3 @@ def _agrees(match: re.Match[str], value: float, percent: bool) -> bool:
 
 def _exact(value: float, percent: bool) -> str:
     return f"{value * 100:.1f} %" if percent else f"{value:g}"
-
-
-def _has_extent(patch: Any) -> bool:
-    width = getattr(patch, "get_width", None)
-    height = getattr(patch, "get_height", None)
-    if width is None or height is None:
-        return True
-    return bool(width()) and bool(height())

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 
+from ..data.validation import ERRORS_FILE, DataQuality
 from .formatting import (
     NBSP,
     format_count_words,
@@ -15,9 +16,8 @@ from .formatting import (
     format_percent,
     format_rounded,
 )
-from .i18n import MESSAGES, german, localize_label, t, translate
 from .metrics import HEADLINE_INDICATORS, KeyFigures, ProjectComparison
-from .validation import ERRORS_FILE, DataQuality
+from .words import MESSAGES, german, localize_label, t, translate
 
 #: Leitlinie of the Smart City Charta the participation figures contribute to.
 CHARTA_GUIDELINE = MESSAGES["de"]["charta"]
@@ -168,7 +168,7 @@ def comparison(means: pd.DataFrame, group: str, language: str = "de") -> str:
     Parameters
     ----------
     means : pandas.DataFrame
-        Output of :func:`~mpsc_report.metrics.means_per_project` (its labels may be translated).
+        Output of :func:`~mpsc_report.analysis.metrics.means_per_project` (its labels may be translated).
     group : str
         What the groups are, in German, for the sentence: "Staffel" or "Art der Kommune".
     language : str
@@ -343,7 +343,7 @@ def describe_table(frame: pd.DataFrame, what: str, language: str = "de") -> str:
     return t("describe.table", language, what=what, rows=rows)
 
 
-#: Chart kinds (the ``label`` :mod:`~mpsc_report.charts` gives each figure) -> opening phrase of the alt text.
+#: Chart kinds (the ``label`` :mod:`~mpsc_report.analysis.charts` gives each figure) -> opening phrase of the alt text.
 _ALT_OPENING = {
     "bar": "alt.bar",
     "tile-map": "alt.tile_map",
@@ -553,7 +553,7 @@ def project_key_figures(comparison: ProjectComparison, wave: str) -> tuple[str, 
     Parameters
     ----------
     comparison : ProjectComparison
-        Output of :func:`~mpsc_report.metrics.project_comparison`.
+        Output of :func:`~mpsc_report.analysis.metrics.project_comparison`.
     wave : str
         The wave.
 
@@ -597,7 +597,7 @@ def project_development(trend: pd.DataFrame, name: str, wave: str) -> list[str]:
     Parameters
     ----------
     trend : pandas.DataFrame
-        Output of :func:`~mpsc_report.metrics.project_trend` (same frame as the chart).
+        Output of :func:`~mpsc_report.analysis.metrics.project_trend` (same frame as the chart).
     name : str
         The project's short name.
     wave : str

@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
-import pandas as pd
 
-from . import metrics
-from .errors import MpscReportError
-from .formatting import format_int, format_number
-from .load import WaveData
-from .narrative import direction_word
-
-#: Key figures compared, in reading order: field of KeyFigures -> German label.
-KEY_FIGURES: dict[str, str] = {
-    "respondents": "Antwortende Modellprojekte",
-    "datasets": "Neue Datensätze",
-    "participation": "Partizipative Aktivitäten",
-    "positions": "Neue Stellen",
-    "solutions_transferred": "Übertragene Lösungen",
-    "measures_completed": "Abgeschlossene Maßnahmen",
-    "measures_continued": "Weiter betriebene Maßnahmen",
-    "continuation_share": "Anteil weiter betriebener Maßnahmen (%)",
-    "open_source": "Maßnahmen mit Open-Source-Code",
-    "partners_mean": "Partnerkommunen je Projekt",
-    "network_links": "Netzwerkverbindungen",
-}
-
-#: Labels whose values are shown with one decimal (means and percentages); all others are counts.
-_DECIMAL = {"Anteil weiter betriebener Maßnahmen (%)", "Partnerkommunen je Projekt"}
+from ..analysis.formatting import format_int, format_number
+from ..analysis.narrative import direction_word
+from ..analysis.numbers import DECIMAL_INDICATORS, wave_numbers
+from ..errors import MpscReportError
 
 
 class DiffError(MpscReportError):
@@ -57,27 +36,6 @@ class Change:
     def direction(self) -> str:
         """The direction word: "gestiegen", "gesunken", "unverändert", or "nicht vergleichbar"."""
         return "nicht vergleichbar" if self.delta is None else direction_word(self.a, self.b)
-
-
-def wave_numbers(wave: WaveData, register: pd.DataFrame) -> dict[str, float | None]:
-    """Every number a wave report states: key figures, then per-category counts, in a fixed order.
-
-    Category order comes from the schema (never from the data), so two waves list the same rows.
-    Non-finite values are None (JSON-safe; they travel in notebook metadata).
-    """
-    kf = metrics.key_figures(wave.responses, wave.partners, register)
-    numbers: dict[str, float | None] = {label: getattr(kf, name) for name, label in KEY_FIGURES.items()}
-    numbers["Anteil weiter betriebener Maßnahmen (%)"] = kf.continuation_share * 100
-    groups = (
-        ("Datensätze", metrics.datasets_by_theme(wave.responses)),
-        ("Aktivitäten", metrics.participation_by_format(wave.responses)),
-        ("Neue Stellen", metrics.positions_by_kind(wave.responses, register)),
-        ("Verbindungen", metrics.exchange_by_kind(wave.partners)),
-    )
-    for group, series in groups:
-        for category, value in series.items():
-            numbers[f"{group}: {category}"] = int(value)
-    return {k: None if v is None or not math.isfinite(float(v)) else v for k, v in numbers.items()}
 
 
 def numbers_of(source: str, params_dir: Path = Path("params")) -> tuple[str, dict[str, float | None]]:
@@ -142,12 +100,13 @@ def format_table(changes: list[Change], name_a: str, name_b: str, only_changed: 
 
 
 def _numbers_from_params(path: Path) -> tuple[str, dict[str, float | None]]:
-    from .params import load_params  # noqa: PLC0415
-    from .report import open_report  # noqa: PLC0415 - report imports this module
+    from ..data.load import load_register, load_wave, resolve_data_dir  # noqa: PLC0415
+    from ..data.params import load_params  # noqa: PLC0415
 
     params = load_params(path)
-    report = open_report(params)
-    return f"Welle {params.wave}", wave_numbers(report.current, report.register)
+    register = load_register()
+    wave = load_wave(resolve_data_dir(params.data), params.wave, params.intake, register)
+    return f"Welle {params.wave}", wave_numbers(wave.responses, wave.partners, register)
 
 
 def _numbers_from_notebook(path: Path) -> tuple[str, dict[str, float | None]]:
@@ -169,7 +128,7 @@ def _numbers_from_notebook(path: Path) -> tuple[str, dict[str, float | None]]:
 def _fmt(indicator: str, value: float | None, signed: bool = False) -> str:
     if value is None:
         return "–"
-    text = format_number(value, 1) if indicator in _DECIMAL else format_int(value)
+    text = format_number(value, 1) if indicator in DECIMAL_INDICATORS else format_int(value)
     if signed and value == 0:
         return "±0"
     return f"+{text}" if signed and value > 0 else text

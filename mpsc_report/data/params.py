@@ -10,7 +10,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import ParamsError
+from ..errors import ParamsError
+from .intake import IntakeParams
 from .load import SAMPLE, read_yaml
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -38,47 +39,6 @@ def _parse_iso_date(value: Any) -> Any:
 
 
 IsoDate = Annotated[date, BeforeValidator(_parse_iso_date)]
-
-
-class IntakeParams(BaseModel):
-    """How the wave's survey export is read and what happens to invalid rows (``intake:`` in the params file).
-
-    Every setting is explicit: the encoding is never guessed with a lossy fallback, the separator is never sniffed,
-    and the Excel sheet is always named. The defaults match the bundled sample (UTF-8 CSV with commas).
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-    format: Literal["csv", "xlsx", "limesurvey"] = Field(
-        default="csv", description="csv: our columns; xlsx: our columns in a named sheet; limesurvey: response export"
-    )
-    encoding: Literal["utf-8", "utf-8-sig", "cp1252"] = Field(
-        default="utf-8", description="text encoding of CSV files; a byte-order mark is always accepted with utf-8"
-    )
-    separator: Literal[",", ";", "\t"] = Field(default=",", description="field separator of CSV files")
-    decimal: Literal[".", ","] = Field(
-        default=".", description="decimal mark of numbers; with ',' a '.' is read as thousands separator (1.043)"
-    )
-    sheet: str | None = Field(default=None, max_length=31, description="worksheet name, required for xlsx")
-    codebook: str | None = Field(
-        default=None,
-        max_length=200,
-        description="codebook YAML mapping question codes to columns (limesurvey); a name shipped with the "
-        "package such as 'mpsc_2023', or a file relative to the params file",
-    )
-    on_invalid: Literal["reject", "quarantine"] = Field(
-        default="reject", description="reject the file on any invalid row, or set invalid rows aside and go on"
-    )
-
-    @model_validator(mode="after")
-    def _check_format(self) -> IntakeParams:
-        if self.format == "xlsx" and not self.sheet:
-            raise ValueError("format 'xlsx' needs `sheet: <worksheet name>` (the sheet is never guessed)")
-        if self.format == "limesurvey" and not self.codebook:
-            raise ValueError("format 'limesurvey' needs `codebook: <name or file>` mapping question codes to columns")
-        if self.separator == self.decimal:
-            raise ValueError(f"separator and decimal mark are both {self.separator!r}")
-        return self
 
 
 class WaveParams(BaseModel):

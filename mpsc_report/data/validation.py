@@ -1,8 +1,8 @@
 """Strict validation of survey answers: every failure collected with file, line or cell, column, value and a fix.
 
-Pure functions: a :class:`~mpsc_report.intake.Table` (cells as text plus where they came from), the project
+Pure functions: a :class:`~mpsc_report.data.intake.Table` (cells as text plus where they came from), the project
 register and the codebook in; typed frames and a list of :class:`Failure` records out. Reading files is the job of
-:mod:`mpsc_report.intake`; deciding to reject or quarantine is the job of :mod:`mpsc_report.load`.
+:mod:`mpsc_report.data.intake`; deciding to reject or quarantine is the job of :mod:`mpsc_report.data.load`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import astuple, dataclass, field, fields
 
 import pandas as pd
 
-from .errors import DataError
+from ..errors import DataError
 from .intake import IDENTITY_CODEBOOK, Codebook, Table
 from .schema import (
     COUNT_COLUMNS,
@@ -169,14 +169,14 @@ def validate_responses(
     wave : str
         The wave the file must hold.
     codebook : Codebook
-        Answer codes and special codes per column; our own files use :data:`~mpsc_report.intake.IDENTITY_CODEBOOK`.
+        Answer codes and special codes per column; our own files use :data:`~mpsc_report.data.intake.IDENTITY_CODEBOOK`.
     decimal : {".", ","}
         Decimal mark of numbers written as text (with ``","`` a ``"."`` separates thousands).
 
     Returns
     -------
     Checked
-        All rows typed like :data:`~mpsc_report.schema.WAVE_COLUMNS` (invalid cells empty) and the failures.
+        All rows typed like :data:`~mpsc_report.data.schema.WAVE_COLUMNS` (invalid cells empty) and the failures.
     """
     check = _Checker(table)
     required = [c for c in WAVE_COLUMNS if c != "wave" or codebook is IDENTITY_CODEBOOK or "wave" in codebook.columns]

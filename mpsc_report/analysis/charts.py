@@ -2,7 +2,7 @@
 
 Every function builds its own ``Figure`` (no pyplot, no global state, no file writes) with
 Open Sans at 9 pt, the Okabe–Ito palette, German number formats from
-:mod:`mpsc_report.formatting` and a source line at the bottom left. Figures are 6.7 in wide, the
+:mod:`mpsc_report.analysis.formatting` and a source line at the bottom left. Figures are 6.7 in wide, the
 width of an A4 text column; captions and titles are added outside the figure by the report.
 """
 
@@ -24,9 +24,9 @@ from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from ..data.schema import COHORTS, KINDS, MEASURE_STATES
 from .formatting import NBSP, format_int, format_median, format_number, format_percent
-from .i18n import german
-from .schema import COHORTS, KINDS, MEASURE_STATES
+from .words import german
 
 __all__ = [
     "ACCENT_COLOUR",
@@ -1266,7 +1266,7 @@ def project_comparison_chart(table: pd.DataFrame, *, source: str, language: str 
     ----------
     table : pandas.DataFrame
         Three rows — the project, the cohort median, the median of its kind of municipality (as
-        :attr:`~mpsc_report.metrics.ProjectComparison.table`) — and one column per indicator.
+        :attr:`~mpsc_report.analysis.metrics.ProjectComparison.table`) — and one column per indicator.
         ``NaN`` is written as "keine Daten".
     source : str
         Source line, see :func:`source_line`.
@@ -1327,3 +1327,26 @@ def _shrink_titles_to_fit(fig: Figure, titles: list[Artist], smallest: float = 6
         while size > smallest and title.get_window_extent(renderer).x1 > fig.bbox.x1 - 2:
             size -= 0.5
             title.set_fontsize(size)
+
+
+def count_plotted(fig: Figure) -> int:
+    """Number of data items drawn on a figure's axes: non-empty bars/patches, line points, scatter points, images.
+
+    Recorded by :meth:`~mpsc_report.documents.blocks.Blocks.figure` so the QA gate can tell an empty chart
+    (axes, but no data) without parsing the SVG.
+    """
+    count = 0
+    for ax in fig.axes:
+        count += sum(1 for patch in ax.patches if _has_extent(patch))
+        count += sum(len(line.get_xdata()) for line in ax.lines)
+        count += sum(max(len(c.get_offsets()), len(c.get_paths())) for c in ax.collections)
+        count += len(ax.images)
+    return count
+
+
+def _has_extent(patch: object) -> bool:
+    width = getattr(patch, "get_width", None)
+    height = getattr(patch, "get_height", None)
+    if width is None or height is None:
+        return True
+    return bool(width()) and bool(height())

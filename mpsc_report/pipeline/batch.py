@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build import CELL_TIMEOUT_SECONDS, Unit, UnitResult
+from .build import CELL_TIMEOUT_SECONDS
 from .fingerprint import Fingerprinter
 from .lock import check_writable, output_lock
 from .manifest import (
@@ -27,6 +27,7 @@ from .manifest import (
     write_manifest,
 )
 from .progress import Progress
+from .units import Unit, UnitResult
 from .workers import UNIT_TIMEOUT_SECONDS, run_dask, run_inline, run_local
 
 #: Folder under the output folder for the workers' own output (kernel warnings, tracebacks).
@@ -90,7 +91,7 @@ def run_batch(
     Parameters
     ----------
     units : list of Unit
-        From :func:`mpsc_report.build.plan_units`, all with the same output root ``output_dir``.
+        From :func:`mpsc_report.pipeline.units.plan_units`, all with the same output root ``output_dir``.
     output_dir : Path
         Output root holding ``manifest.json``, ``index.html``, ``failed/`` and the lock.
     options : BatchOptions, optional

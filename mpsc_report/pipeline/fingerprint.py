@@ -9,8 +9,8 @@ from importlib import resources as importlib_resources
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .build import Unit
-from .load import file_sha256, package_data_dir, resolve_data_dir
+from ..data.load import file_sha256, package_data_dir, resolve_data_dir
+from .units import Unit
 
 #: Bump to rebuild everything after a change to what the fingerprint covers.
 FINGERPRINT_VERSION = "1"
@@ -61,7 +61,8 @@ class Fingerprinter:
         if self._code is None:
             package = Path(str(importlib_resources.files("mpsc_report")))
             digest = hashlib.sha256(_package_version().encode())
-            files = sorted(package.glob("*.py")) + sorted(p for p in (package / "templates").rglob("*") if p.is_file())
+            templates = package / "documents" / "templates"
+            files = sorted(package.rglob("*.py")) + sorted(p for p in templates.rglob("*") if p.is_file())
             for path in files:
                 digest.update(path.relative_to(package).as_posix().encode())
                 digest.update(self.file(path).encode())

@@ -15,7 +15,7 @@ Real monitoring microdata is not public, so the package ships this synthetic sam
 
 The random streams come from one :func:`numpy.random.default_rng` seeded with :data:`SEED`. NumPy does
 not promise identical streams across releases; if an upgrade changes the files, regenerate them with
-``python -m mpsc_report.sample`` (the calibration targets still hold).
+``python -m mpsc_report.data.sample`` (the calibration targets still hold).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..write import write_atomic
 from . import load
 from .intake import Codebook
 from .schema import (
@@ -45,7 +46,6 @@ from .schema import (
     TEXT_COLUMNS,
     WAVE_COLUMNS,
 )
-from .write import write_atomic
 
 #: Seed of the committed sample (the last day of the end-2023 field period).
 SEED = 20231215
@@ -105,7 +105,7 @@ BLOCKS: dict[str, tuple[str, ...]] = {
 #: Name and description written to ``dataset.yaml``.
 DATASET_NAME = "MPSC-Monitoring – synthetische Beispieldaten"
 DATASET_DESCRIPTION = (
-    "Synthetische Beispieldaten, mit festem Startwert erzeugt von mpsc_report.sample. "
+    "Synthetische Beispieldaten, mit festem Startwert erzeugt von mpsc_report.data.sample. "
     "Die Welle Ende 2023 ist so kalibriert, dass ihre Summen die veröffentlichten Programmzahlen "
     "wiedergeben (z. B. 1.043 neu erhobene Datensätze, 2.137 Beteiligungsaktivitäten, 298 neue Stellen, "
     "86 übertragene Lösungen, 64 % weiterbetriebene Maßnahmen, 19 Open-Source-Maßnahmen, "
@@ -114,7 +114,7 @@ DATASET_DESCRIPTION = (
 )
 
 #: Module that writes the sample (``__name__`` is ``"__main__"`` under ``python -m``).
-GENERATOR = "mpsc_report.sample"
+GENERATOR = "mpsc_report.data.sample"
 
 
 def generate_sample(register: pd.DataFrame, seed: int = SEED) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
@@ -123,15 +123,15 @@ def generate_sample(register: pd.DataFrame, seed: int = SEED) -> dict[str, tuple
     Parameters
     ----------
     register : pandas.DataFrame
-        The project register as returned by :func:`mpsc_report.load.load_register`; not modified.
+        The project register as returned by :func:`mpsc_report.data.load.load_register`; not modified.
     seed : int, optional
         Seed of the random generator; the committed sample uses :data:`SEED`.
 
     Returns
     -------
     dict of str to (pandas.DataFrame, pandas.DataFrame)
-        Wave id -> (responses with :data:`~mpsc_report.schema.WAVE_COLUMNS`, partner edge list with
-        :data:`~mpsc_report.schema.PARTNER_COLUMNS`), with the dtypes :func:`mpsc_report.load.load_wave`
+        Wave id -> (responses with :data:`~mpsc_report.data.schema.WAVE_COLUMNS`, partner edge list with
+        :data:`~mpsc_report.data.schema.PARTNER_COLUMNS`), with the dtypes :func:`mpsc_report.data.load.load_wave`
         returns: counts as ``Int64`` (``<NA>`` = no answer), free text ``""`` when not answered.
     """
     rng = np.random.default_rng(seed)
@@ -1024,7 +1024,7 @@ def _dataset_yaml(seed: int) -> str:
         return json.dumps(text, ensure_ascii=False)
 
     return (
-        "# Written by `python -m mpsc_report.sample`; do not edit by hand.\n"
+        "# Written by `python -m mpsc_report.data.sample`; do not edit by hand.\n"
         f"name: {quoted(DATASET_NAME)}\n"
         "synthetic: true\n"
         f"seed: {seed}\n"
@@ -1050,7 +1050,7 @@ def limesurvey_export(responses: pd.DataFrame, codebook: Codebook) -> bytes:
     Parameters
     ----------
     responses : pandas.DataFrame
-        Answers with :data:`~mpsc_report.schema.WAVE_COLUMNS` (e.g. a wave of the sample).
+        Answers with :data:`~mpsc_report.data.schema.WAVE_COLUMNS` (e.g. a wave of the sample).
     codebook : Codebook
         The questionnaire's codebook; every column it maps must be in ``responses``.
 

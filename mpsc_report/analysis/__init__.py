@@ -1,0 +1,1 @@
+"""Pure computation and words: metrics, numbers, formatting, the word catalogue, narrative, charts."""

@@ -1,0 +1,1 @@
+"""Running many documents: units, build, batch, workers, kernels, fingerprints, manifest, lock, progress."""

@@ -1,0 +1,218 @@
+"""Units of a build: one document each (a wave report or a project factsheet), planned from the params files.
+
+A unit knows its notebook, validated parameters and output paths; :mod:`.build` builds one, :mod:`.batch` many.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from ..data.params import FactsheetParams, WaveParams, load_params
+from ..errors import BuildError
+
+#: The notebook every wave report is built from, relative to the project root.
+REPORT_NOTEBOOK = Path("notebooks/halftime_review.ipynb")
+
+#: The notebook every project factsheet is built from; factsheets are planned only when it exists.
+FACTSHEET_NOTEBOOK = Path("notebooks/project_factsheet.ipynb")
+
+#: Folder under the output folder that keeps the partial notebooks of failed units.
+FAILED_DIR = "failed"
+
+Kind = Literal["report", "factsheet"]
+KINDS: tuple[Kind, ...] = ("report", "factsheet")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One document to build: a notebook, its validated parameters and where its outputs go.
+
+    ``unit_id`` is stable across runs (``2023/report``, ``2023/factsheets/solingen``): the manifest is keyed by
+    it and a failed unit's partial notebook is kept at ``<output root>/failed/<unit_id>.ipynb``.
+    """
+
+    kind: Kind
+    unit_id: str
+    notebook: Path
+    params: WaveParams | FactsheetParams
+    out_dir: Path
+    stem: str
+    output_root: Path
+    params_path: Path | None = None
+
+    @property
+    def name(self) -> str:
+        """Short name for progress lines: the unit id."""
+        return self.unit_id
+
+    @property
+    def wave(self) -> str:
+        """The survey wave of the unit."""
+        return self.params.wave
+
+    @property
+    def project(self) -> str | None:
+        """The project of a factsheet, ``None`` for a wave report."""
+        return getattr(self.params, "project", None)
+
+    def output(self, suffix: str) -> Path:
+        """Final path of one output, e.g. ``outputs/2023/halftime_review.pdf``."""
+        return self.out_dir / f"{self.stem}{suffix}"
+
+    @property
+    def running_notebook(self) -> Path:
+        """Hidden path papermill writes to while the notebook runs."""
+        return self.out_dir / f".{self.stem}.running.ipynb"
+
+    @property
+    def failed_notebook(self) -> Path:
+        """Where the partial notebook of a failed run is kept."""
+        return self.output_root / FAILED_DIR / f"{self.unit_id}.ipynb"
+
+
+@dataclass
+class UnitResult:
+    """What happened to one unit.
+
+    ``status`` is ``built``, ``skipped`` (nothing it depends on changed), ``failed``, ``timeout`` (the per-unit
+    cap was exceeded and its processes were killed), ``interrupted`` (Ctrl-C) or ``not-run`` (a fail-fast stop).
+    """
+
+    unit: Unit
+    status: str = "built"
+    outputs: list[Path] = field(default_factory=list)
+    error: str | None = None
+    error_type: str | None = None
+    cell: dict[str, Any] | None = None
+    failed_notebook: Path | None = None
+    seconds: float = 0.0
+    attempts: int = 1
+    worker: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """Whether the unit's outputs are current (built now or skipped as unchanged)."""
+        return self.status in ("built", "skipped")
+
+
+def plan_units(
+    params_dir: Path,
+    output_dir: Path,
+    notebook: Path = REPORT_NOTEBOOK,
+    waves: Iterable[str] | None = None,
+    *,
+    kinds: Iterable[Kind] = ("report",),
+    factsheet_notebook: Path = FACTSHEET_NOTEBOOK,
+    projects: Iterable[str] | None = None,
+    cohorts: Iterable[str] | None = None,
+    register: Path | None = None,
+) -> list[Unit]:
+    """Validate every params file (or the selected waves) and plan the units to build, in a stable order.
+
+    Parameters
+    ----------
+    params_dir : Path
+        Folder of ``<wave>.yaml`` files.
+    output_dir : Path
+        Output root; reports go to ``<wave>/``, factsheets to ``<wave>/factsheets/``.
+    notebook : Path
+        Report notebook.
+    waves : iterable of str, optional
+        Only these waves (default: every params file).
+    kinds : iterable of {"report", "factsheet"}
+        What to plan for each wave.
+    factsheet_notebook : Path
+        Factsheet notebook (must exist when factsheets are planned).
+    projects, cohorts : iterable of str, optional
+        Only factsheets of these project ids / of projects in these cohorts of the register.
+    register : Path, optional
+        Project register (default: the one shipped with the package).
+
+    Returns
+    -------
+    list of Unit
+        Per wave: its report first, then its factsheets in register order.
+
+    Raises
+    ------
+    ParamsError
+        For the first invalid params file, naming file, key and value.
+    BuildError
+        A notebook is missing, a requested wave, project or cohort does not exist, or two files declare the
+        same wave.
+    """
+    kinds = tuple(dict.fromkeys(kinds))
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown or not kinds:
+        raise BuildError(f"unknown unit kind(s) {unknown}; choose from {', '.join(KINDS)}.")
+    if "report" in kinds and not notebook.is_file():
+        raise BuildError(f"report notebook {notebook} not found; run from the project root or pass --notebook.")
+    if "factsheet" in kinds and not factsheet_notebook.is_file():
+        raise BuildError(
+            f"factsheet notebook {factsheet_notebook} not found; run from the project root or pass "
+            "--factsheet-notebook."
+        )
+    selected = _select_waves(params_dir, waves)
+    base = output_dir.resolve()
+    chosen = _select_projects(projects, cohorts, register) if "factsheet" in kinds else []
+    units = []
+    for path, params in selected:
+        wave_dir = _inside(base, params.wave)
+        if "report" in kinds:
+            nb = notebook.resolve()
+            units.append(Unit("report", f"{params.wave}/report", nb, params, wave_dir, nb.stem, base, path))
+        for project in chosen:
+            fs = FactsheetParams.from_wave(params, project)
+            out = _inside(base, f"{params.wave}/factsheets")
+            unit_id = f"{params.wave}/factsheets/{fs.project}"
+            _inside(base, unit_id)
+            units.append(Unit("factsheet", unit_id, factsheet_notebook.resolve(), fs, out, fs.project, base, path))
+    return units
+
+
+def _select_waves(params_dir: Path, waves: Iterable[str] | None) -> list[tuple[Path, WaveParams]]:
+    files = sorted(params_dir.glob("*.yaml"))
+    if not files:
+        raise BuildError(f"no params files (*.yaml) in {params_dir}; add one per wave, e.g. params/2023.yaml.")
+    loaded = [(path, load_params(path)) for path in files]
+    seen: dict[str, Path] = {}
+    for path, params in loaded:
+        if params.wave in seen:
+            raise BuildError(f"{path} and {seen[params.wave]} both declare wave {params.wave!r}; keep one.")
+        seen[params.wave] = path
+    wanted = list(dict.fromkeys(waves)) if waves else sorted(seen)
+    missing = [w for w in wanted if w not in seen]
+    if missing:
+        raise BuildError(f"no params file for wave(s) {missing} in {params_dir} (have: {', '.join(sorted(seen))}).")
+    by_wave = {params.wave: (path, params) for path, params in loaded}
+    return [by_wave[w] for w in wanted]
+
+
+def _select_projects(projects: Iterable[str] | None, cohorts: Iterable[str] | None, register: Path | None) -> list:
+    from ..data.load import load_register  # pandas only when factsheets are planned
+
+    frame = load_register(register)
+    ids = list(frame["project_id"])
+    cohort_of = dict(zip(frame["project_id"], frame["cohort"], strict=True))
+    projects = list(dict.fromkeys(projects or ()))
+    cohorts = list(dict.fromkeys(cohorts or ()))
+    unknown = [p for p in projects if p not in cohort_of]
+    if unknown:
+        raise BuildError(f"unknown project(s) {unknown}: not in the register (e.g. {', '.join(ids[:3])}, …).")
+    known_cohorts = sorted(set(cohort_of.values()))
+    bad = [c for c in cohorts if c not in known_cohorts]
+    if bad:
+        raise BuildError(f"unknown cohort(s) {bad}; the register has cohorts {', '.join(known_cohorts)}.")
+    if not projects and not cohorts:
+        return ids
+    return [p for p in ids if p in projects or cohort_of[p] in cohorts]
+
+
+def _inside(base: Path, relative: str) -> Path:
+    target = (base / relative).resolve()
+    if not target.is_relative_to(base) or target == base:
+        raise BuildError(f"{relative!r} would write outside {base}; use plain ids such as '2023'.")
+    return target
