@@ -217,33 +217,6 @@ def test_comparison_chart_wraps_to_rows_of_at_most_four():
     assert_inside_figure(fig)
 
 
-# --------------------------------------------------------------------------- line chart
-
-
-def test_line_chart_gap_points_and_labels():
-    frame = pd.DataFrame(
-        {"2019": [410.0, 780.0, 1043.0], "2020": [np.nan, 300.0, 690.0]}, index=["2021", "2022", "2023"]
-    )
-    fig = charts.line_chart(frame, source=SOURCE)
-    ax = fig.axes[0]
-    assert len(ax.lines) == 2
-    assert np.isnan(ax.lines[1].get_ydata()[0])  # a gap, not interpolated
-    shown = texts(fig)
-    assert {"1.043", "780", "690", "keine Daten", "2019", "2020", SOURCE} <= set(shown)
-    assert shown.count("keine Daten") == 1
-    assert ax.get_ylim()[0] == 0
-    assert ax.get_legend() is None
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["2021", "2022", "2023"]
-
-
-def test_line_chart_single_wave_and_percent_axis():
-    frame = pd.DataFrame({"2019": [0.64], "2020": [0.5]}, index=["2023"])
-    fig = charts.line_chart(frame, source=SOURCE, value_format="percent")
-    assert [len(line.get_xdata()) for line in fig.axes[0].lines] == [1, 1]
-    assert {f"64{NBSP}%", f"50{NBSP}%"} <= set(texts(fig))
-    assert_inside_figure(fig)
-
-
 # --------------------------------------------------------------------------- network
 
 NODES = pd.DataFrame(
@@ -359,9 +332,9 @@ def test_text_in_charts_and_report_css_has_aa_contrast():
     import re
     from pathlib import Path
 
-    from mpsc_report.analysis.charts import _MUTED_COLOUR, _TEXT_COLOUR, _text_colour_on, _text_shade, contrast_ratio
+    from mpsc_report.analysis.charts import _MUTED_COLOUR, _TEXT_COLOUR, _text_colour_on, contrast_ratio
 
-    for colour in (_TEXT_COLOUR, _MUTED_COLOUR, *(_text_shade(c) for c in charts.OKABE_ITO)):
+    for colour in (_TEXT_COLOUR, _MUTED_COLOUR):
         assert contrast_ratio(colour) >= 4.5, colour
     for background in (*charts.OKABE_ITO, charts.GREY):  # labels written on bars and segments
         assert contrast_ratio(_text_colour_on(background), background) >= 4.5, background

@@ -22,7 +22,6 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..data.schema import COHORTS, KINDS, MEASURE_STATES
 from .formatting import NBSP, format_int, format_median, format_number, format_percent
@@ -42,7 +41,6 @@ __all__ = [
     "TILE_GRID",
     "bar_chart",
     "comparison_chart",
-    "line_chart",
     "trend_chart",
     "network_chart",
     "project_comparison_chart",
@@ -99,7 +97,6 @@ _WRAP_WIDTH = 28  # characters; longer category labels are wrapped
 _VALUE_FORMATS = ("int", "percent", "decimal")
 
 _NO_DATA = {"de": "keine Daten", "en": "no data"}
-_WAVE = {"de": "Welle", "en": "Wave"}
 _COHORT = {"de": "Staffel", "en": "Cohort"}
 
 # Applied while a chart is built. Artists copy these settings when they are created, so the
@@ -429,124 +426,7 @@ def comparison_chart(
     return fig
 
 
-# --------------------------------------------------------------------------- 4 line chart
-
-
-@_house_style
-def line_chart(
-    frame: pd.DataFrame,
-    *,
-    source: str,
-    value_format: str = "int",
-    colours: Mapping[str, str] | None = None,
-    language: str = "de",
-) -> Figure:
-    """Draw one line per column over the survey waves, labelled directly.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        Index = wave ids (categorical x axis, in the given order), columns = series. ``NaN``
-        means no data for that wave: the line has a gap there and "keine Daten" is written.
-    source : str
-        Source line, see :func:`source_line`.
-    value_format : {"int", "percent", "decimal"}
-        How values and the y axis are written.
-    colours : mapping, optional
-        Colour per series; cohorts and kinds get their fixed colours by default.
-    language : str
-        Report language for number formats.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    _check_value_format(value_format)
-    _check_not_empty(frame, "frame")
-    data = frame.apply(pd.to_numeric, errors="raise").astype(float)
-    waves = [str(wave) for wave in data.index]
-    series_colours = _colours_for(data.columns, colours)
-    x = np.arange(len(waves))
-    top = float(np.nanmax(data.to_numpy())) if data.notna().to_numpy().any() else 0.0
-
-    fig = _new_figure(3.0)
-    ax = fig.add_subplot()
-    ranks = data.rank(axis=1, method="first", ascending=False)
-    value_labels: dict[int, list[Artist]] = {i: [] for i in range(len(waves))}
-    series_labels: list[Artist] = []
-    for column in data.columns:
-        y = data[column].to_numpy()
-        colour = series_colours[str(column)]
-        ax.plot(x, y, color=colour, linewidth=1.8, marker="o", markersize=5, clip_on=False)
-        valid = np.flatnonzero(np.isfinite(y))
-        for i in valid:
-            if len(x) == 1:  # one wave: values left of the points, series names right
-                offset, ha, va = (-8, 0), "right", "center"
-            elif _lowest_of_several(ranks[column].iloc[i], data.iloc[i]) and y[i] > 0.15 * top:
-                offset, ha, va = (0, -8), "center", "top"
-            else:
-                offset, ha, va = (0, 7), "center", "bottom"
-            value_labels[i].append(
-                ax.annotate(
-                    _format_value(y[i], value_format, language),
-                    (x[i], y[i]),
-                    xytext=offset,
-                    textcoords="offset points",
-                    ha=ha,
-                    va=va,
-                    fontsize=_VALUE_SIZE,
-                    color=_TEXT_COLOUR,
-                )
-            )
-        for i in np.flatnonzero(~np.isfinite(y)):
-            value_labels[i].append(
-                ax.annotate(
-                    _NO_DATA[language],
-                    (x[i], _gap_position(y, i)),
-                    xytext=(0, 0),
-                    textcoords="offset points",
-                    ha="center",
-                    va="center",
-                    fontsize=_VALUE_SIZE - 0.5,
-                    fontstyle="italic",
-                    color=_text_shade(colour),
-                )
-            )
-        if len(valid):
-            last = valid[-1]
-            series_labels.append(
-                ax.annotate(
-                    _wrap(column, 22),
-                    (x[last], y[last]),
-                    xytext=(9, 0),
-                    textcoords="offset points",
-                    ha="left",
-                    va="center",
-                    fontsize=_BASE_SIZE,
-                    fontweight="bold",
-                    color=_text_shade(colour),
-                )
-            )
-    ax.set_xticks(x, waves)
-    ax.set_xlim(-0.35 if len(x) > 1 else -0.6, x[-1] + (0.35 if len(x) > 1 else 0.6))
-    ax.set_ylim(0, top * 1.18 if top > 0 else 1.0)
-    ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=value_format == "int"))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: _format_value(value, value_format, language)))
-    ax.grid(axis="y")
-    ax.set_axisbelow(True)
-    ax.tick_params(axis="both", length=3, width=0.8, labelfontfamily=_FONT_FAMILY)
-    ax.tick_params(axis="y", length=0)
-    ax.spines["left"].set_visible(False)
-    ax.set_xlabel(_WAVE[language], color=_MUTED_COLOUR, fontsize=_VALUE_SIZE)
-    _add_source(fig, source)
-
-    fig.draw_without_rendering()
-    renderer = fig._get_renderer()
-    _separate_vertically(series_labels, renderer)
-    for labels in value_labels.values():
-        _separate_vertically(labels, renderer)
-    fig.set_label("line")  # the chart kind, for alt texts generated from the data
-    return fig
+# --------------------------------------------------------------------------- 4 trend
 
 
 @_house_style
@@ -1104,16 +984,6 @@ def contrast_ratio(foreground: object, background: object = "white") -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
-def _text_shade(colour: object, minimum: float = 4.5) -> tuple[float, float, float]:
-    """The colour, darkened just enough for text on white to reach ``minimum`` contrast (WCAG AA)."""
-    rgb = to_rgb(colour)
-    for step in range(21):
-        shade = tuple(c * (1 - step / 20) for c in rgb)
-        if contrast_ratio(shade) >= minimum:
-            return shade
-    return (0.0, 0.0, 0.0)
-
-
 def _text_colour_on(background: object) -> str:
     """White or near-black, whichever contrasts more with the background (WCAG ratio).
 
@@ -1176,12 +1046,6 @@ def _hide_labels_that_do_not_fit(fig: Figure, segments: list[tuple[Rectangle, Ar
             label.set_visible(False)
 
 
-def _lowest_of_several(rank: float, values_at_wave: pd.Series) -> bool:
-    """Whether a series is the lowest of two or more with a value at this wave."""
-    present = int(values_at_wave.notna().sum())
-    return present > 1 and rank == present
-
-
 def _rising_at(y: np.ndarray, i: int) -> bool:
     """Whether the line rises through point ``i`` (judged by the next finite neighbour, else the previous)."""
     if i + 1 < len(y) and np.isfinite(y[i + 1]):
@@ -1203,23 +1067,6 @@ def _gap_position(y: np.ndarray, i: int) -> float:
     if after.size:
         return float(y[after[0]])
     return 0.0
-
-
-def _separate_vertically(labels: list[Artist], renderer, gap: float = 1.0) -> None:
-    """Move annotations (offset in points) apart vertically where their boxes overlap."""
-    if len(labels) < 2:
-        return
-    points_per_pixel = 72.0 / labels[0].figure.dpi
-    boxes = sorted(((label.get_window_extent(renderer), label) for label in labels), key=lambda item: item[0].y0)
-    previous_top = None
-    for box, label in boxes:
-        if previous_top is not None and box.y0 < previous_top + gap:
-            shift = previous_top + gap - box.y0
-            dx, dy = label.xyann
-            label.xyann = (dx, dy + shift * points_per_pixel)
-            previous_top = box.y1 + shift
-        else:
-            previous_top = box.y1
 
 
 def _push_apart_radially(labels: list[Artist], renderer, step: float = 4.0) -> None:
