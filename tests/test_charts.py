@@ -1,3 +1,4 @@
+import inspect
 import math
 
 import matplotlib as mpl
@@ -10,6 +11,9 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.text import Text
 
 from mpsc_report.analysis import charts
+from mpsc_report.analysis.charts.figure import chart, new_figure
+from mpsc_report.analysis.charts.labels import contrast_ratio, text_colour_on
+from mpsc_report.analysis.charts.style import MUTED_COLOUR, TEXT_COLOUR, colours_for
 from mpsc_report.analysis.formatting import NBSP
 from mpsc_report.data.schema import COHORTS, KINDS
 
@@ -98,6 +102,107 @@ def test_open_sans_and_no_figure_title():
     label = fig.axes[0].get_yticklabels()[0]
     assert label.get_fontfamily()[0] == "Open Sans"
     assert fig.get_size_inches()[0] == pytest.approx(6.7)
+
+
+# --------------------------------------------------------------------------- the one chart opening
+
+
+def test_every_chart_goes_through_the_one_opening_and_is_public():
+    from mpsc_report.analysis.charts import bars, maps, network, trend
+
+    for module in (bars, maps, network, trend):
+        functions = [
+            function
+            for name, function in inspect.getmembers(module, inspect.isfunction)
+            if function.__module__ == module.__name__ and not name.startswith("_")
+        ]
+        assert functions, module
+        for function in functions:
+            assert getattr(function, "__wrapped__", None) is not None, f"{function.__name__} lacks @chart"
+            assert function.__name__ in charts.__all__
+
+
+@pytest.mark.parametrize(
+    ("figure", "kind"),
+    [
+        (lambda: charts.bar_chart(pd.Series([1.0], index=["a"]), source=SOURCE), "bar"),
+        (lambda: charts.stacked_bar_chart(MEASURES, source=SOURCE), "stacked-bar"),
+        (lambda: charts.comparison_chart(pd.DataFrame({"x": [1.0]}, index=["a"]), source=SOURCE), "small-multiples"),
+        (lambda: charts.share_chart(0.5, label="x", source=SOURCE), "share"),
+        (lambda: charts.project_comparison_chart(FACTSHEET_TABLE, source=SOURCE), "project-comparison"),
+        (lambda: charts.trend_chart(pd.DataFrame({"x": [1.0, 2.0]}, index=["2022", "2023"]), source=SOURCE), "trend"),
+        (lambda: charts.tile_map(pd.Series({"Bayern": 3}), source=SOURCE, value_label="x"), "tile-map"),
+        (lambda: _network(), "network"),
+    ],
+)
+def test_every_chart_has_its_kind_and_the_source_line(figure, kind):
+    fig = figure()
+    assert fig.get_label() == kind  # read by narrative.describe_chart for the alt text
+    assert fig.get_supxlabel() == SOURCE
+    assert fig.get_figwidth() == pytest.approx(charts.FIGURE_WIDTH)
+
+
+def _toy_chart():
+    """A chart made with the opening, recording what its body saw."""
+    seen = []
+
+    @chart("toy", nonempty=("frame",), columns={"frame": ("a",)})
+    def toy(frame, *, source, value_format="int", language="de"):
+        seen.append(mpl.rcParams["font.size"])
+        fig = new_figure(1.0, source)
+        fig.add_subplot().bar([0], frame["a"])
+        return fig
+
+    return toy, seen
+
+
+def test_chart_opening_checks_arguments_before_the_body_runs():
+    toy, seen = _toy_chart()
+    with pytest.raises(ValueError, match="value_format must be one of"):
+        toy(pd.DataFrame({"a": [1]}), source=SOURCE, value_format="pct")
+    with pytest.raises(ValueError, match=r"frame lacks the columns \['a'\]"):
+        toy(pd.DataFrame({"b": [1]}), source=SOURCE)
+    with pytest.raises(ValueError, match="frame is empty"):
+        toy(pd.DataFrame({"a": []}), source=SOURCE)
+    assert seen == []
+
+
+def test_chart_opening_applies_the_house_style_only_inside_and_labels_the_figure():
+    toy, seen = _toy_chart()
+    before = mpl.rcParams["font.size"]
+    mpl.rcParams["font.size"] = 13.0
+    try:
+        fig = toy(pd.DataFrame({"a": [1]}), source=SOURCE)
+        assert mpl.rcParams["font.size"] == 13.0
+    finally:
+        mpl.rcParams["font.size"] = before
+    assert seen == [9.0]
+    assert fig.get_label() == "toy"
+    assert fig.get_supxlabel() == SOURCE
+    assert toy.__name__ == "toy"
+
+
+def test_chart_without_the_source_line_is_refused():
+    @chart("bare", nonempty=())
+    def bare(*, source, language="de"):
+        return Figure()
+
+    with pytest.raises(TypeError, match=r"bare drew no source line: make its figure with new_figure"):
+        bare(source=SOURCE)
+
+
+def test_chart_opening_needs_source_language_and_the_named_arguments():
+    with pytest.raises(TypeError, match=r"\['language'\]"):
+
+        @chart("x", nonempty=())
+        def no_language(*, source):
+            return new_figure(1.0, source)
+
+    with pytest.raises(TypeError, match=r"\['values'\]"):
+
+        @chart("x", nonempty=("values",))
+        def wrong_name(frame, *, source, language="de"):
+            return new_figure(1.0, source)
 
 
 # --------------------------------------------------------------------------- bar chart
@@ -332,15 +437,11 @@ def test_text_in_charts_and_report_css_has_aa_contrast():
     import re
     from pathlib import Path
 
-    from mpsc_report.analysis.charts import _MUTED_COLOUR, _TEXT_COLOUR, _text_colour_on, contrast_ratio
-
-    for colour in (_TEXT_COLOUR, _MUTED_COLOUR):
+    for colour in (TEXT_COLOUR, MUTED_COLOUR):
         assert contrast_ratio(colour) >= 4.5, colour
     for background in (*charts.OKABE_ITO, charts.GREY):  # labels written on bars and segments
-        assert contrast_ratio(_text_colour_on(background), background) >= 4.5, background
-    css = (
-        Path(charts.__file__).parent.parent / "documents" / "templates" / "mpsc_report" / "mpsc_report.css"
-    ).read_text()
+        assert contrast_ratio(text_colour_on(background), background) >= 4.5, background
+    css = (Path(charts.__file__).parents[2] / "documents" / "templates" / "mpsc_report" / "mpsc_report.css").read_text()
     colours = dict(re.findall(r"--mpsc-([a-z-]+):\s*(#[0-9a-fA-F]{6})", css))
     for name in ("ink", "text", "muted", "accent", "warn"):
         assert contrast_ratio(colours[name], "white") >= 4.5, name
@@ -349,12 +450,10 @@ def test_text_in_charts_and_report_css_has_aa_contrast():
 
 
 def test_category_colours_stay_fixed_when_labels_are_translated():
-    from mpsc_report.analysis.charts import _colours_for
-
-    german = _colours_for(["Großstadt", "Landkreis"], None)
-    english = _colours_for(["City", "District"], None)
+    german = colours_for(["Großstadt", "Landkreis"], None)
+    english = colours_for(["City", "District"], None)
     assert list(german.values()) == list(english.values())
-    states = _colours_for(["planned", "in progress", "completed"], None)
+    states = colours_for(["planned", "in progress", "completed"], None)
     assert list(states.values()) == list(charts.COLOURS_BY_MEASURE_STATE.values())
 
 
