@@ -82,6 +82,23 @@ def test_source_line_german_and_english():
     )
 
 
+def test_chart_words_come_from_the_catalogue_in_the_report_language():
+    missing = pd.Series([3.0, np.nan], index=["a", "b"])
+    assert "no data" in texts(charts.bar_chart(missing, source=SOURCE, language="en"))
+    gap = pd.DataFrame({"x": [1.0, np.nan, 2.0]}, index=["2021", "2022", "2023"])
+    assert "no data" in texts(charts.trend_chart(gap, source=SOURCE, language="en"))
+    fig = charts.network_chart(NODES, EDGES, source=SOURCE, group_colours=charts.COLOURS_BY_COHORT, language="en")
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [f"Cohort {c}" for c in COHORTS]
+    # cohort labels in either language keep the cohort colours
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0]}, index=[f"Cohort {c}" for c in COHORTS])
+    colours = [
+        mpl.colors.to_hex(p.get_facecolor()) for p in charts.comparison_chart(frame, source=SOURCE).axes[0].patches
+    ]
+    assert colours == [charts.COLOURS_BY_COHORT[c].lower() for c in COHORTS]
+    with pytest.raises(ValueError, match="unsupported report language 'fr'"):
+        charts.source_line("2023", 73, True, language="fr")
+
+
 def test_stable_colours_per_cohort_and_kind():
     assert list(charts.COLOURS_BY_COHORT) == list(COHORTS)
     assert list(charts.COLOURS_BY_KIND) == list(KINDS)

@@ -25,6 +25,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..formatting import NBSP, format_int
+from ..words import t
 from .style import FIGURE_WIDTH, HOUSE_RC, MUTED_COLOUR, SOURCE_SIZE
 
 #: How a chart may write its values: ``1.043``, ``64 %`` (shares 0..1) or ``12,5``.
@@ -132,13 +133,7 @@ def source_line(wave: str, n: int, synthetic: bool, language: str = "de") -> str
         spaces around the equals sign.
     """
     count = f"n{NBSP}={NBSP}{format_int(n, language)}"
-    if language == "de":
-        line = f"Quelle: MPSC-Monitoring, Welle {wave}, {count}"
-        return line + (" · Beispieldaten" if synthetic else "")
-    if language == "en":
-        line = f"Source: MPSC monitoring, wave {wave}, {count}"
-        return line + (" · sample data" if synthetic else "")
-    raise ValueError(f"unsupported report language {language!r} (supported: ['de', 'en'])")
+    return t("chart.source_sample" if synthetic else "chart.source", language, wave=wave, count=count)
 
 
 def count_plotted(fig: Figure) -> int:

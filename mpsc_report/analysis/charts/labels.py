@@ -15,7 +15,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from ..formatting import NBSP, format_int, format_number, format_percent
-from .style import MUTED_COLOUR, NO_DATA, TEXT_COLOUR, VALUE_SIZE
+from ..words import t
+from .style import MUTED_COLOUR, TEXT_COLOUR, VALUE_SIZE
 
 _WRAP_WIDTH = 28  # characters; longer category labels are wrapped
 _ABBREVIATION = re.compile(r"\b(\w{1,2}\.) (?=\w{1,2}\.)")  # "z. B.", "u. a.", "d. h."
@@ -45,7 +46,7 @@ def format_value(value: float, value_format: str, language: str) -> str:
 
 def label_bars(ax, bars, values: np.ndarray, write: Callable[[float], str], language: str) -> list[Text]:
     """Write each value at the end of its bar as ``write`` writes it; a missing value reads "keine Daten" in grey."""
-    texts = [write(v) if math.isfinite(v) else NO_DATA[language] for v in values]
+    texts = [write(v) if math.isfinite(v) else t("chart.no_data", language) for v in values]
     labels = ax.bar_label(bars, labels=texts, padding=3, fontsize=VALUE_SIZE, color=TEXT_COLOUR)
     for label, value in zip(labels, values, strict=True):
         if not math.isfinite(value):

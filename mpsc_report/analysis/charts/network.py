@@ -12,9 +12,10 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
 from ...data.schema import COHORTS
+from ..words import t
 from .figure import chart, new_figure
 from .labels import push_apart_radially
-from .style import COHORT, MUTED_COLOUR, TEXT_COLOUR, VALUE_SIZE
+from .style import MUTED_COLOUR, TEXT_COLOUR, VALUE_SIZE
 
 
 @chart(
@@ -136,7 +137,7 @@ def network_chart(
         Patch(
             facecolor=group_colours[group],
             edgecolor="none",
-            label=f"{COHORT[language]} {group}" if group in COHORTS else group,
+            label=t("chart.cohort", language, cohort=group) if group in COHORTS else group,
         )
         for group in present
     ]

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from cycler import cycler
 
 from ...data.schema import COHORTS, KINDS, MEASURE_STATES
-from ..words import german
+from ..words import LANGUAGES, german, t
 
 #: Okabe–Ito palette, safe for the common forms of colour blindness.
 OKABE_ITO: tuple[str, ...] = (
@@ -54,10 +54,6 @@ BASE_SIZE = 9.0
 VALUE_SIZE = 8.0
 #: Size of the source line in points.
 SOURCE_SIZE = 7.0
-
-#: Words the charts write themselves.
-NO_DATA = {"de": "keine Daten", "en": "no data"}
-COHORT = {"de": "Staffel", "en": "Cohort"}
 
 #: Applied while a chart is built. Artists copy these settings when they are created, so the
 #: figure keeps the house style when it is drawn later, outside this context.
@@ -127,7 +123,9 @@ def has_fixed_colours(keys: Iterable[object]) -> bool:
 
 
 def cohort_id(label: str) -> str:
-    """Strip a cohort prefix: "Staffel 2019" or "Cohort 2019" -> "2019"; other labels unchanged."""
-    for prefix in COHORT.values():
-        label = label.removeprefix(f"{prefix} ")
+    """The cohort of a cohort label in any language: "Staffel 2019" or "Cohort 2019" -> "2019"; others unchanged."""
+    for language in LANGUAGES:
+        for cohort in COHORTS:
+            if label == t("chart.cohort", language, cohort=cohort):
+                return cohort
     return label

@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..words import t
 from .figure import chart, new_figure
 from .labels import format_value, wrap
 from .layout import panel_grid
-from .style import FIGURE_WIDTH, FONT_FAMILY, MAIN_COLOUR, MUTED_COLOUR, NO_DATA, TEXT_COLOUR, VALUE_SIZE
+from .style import FIGURE_WIDTH, FONT_FAMILY, MAIN_COLOUR, MUTED_COLOUR, TEXT_COLOUR, VALUE_SIZE
 
 
 @chart("trend", nonempty=("frame",))
@@ -74,7 +75,7 @@ def trend_chart(
             )
         for i in np.flatnonzero(~np.isfinite(y)):
             ax.annotate(
-                NO_DATA[language],
+                t("chart.no_data", language),
                 (x[i], _gap_position(y, i) if top > 0 else 0.5),
                 ha="center",
                 va="center",
