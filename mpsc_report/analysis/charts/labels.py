@@ -124,10 +124,9 @@ def text_colour_on(background: object) -> str:
 
     Where neither reaches the 4.5:1 of WCAG AA (vermillion: 3.9 with white, 4.1 with near-black), black.
     """
-    luminance = _relative_luminance(background)
-    on_white = 1.05 / (luminance + 0.05)
-    on_dark = (luminance + 0.05) / (_relative_luminance(TEXT_COLOUR) + 0.05)
-    if max(on_white, on_dark) < 4.5 and (luminance + 0.05) / 0.05 > on_white:
+    on_white = contrast_ratio("white", background)
+    on_dark = contrast_ratio(TEXT_COLOUR, background)
+    if max(on_white, on_dark) < 4.5 and contrast_ratio("black", background) > on_white:
         return "black"
     return "white" if on_white >= on_dark else TEXT_COLOUR
 
