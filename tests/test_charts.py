@@ -1,3 +1,4 @@
+import inspect
 import math
 
 import matplotlib as mpl
@@ -10,6 +11,9 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.text import Text
 
 from mpsc_report.analysis import charts
+from mpsc_report.analysis.charts.figure import chart, new_figure
+from mpsc_report.analysis.charts.labels import contrast_ratio, text_colour_on
+from mpsc_report.analysis.charts.style import MUTED_COLOUR, TEXT_COLOUR, colours_for
 from mpsc_report.analysis.formatting import NBSP
 from mpsc_report.data.schema import COHORTS, KINDS
 
@@ -78,6 +82,23 @@ def test_source_line_german_and_english():
     )
 
 
+def test_chart_words_come_from_the_catalogue_in_the_report_language():
+    missing = pd.Series([3.0, np.nan], index=["a", "b"])
+    assert "no data" in texts(charts.bar_chart(missing, source=SOURCE, language="en"))
+    gap = pd.DataFrame({"x": [1.0, np.nan, 2.0]}, index=["2021", "2022", "2023"])
+    assert "no data" in texts(charts.trend_chart(gap, source=SOURCE, language="en"))
+    fig = charts.network_chart(NODES, EDGES, source=SOURCE, group_colours=charts.COLOURS_BY_COHORT, language="en")
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == [f"Cohort {c}" for c in COHORTS]
+    # cohort labels in either language keep the cohort colours
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0]}, index=[f"Cohort {c}" for c in COHORTS])
+    colours = [
+        mpl.colors.to_hex(p.get_facecolor()) for p in charts.comparison_chart(frame, source=SOURCE).axes[0].patches
+    ]
+    assert colours == [charts.COLOURS_BY_COHORT[c].lower() for c in COHORTS]
+    with pytest.raises(ValueError, match="unsupported report language 'fr'"):
+        charts.source_line("2023", 73, True, language="fr")
+
+
 def test_stable_colours_per_cohort_and_kind():
     assert list(charts.COLOURS_BY_COHORT) == list(COHORTS)
     assert list(charts.COLOURS_BY_KIND) == list(KINDS)
@@ -98,6 +119,107 @@ def test_open_sans_and_no_figure_title():
     label = fig.axes[0].get_yticklabels()[0]
     assert label.get_fontfamily()[0] == "Open Sans"
     assert fig.get_size_inches()[0] == pytest.approx(6.7)
+
+
+# --------------------------------------------------------------------------- the one chart opening
+
+
+def test_every_chart_goes_through_the_one_opening_and_is_public():
+    from mpsc_report.analysis.charts import bars, maps, network, trend
+
+    for module in (bars, maps, network, trend):
+        functions = [
+            function
+            for name, function in inspect.getmembers(module, inspect.isfunction)
+            if function.__module__ == module.__name__ and not name.startswith("_")
+        ]
+        assert functions, module
+        for function in functions:
+            assert getattr(function, "__wrapped__", None) is not None, f"{function.__name__} lacks @chart"
+            assert function.__name__ in charts.__all__
+
+
+@pytest.mark.parametrize(
+    ("figure", "kind"),
+    [
+        (lambda: charts.bar_chart(pd.Series([1.0], index=["a"]), source=SOURCE), "bar"),
+        (lambda: charts.stacked_bar_chart(MEASURES, source=SOURCE), "stacked-bar"),
+        (lambda: charts.comparison_chart(pd.DataFrame({"x": [1.0]}, index=["a"]), source=SOURCE), "small-multiples"),
+        (lambda: charts.share_chart(0.5, label="x", source=SOURCE), "share"),
+        (lambda: charts.project_comparison_chart(FACTSHEET_TABLE, source=SOURCE), "project-comparison"),
+        (lambda: charts.trend_chart(pd.DataFrame({"x": [1.0, 2.0]}, index=["2022", "2023"]), source=SOURCE), "trend"),
+        (lambda: charts.tile_map(pd.Series({"Bayern": 3}), source=SOURCE, value_label="x"), "tile-map"),
+        (lambda: _network(), "network"),
+    ],
+)
+def test_every_chart_has_its_kind_and_the_source_line(figure, kind):
+    fig = figure()
+    assert fig.get_label() == kind  # read by narrative.describe_chart for the alt text
+    assert fig.get_supxlabel() == SOURCE
+    assert fig.get_figwidth() == pytest.approx(charts.FIGURE_WIDTH)
+
+
+def _toy_chart():
+    """A chart made with the opening, recording what its body saw."""
+    seen = []
+
+    @chart("toy", nonempty=("frame",), columns={"frame": ("a",)})
+    def toy(frame, *, source, value_format="int", language="de"):
+        seen.append(mpl.rcParams["font.size"])
+        fig = new_figure(1.0, source)
+        fig.add_subplot().bar([0], frame["a"])
+        return fig
+
+    return toy, seen
+
+
+def test_chart_opening_checks_arguments_before_the_body_runs():
+    toy, seen = _toy_chart()
+    with pytest.raises(ValueError, match="value_format must be one of"):
+        toy(pd.DataFrame({"a": [1]}), source=SOURCE, value_format="pct")
+    with pytest.raises(ValueError, match=r"frame lacks the columns \['a'\]"):
+        toy(pd.DataFrame({"b": [1]}), source=SOURCE)
+    with pytest.raises(ValueError, match="frame is empty"):
+        toy(pd.DataFrame({"a": []}), source=SOURCE)
+    assert seen == []
+
+
+def test_chart_opening_applies_the_house_style_only_inside_and_labels_the_figure():
+    toy, seen = _toy_chart()
+    before = mpl.rcParams["font.size"]
+    mpl.rcParams["font.size"] = 13.0
+    try:
+        fig = toy(pd.DataFrame({"a": [1]}), source=SOURCE)
+        assert mpl.rcParams["font.size"] == 13.0
+    finally:
+        mpl.rcParams["font.size"] = before
+    assert seen == [9.0]
+    assert fig.get_label() == "toy"
+    assert fig.get_supxlabel() == SOURCE
+    assert toy.__name__ == "toy"
+
+
+def test_chart_without_the_source_line_is_refused():
+    @chart("bare", nonempty=())
+    def bare(*, source, language="de"):
+        return Figure()
+
+    with pytest.raises(TypeError, match=r"bare drew no source line: make its figure with new_figure"):
+        bare(source=SOURCE)
+
+
+def test_chart_opening_needs_source_language_and_the_named_arguments():
+    with pytest.raises(TypeError, match=r"\['language'\]"):
+
+        @chart("x", nonempty=())
+        def no_language(*, source):
+            return new_figure(1.0, source)
+
+    with pytest.raises(TypeError, match=r"\['values'\]"):
+
+        @chart("x", nonempty=("values",))
+        def wrong_name(frame, *, source, language="de"):
+            return new_figure(1.0, source)
 
 
 # --------------------------------------------------------------------------- bar chart
@@ -217,33 +339,6 @@ def test_comparison_chart_wraps_to_rows_of_at_most_four():
     assert_inside_figure(fig)
 
 
-# --------------------------------------------------------------------------- line chart
-
-
-def test_line_chart_gap_points_and_labels():
-    frame = pd.DataFrame(
-        {"2019": [410.0, 780.0, 1043.0], "2020": [np.nan, 300.0, 690.0]}, index=["2021", "2022", "2023"]
-    )
-    fig = charts.line_chart(frame, source=SOURCE)
-    ax = fig.axes[0]
-    assert len(ax.lines) == 2
-    assert np.isnan(ax.lines[1].get_ydata()[0])  # a gap, not interpolated
-    shown = texts(fig)
-    assert {"1.043", "780", "690", "keine Daten", "2019", "2020", SOURCE} <= set(shown)
-    assert shown.count("keine Daten") == 1
-    assert ax.get_ylim()[0] == 0
-    assert ax.get_legend() is None
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["2021", "2022", "2023"]
-
-
-def test_line_chart_single_wave_and_percent_axis():
-    frame = pd.DataFrame({"2019": [0.64], "2020": [0.5]}, index=["2023"])
-    fig = charts.line_chart(frame, source=SOURCE, value_format="percent")
-    assert [len(line.get_xdata()) for line in fig.axes[0].lines] == [1, 1]
-    assert {f"64{NBSP}%", f"50{NBSP}%"} <= set(texts(fig))
-    assert_inside_figure(fig)
-
-
 # --------------------------------------------------------------------------- network
 
 NODES = pd.DataFrame(
@@ -359,15 +454,11 @@ def test_text_in_charts_and_report_css_has_aa_contrast():
     import re
     from pathlib import Path
 
-    from mpsc_report.analysis.charts import _MUTED_COLOUR, _TEXT_COLOUR, _text_colour_on, _text_shade, contrast_ratio
-
-    for colour in (_TEXT_COLOUR, _MUTED_COLOUR, *(_text_shade(c) for c in charts.OKABE_ITO)):
+    for colour in (TEXT_COLOUR, MUTED_COLOUR):
         assert contrast_ratio(colour) >= 4.5, colour
     for background in (*charts.OKABE_ITO, charts.GREY):  # labels written on bars and segments
-        assert contrast_ratio(_text_colour_on(background), background) >= 4.5, background
-    css = (
-        Path(charts.__file__).parent.parent / "documents" / "templates" / "mpsc_report" / "mpsc_report.css"
-    ).read_text()
+        assert contrast_ratio(text_colour_on(background), background) >= 4.5, background
+    css = (Path(charts.__file__).parents[2] / "documents" / "templates" / "mpsc_report" / "mpsc_report.css").read_text()
     colours = dict(re.findall(r"--mpsc-([a-z-]+):\s*(#[0-9a-fA-F]{6})", css))
     for name in ("ink", "text", "muted", "accent", "warn"):
         assert contrast_ratio(colours[name], "white") >= 4.5, name
@@ -376,12 +467,10 @@ def test_text_in_charts_and_report_css_has_aa_contrast():
 
 
 def test_category_colours_stay_fixed_when_labels_are_translated():
-    from mpsc_report.analysis.charts import _colours_for
-
-    german = _colours_for(["Großstadt", "Landkreis"], None)
-    english = _colours_for(["City", "District"], None)
+    german = colours_for(["Großstadt", "Landkreis"], None)
+    english = colours_for(["City", "District"], None)
     assert list(german.values()) == list(english.values())
-    states = _colours_for(["planned", "in progress", "completed"], None)
+    states = colours_for(["planned", "in progress", "completed"], None)
     assert list(states.values()) == list(charts.COLOURS_BY_MEASURE_STATE.values())
 
 

@@ -65,6 +65,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "direction.up": "gestiegen",
         "direction.down": "gesunken",
         "direction.same": "unverändert geblieben",
+        # charts (mpsc_report/analysis/charts): the words a chart writes by itself ({count} is "n = 73")
+        "chart.source": "Quelle: MPSC-Monitoring, Welle {wave}, {count}",
+        "chart.source_sample": "Quelle: MPSC-Monitoring, Welle {wave}, {count} · Beispieldaten",
+        "chart.no_data": "keine Daten",
+        "chart.cohort": "Staffel {cohort}",
     },
     "en": {
         "figure.label": "Figure {number}:",
@@ -105,6 +110,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "direction.up": "risen",
         "direction.down": "fallen",
         "direction.same": "unchanged",
+        # charts (mpsc_report/analysis/charts): the words a chart writes by itself ({count} is "n = 73")
+        "chart.source": "Source: MPSC monitoring, wave {wave}, {count}",
+        "chart.source_sample": "Source: MPSC monitoring, wave {wave}, {count} · sample data",
+        "chart.no_data": "no data",
+        "chart.cohort": "Cohort {cohort}",
     },
 }
 

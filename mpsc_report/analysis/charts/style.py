@@ -1,0 +1,131 @@
+"""The house style of every chart: palette, fixed colours per category, type sizes and the matplotlib settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from cycler import cycler
+
+from ...data.schema import COHORTS, KINDS, MEASURE_STATES
+from ..words import LANGUAGES, german, t
+
+#: Okabe–Ito palette, safe for the common forms of colour blindness.
+OKABE_ITO: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#D55E00",  # vermillion
+    "#56B4E9",  # sky blue
+    "#CC79A7",  # reddish purple
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+
+#: Colour of single-series charts.
+MAIN_COLOUR = OKABE_ITO[0]
+#: Colour of a highlighted category.
+ACCENT_COLOUR = OKABE_ITO[3]
+#: Neutral grey for context (e.g. the rest of a 100 % bar).
+GREY = "#D9D9D9"
+
+#: One colour per cohort, the same in every chart.
+COLOURS_BY_COHORT: dict[str, str] = dict(zip(COHORTS, OKABE_ITO[:3], strict=True))
+#: One colour per kind of municipality, the same in every chart.
+COLOURS_BY_KIND: dict[str, str] = dict(zip(KINDS, ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"), strict=True))
+
+#: One colour per state of work of a measure (German label), the same in every chart and wave.
+COLOURS_BY_MEASURE_STATE: dict[str, str] = dict(zip(MEASURE_STATES.values(), OKABE_ITO[:3], strict=True))
+
+#: Width of every figure in inches: one A4 text column.
+FIGURE_WIDTH = 6.7
+
+#: Colour of text: labels, values, titles.
+TEXT_COLOUR = "#222222"
+#: Colour of secondary text: source line, axis labels, "keine Daten".
+MUTED_COLOUR = "#666666"
+_AXIS_COLOUR = "#9E9E9E"
+_GRID_COLOUR = "#E3E3E3"
+
+#: Font families, named explicitly: generic names ("sans-serif") are resolved only at drawing time.
+FONT_FAMILY = ["Open Sans", "DejaVu Sans"]
+#: Size of labels and titles in points.
+BASE_SIZE = 9.0
+#: Size of values written on or next to the data in points.
+VALUE_SIZE = 8.0
+#: Size of the source line in points.
+SOURCE_SIZE = 7.0
+
+#: Applied while a chart is built. Artists copy these settings when they are created, so the
+#: figure keeps the house style when it is drawn later, outside this context.
+HOUSE_RC: dict[str, object] = {
+    "font.family": FONT_FAMILY,
+    "font.size": BASE_SIZE,
+    "text.color": TEXT_COLOUR,
+    "text.parse_math": False,  # labels come from data: "$" is a dollar sign, not maths
+    "axes.edgecolor": _AXIS_COLOUR,
+    "axes.linewidth": 0.8,
+    "axes.labelcolor": TEXT_COLOUR,
+    "axes.labelsize": BASE_SIZE,
+    "axes.titlesize": BASE_SIZE,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.titlepad": 4.0,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "axes.prop_cycle": cycler(color=OKABE_ITO),
+    "axes.facecolor": "white",
+    "grid.color": _GRID_COLOUR,
+    "grid.linewidth": 0.7,
+    "xtick.color": _AXIS_COLOUR,
+    "ytick.color": _AXIS_COLOUR,
+    "xtick.labelcolor": TEXT_COLOUR,
+    "ytick.labelcolor": TEXT_COLOUR,
+    "xtick.labelsize": BASE_SIZE,
+    "ytick.labelsize": BASE_SIZE,
+    "legend.frameon": False,
+    "legend.fontsize": VALUE_SIZE + 0.5,
+    "legend.handlelength": 1.0,
+    "legend.handleheight": 0.8,
+    "legend.columnspacing": 1.2,
+    "legend.borderaxespad": 0.0,
+    "figure.facecolor": "white",
+    "figure.constrained_layout.h_pad": 0.05,
+    "figure.constrained_layout.w_pad": 0.05,
+    "figure.constrained_layout.hspace": 0.04,
+    "figure.constrained_layout.wspace": 0.04,
+}
+
+
+def colours_for(keys: Iterable[object], colours: Mapping[str, str] | None) -> dict[str, str]:
+    """Colour per key: given colours, else fixed cohort/kind/state colours, else Okabe–Ito in order."""
+    names = [str(key) for key in keys]
+    if colours is not None:
+        missing = [name for name in names if name not in colours and german(name) not in colours]
+        if missing:
+            raise ValueError(f"colours has no colour for {missing}")
+        return {name: colours[name] if name in colours else colours[german(name)] for name in names}
+    cohort_ids = [cohort_id(name) for name in names]
+    if set(cohort_ids) <= set(COHORTS):
+        return {name: COLOURS_BY_COHORT[cid] for name, cid in zip(names, cohort_ids, strict=True)}
+    # Fixed colours per category, looked up by the German label so a translated chart keeps its colours.
+    sources = [german(name) for name in names]
+    if set(sources) <= set(KINDS):
+        return {name: COLOURS_BY_KIND[src] for name, src in zip(names, sources, strict=True)}
+    if set(sources) <= set(COLOURS_BY_MEASURE_STATE):
+        return {name: COLOURS_BY_MEASURE_STATE[src] for name, src in zip(names, sources, strict=True)}
+    return {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(names)}
+
+
+def has_fixed_colours(keys: Iterable[object]) -> bool:
+    """Whether every key is a cohort or a kind of municipality (in any language), which have fixed colours."""
+    return {cohort_id(str(german(key))) for key in keys} <= set(COHORTS) | set(KINDS)
+
+
+def cohort_id(label: str) -> str:
+    """The cohort of a cohort label in any language: "Staffel 2019" or "Cohort 2019" -> "2019"; others unchanged."""
+    for language in LANGUAGES:
+        for cohort in COHORTS:
+            if label == t("chart.cohort", language, cohort=cohort):
+                return cohort
+    return label
