@@ -14,13 +14,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from mpsc_report.documents.export import (
-    SAMPLE_NOTICE,
-    ReportHTMLExporter,
-    ReportPDFExporter,
-    export_html,
-    read_report_meta,
-)
+from mpsc_report.data.schema import SAMPLE_NOTICE
+from mpsc_report.documents.contract import read_document
+from mpsc_report.documents.export import ReportHTMLExporter, ReportPDFExporter, export_html
 from mpsc_report.errors import EnvironmentProblem, ExportError
 
 TITLE = "Halbzeitbilanz „Smart Cities“: Städte & Gemeinden"
@@ -270,7 +266,7 @@ def test_html_strips_raw_active_content_a_producer_let_through():
 
 
 def test_title_metadata_drives_title_and_language_with_fallback():
-    meta = read_report_meta(report_notebook(sample_data=True))
+    meta = read_document(report_notebook(sample_data=True))
     assert (meta.title, meta.wave, meta.language, meta.sample_data, meta.notice) == (
         TITLE,
         "2023",
@@ -278,9 +274,9 @@ def test_title_metadata_drives_title_and_language_with_fallback():
         True,
         SAMPLE_NOTICE,
     )
-    assert read_report_meta(report_notebook(sample_data=False)).notice == ""
+    assert read_document(report_notebook(sample_data=False)).notice == ""
     foreign = new_notebook(cells=[new_markdown_cell("## Teil")], metadata={"title": "Fremd"})
-    assert read_report_meta(foreign).title == "Fremd" and not read_report_meta(foreign).notice
+    assert read_document(foreign).title == "Fremd" and not read_document(foreign).notice
     assert "<title>Fremd</title>" in export_html(foreign)
     assert "<title>Bericht</title>" in export_html(new_notebook(cells=[new_markdown_cell("Text")]))
 
@@ -455,7 +451,7 @@ def _factsheet_notebook(layout: object = "factsheet"):
 
 def test_factsheet_layout_has_no_contents_and_marks_the_body():
     nb = _factsheet_notebook()
-    assert read_report_meta(nb).layout == "factsheet"
+    assert read_document(nb).layout == "factsheet"
     page = export_html(nb)
     assert 'class="mpsc-toc"' not in page
     assert re.search(r'<body class="[^"]*\bmpsc-layout-factsheet\b', page)
@@ -466,5 +462,5 @@ def test_factsheet_layout_has_no_contents_and_marks_the_body():
 @pytest.mark.parametrize("layout", [None, "poster", 3])
 def test_unknown_layout_falls_back_to_the_report(layout):
     nb = _factsheet_notebook(layout)
-    assert read_report_meta(nb).layout == "report"
+    assert read_document(nb).layout == "report"
     assert 'class="mpsc-toc"' in export_html(nb)

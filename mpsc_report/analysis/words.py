@@ -65,6 +65,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "direction.up": "gestiegen",
         "direction.down": "gesunken",
         "direction.same": "unverändert geblieben",
+        # --- words the exporters add (documents/export; owner: helper `contract`) ---
+        "export.contents": "Inhalt",
+        "export.wave": "Welle {wave}",
+        "export.page": "Seite",
+        "export.of": "von",
+        "export.untitled": "Bericht",
+        "export.no_alt": "Abbildung ohne Textbeschreibung",
+        # --- end of the exporters' words ---
     },
     "en": {
         "figure.label": "Figure {number}:",
@@ -105,6 +113,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "direction.up": "risen",
         "direction.down": "fallen",
         "direction.same": "unchanged",
+        # --- words the exporters add (documents/export; owner: helper `contract`) ---
+        "export.contents": "Contents",
+        "export.wave": "Wave {wave}",
+        "export.page": "Page",
+        "export.of": "of",
+        "export.untitled": "Report",
+        "export.no_alt": "Figure without a text description",
+        # --- end of the exporters' words ---
     },
 }
 
