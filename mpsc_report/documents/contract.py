@@ -326,7 +326,7 @@ class Document(BaseModel):
 
     @property
     def layout(self) -> str:
-        """ "report" or "factsheet"."""
+        """The page layout, "report" or "factsheet"."""
         return self.title_page.layout
 
     # --- blocks by role ---------------------------------------------------------------------------

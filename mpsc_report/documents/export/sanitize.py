@@ -168,6 +168,6 @@ def _removed(before: _Inventory, after: _Inventory) -> list[str]:
     for (element, name, value), count in (before.attributes - after.attributes).items():
         if element not in allowed:
             continue
-        described = f"{name}={value[:60]!r}" if name in _URL_ATTRIBUTES or name == "style" else name
+        described = f"{name}={value[:60]!r}" if name in _URL_ATTRIBUTES | _SVG_REFERENCES | {"style"} else name
         removed += [f"{described} on <{element}>"] * count
     return removed
