@@ -14,7 +14,7 @@ import pytest
 
 import mpsc_report as mr
 from mpsc_report.documents import provenance as pv
-from mpsc_report.documents.contract import read_document
+from mpsc_report.documents.contract import Colophon, read_block, read_document
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,7 +30,8 @@ def test_records_files_with_sha256_params_versions_and_time(tmp_path):
     assert record.built_at == "2024-02-07T09:30:00+00:00"
     assert list(record.versions)[:2] == ["python", "mpsc-report"]
     assert {"pandas", "matplotlib", "papermill", "nbconvert", "playwright"} <= record.versions.keys()
-    assert pv.Provenance.from_dict(json.loads(json.dumps(record.as_dict()))) == record
+    stored = json.loads(json.dumps(Colophon(provenance=record).metadata()))  # as it travels in a notebook
+    assert read_block({"metadata": stored}).provenance == record
 
 
 def test_git_state_is_unknown_outside_a_checkout(tmp_path):

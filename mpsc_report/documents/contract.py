@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Mapping
-from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar, get_args
 
 from pydantic import (
     BaseModel,
@@ -39,8 +39,6 @@ from ..analysis.words import t
 #: Key of the output metadata that holds a block's contract.
 METADATA_KEY = "mpsc_report"
 
-#: Page layouts: "report" (title page, contents, chapters) or "factsheet" (compact header, no contents).
-LAYOUTS: tuple[str, ...] = ("report", "factsheet")
 
 #: Validation context of :func:`read_document`: malformed fields fall back instead of raising.
 _LENIENT = "lenient"
@@ -90,7 +88,10 @@ Number = Annotated[StrictInt | StrictFloat | None, WrapValidator(_none_if_invali
 Numbers = dict[str, Number]
 
 Language = Literal["de", "en"]
+
+#: Page layouts: "report" (title page, contents, chapters) or "factsheet" (compact header, no contents).
 Layout = Literal["report", "factsheet"]
+LAYOUTS: tuple[str, ...] = get_args(Layout)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -133,17 +134,6 @@ class Provenance:
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the form stored in notebook metadata)."""
         return _PROVENANCE.dump_python(self, mode="json")
-
-    @classmethod
-    def from_dict(cls, record: Mapping[str, Any]) -> Provenance:
-        """Rebuild a record stored by :meth:`as_dict`.
-
-        Raises
-        ------
-        pydantic.ValidationError
-            The record lacks a field or holds a value of the wrong type.
-        """
-        return _PROVENANCE.validate_python(dict(record))
 
 
 _PROVENANCE: TypeAdapter[Provenance] = TypeAdapter(Provenance)
