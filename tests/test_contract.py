@@ -189,7 +189,7 @@ def test_unreadable_or_unknown_blocks_are_left_out(metadata):
 def test_malformed_numbers_become_none_and_the_rest_is_kept():
     doc = read_document(
         notebook(
-            raw(role="key-figures", figures={"datasets": 1043, "positions": "298", "share": True, "x": None}),
+            raw(role="key-figures", figures={"datasets": 1043, "positions": "298", "share": True, "x": float("nan")}),
             raw(role="colophon", provenance={"files": "all of them"}, numbers="many", figures=[1]),
         )
     )

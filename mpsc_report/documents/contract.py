@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -38,7 +39,6 @@ from ..analysis.words import t
 
 #: Key of the output metadata that holds a block's contract.
 METADATA_KEY = "mpsc_report"
-
 
 #: Validation context of :func:`read_document`: malformed fields fall back instead of raising.
 _LENIENT = "lenient"
@@ -81,8 +81,13 @@ Text = Annotated[StrictStr, WrapValidator(lambda v, h, i: _fall_back(v, h, i).st
 #: A wave id such as "2023".
 WaveId = Annotated[StrictStr, WrapValidator(lambda v, h, i: _fall_back(_wave_text(v), h, i).strip())]
 
+
+def _finite_or_none(value: int | float | None) -> int | float | None:
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
 #: A number a document states (None: not a finite number, e.g. no project answered the item).
-Number = Annotated[StrictInt | StrictFloat | None, WrapValidator(_none_if_invalid)]
+Number = Annotated[StrictInt | StrictFloat | None, AfterValidator(_finite_or_none), WrapValidator(_none_if_invalid)]
 
 #: Numbers by name, in the document's order.
 Numbers = dict[str, Number]
