@@ -14,13 +14,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from mpsc_report.documents.export import (
-    SAMPLE_NOTICE,
-    ReportHTMLExporter,
-    ReportPDFExporter,
-    export_html,
-    read_report_meta,
-)
+from mpsc_report.data.schema import SAMPLE_NOTICE
+from mpsc_report.documents.contract import read_document
+from mpsc_report.documents.export import ReportHTMLExporter, ReportPDFExporter, export_html
 from mpsc_report.errors import EnvironmentProblem, ExportError
 
 TITLE = "Halbzeitbilanz „Smart Cities“: Städte & Gemeinden"
@@ -269,8 +265,49 @@ def test_html_strips_raw_active_content_a_producer_let_through():
     assert len(exporter.removed_content) == 5
 
 
+def test_removed_content_says_what_the_allow_list_took_out():
+    exporter = ReportHTMLExporter()
+    hostile = (
+        '<a href="data:text/html,x">A</a><img src="data:text/html;base64,PHNjcmlwdD4=" alt="B">'
+        '<p style="background:url(http://127.0.0.1:9/css)">C</p><form><p>D</p></form><blink>E</blink>'
+        '<meta http-equiv="refresh" content="0;url=http://127.0.0.1:9/"><div onmouseover="x()">F</div>'
+    )
+    markup, _ = exporter.from_notebook_node(report_notebook(extra_html=hostile))
+    assert sorted(exporter.removed_content) == [
+        "<blink>",
+        "<form>",
+        "<meta>",
+        "<p>",  # inside the form
+        "href='data:text/html,x' on <a>",
+        "onmouseover on <div>",
+        "src='data:text/html;base64,PHNjcmlwdD4=' on <img>",
+        "style='background:url(http://127.0.0.1:9/css)' on <p>",
+    ]
+    assert ">A</a>" in markup and 'alt="B"' in markup and ">C</p>" in markup and "E" in markup
+    assert "127.0.0.1" not in markup and ">D<" not in markup and "data:text" not in markup
+
+
+def test_allow_list_keeps_an_inline_svg_chart_and_in_page_links():
+    from mpsc_report.documents.export.sanitize import sanitize_fragment
+
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'
+        '<defs><clipPath id="c"><rect x="0" y="0" width="5" height="5"></rect></clipPath></defs>'
+        '<g clip-path="url(#c)"><path d="M 0 0 L 5 5" style="fill: #1d4f7a"></path>'
+        '<use xlink:href="#m" x="1"></use></g></svg><a href="#abbildung-1">Abbildung 1</a>'
+    )
+    clean, removed = sanitize_fragment(svg)
+    assert removed == [] and 'viewBox="0 0 10 10"' in clean and 'clip-path="url(#c)"' in clean
+    assert 'xlink:href="#m"' in clean and '<a href="#abbildung-1">' in clean
+    hostile, removed = sanitize_fragment('<svg><use href="http://x/y#a"></use><g fill="url(http://x/p)"></g></svg>')
+    assert "http" not in hostile and sorted(removed) == [
+        "fill='url(http://x/p)' on <g>",
+        "href='http://x/y#a' on <use>",
+    ]
+
+
 def test_title_metadata_drives_title_and_language_with_fallback():
-    meta = read_report_meta(report_notebook(sample_data=True))
+    meta = read_document(report_notebook(sample_data=True))
     assert (meta.title, meta.wave, meta.language, meta.sample_data, meta.notice) == (
         TITLE,
         "2023",
@@ -278,9 +315,9 @@ def test_title_metadata_drives_title_and_language_with_fallback():
         True,
         SAMPLE_NOTICE,
     )
-    assert read_report_meta(report_notebook(sample_data=False)).notice == ""
+    assert read_document(report_notebook(sample_data=False)).notice == ""
     foreign = new_notebook(cells=[new_markdown_cell("## Teil")], metadata={"title": "Fremd"})
-    assert read_report_meta(foreign).title == "Fremd" and not read_report_meta(foreign).notice
+    assert read_document(foreign).title == "Fremd" and not read_document(foreign).notice
     assert "<title>Fremd</title>" in export_html(foreign)
     assert "<title>Bericht</title>" in export_html(new_notebook(cells=[new_markdown_cell("Text")]))
 
@@ -455,7 +492,7 @@ def _factsheet_notebook(layout: object = "factsheet"):
 
 def test_factsheet_layout_has_no_contents_and_marks_the_body():
     nb = _factsheet_notebook()
-    assert read_report_meta(nb).layout == "factsheet"
+    assert read_document(nb).layout == "factsheet"
     page = export_html(nb)
     assert 'class="mpsc-toc"' not in page
     assert re.search(r'<body class="[^"]*\bmpsc-layout-factsheet\b', page)
@@ -466,5 +503,5 @@ def test_factsheet_layout_has_no_contents_and_marks_the_body():
 @pytest.mark.parametrize("layout", [None, "poster", 3])
 def test_unknown_layout_falls_back_to_the_report(layout):
     nb = _factsheet_notebook(layout)
-    assert read_report_meta(nb).layout == "report"
+    assert read_document(nb).layout == "report"
     assert 'class="mpsc-toc"' in export_html(nb)

@@ -19,7 +19,8 @@ from mpsc_report.analysis.formatting import NBSP, format_median
 from mpsc_report.data.load import load_register, package_data_dir
 from mpsc_report.data.schema import SAMPLE_NOTICE
 from mpsc_report.documents.blocks import SHORTENED_MARK
-from mpsc_report.documents.export import _LAYOUTS, export_html_and_pdf
+from mpsc_report.documents.contract import LAYOUTS as _LAYOUTS
+from mpsc_report.documents.export import export_html_and_pdf
 from mpsc_report.documents.factsheet import FACTSHEET_LAYOUT, find_project
 from mpsc_report.errors import DataError, ParamsError
 

@@ -14,6 +14,7 @@ import pytest
 
 import mpsc_report as mr
 from mpsc_report.documents import provenance as pv
+from mpsc_report.documents.contract import Colophon, read_block, read_document
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,7 +30,8 @@ def test_records_files_with_sha256_params_versions_and_time(tmp_path):
     assert record.built_at == "2024-02-07T09:30:00+00:00"
     assert list(record.versions)[:2] == ["python", "mpsc-report"]
     assert {"pandas", "matplotlib", "papermill", "nbconvert", "playwright"} <= record.versions.keys()
-    assert pv.Provenance.from_dict(json.loads(json.dumps(record.as_dict()))) == record
+    stored = json.loads(json.dumps(Colophon(provenance=record).metadata()))  # as it travels in a notebook
+    assert read_block({"metadata": stored}).provenance == record
 
 
 def test_git_state_is_unknown_outside_a_checkout(tmp_path):
@@ -73,11 +75,11 @@ def test_document_metadata_from_an_executed_notebook():
     data, metadata = report.colophon()._repr_mimebundle_()
     output = nbformat.v4.new_output("display_data", data=data, metadata=metadata)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("report.colophon()", outputs=[output])])
-    found = pv.document_metadata(nb)
+    found = pv.document_metadata(read_document(nb))
     assert "Welle 2023" in found["keywords"]
     assert "mpsc_report/data/sample/wave_2023.csv sha256:" in found["mpsc:data-files"]
     assert json.loads(found["mpsc:provenance"])["params"]["comparison_wave"] == "2022"
-    assert pv.document_metadata(nbformat.v4.new_notebook()) == {}
+    assert pv.document_metadata(read_document(nbformat.v4.new_notebook())) == {}
 
 
 def test_colophon_prints_nested_settings_as_pairs_not_python():

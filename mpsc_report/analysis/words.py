@@ -70,6 +70,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "chart.source_sample": "Quelle: MPSC-Monitoring, Welle {wave}, {count} · Beispieldaten",
         "chart.no_data": "keine Daten",
         "chart.cohort": "Staffel {cohort}",
+        # --- words the exporters add (documents/export; owner: helper `contract`) ---
+        "export.contents": "Inhalt",
+        "export.wave": "Welle {wave}",
+        "export.page": "Seite",
+        "export.of": "von",
+        "export.untitled": "Bericht",
+        "export.no_alt": "Abbildung ohne Textbeschreibung",
+        # --- end of the exporters' words ---
     },
     "en": {
         "figure.label": "Figure {number}:",
@@ -115,6 +123,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "chart.source_sample": "Source: MPSC monitoring, wave {wave}, {count} · sample data",
         "chart.no_data": "no data",
         "chart.cohort": "Cohort {cohort}",
+        # --- words the exporters add (documents/export; owner: helper `contract`) ---
+        "export.contents": "Contents",
+        "export.wave": "Wave {wave}",
+        "export.page": "Page",
+        "export.of": "of",
+        "export.untitled": "Report",
+        "export.no_alt": "Figure without a text description",
+        # --- end of the exporters' words ---
     },
 }
 

@@ -27,6 +27,7 @@ from ..data.load import (
     package_data_dir,
 )
 from ..errors import DataError
+from . import contract
 from .provenance import Provenance, collect_provenance
 
 #: Longest free-text answer shown in full; longer ones are shortened for display (never in the data).
@@ -99,8 +100,8 @@ class Blocks:
         """``data`` with its German category and column labels in the document's language (for charts and text)."""
         return localize(data, self.language)
 
-    def _key_figure_values(self) -> dict[str, float | int | str | None]:
-        """Headline figures recorded with the key-figure tiles (for the QA gates and ``diff``); none by default."""
+    def _key_figure_values(self) -> dict[str, float | int | None]:
+        """Headline figures recorded with the key-figure tiles (for the QA gates); none by default."""
         return {}
 
     @property
@@ -123,12 +124,12 @@ class Blocks:
         """One or more paragraphs of generated narrative."""
         items = [paragraphs] if isinstance(paragraphs, str) else list(paragraphs)
         body = "".join(f'<p class="mpsc-text">{escape_text(p)}</p>' for p in items)
-        return Block(body, "\n\n".join(items), {"mpsc_report": {"role": "narrative", "wave": self.params.wave}})
+        return Block(body, "\n\n".join(items), contract.Narrative(wave=self.params.wave).metadata())
 
     def bullets(self, items: Sequence[str]) -> Block:
         """A list of generated sentences."""
         body = "".join(f"<li>{escape_text(i)}</li>" for i in items)
-        meta = {"mpsc_report": {"role": "narrative", "wave": self.params.wave}}
+        meta = contract.Narrative(wave=self.params.wave).metadata()
         return Block(f'<ul class="mpsc-list">{body}</ul>', "\n".join(f"- {i}" for i in items), meta)
 
     def note(self, text: str) -> Block:
@@ -143,8 +144,8 @@ class Blocks:
             for v, label in tiles
         )
         plain = "\n".join(f"{v}  {label}" for v, label in tiles)
-        # The figures behind the tiles, for the QA gates (finite?) and `mpsc-report diff`; NaN is stored as None.
-        meta = {"mpsc_report": {"role": "key-figures", "wave": self.params.wave, "figures": self._key_figure_values()}}
+        # The figures behind the tiles, for the QA gates (finite? do the sentences agree?); NaN is stored as None.
+        meta = contract.KeyFigures(wave=self.params.wave, figures=self._key_figure_values()).metadata()
         return Block(f'<div class="mpsc-key-figures">{cells}</div>', plain, meta)
 
     def figure(
@@ -205,14 +206,7 @@ class Blocks:
             f'<figcaption><span class="mpsc-label">{escape_text(label)}</span> {escape_text(caption)}</figcaption>'
             "</figure>"
         )
-        meta: dict[str, Any] = {
-            "role": "figure",
-            "number": number,
-            "caption": caption,
-            "alt": alt,
-            "data_points": charts.count_plotted(fig),  # QA: a chart with axes but nothing drawn is empty
-            "image_bytes": len(svg),
-        }
+        data_caption = None
         if frame is not None:
             summary = escape_text(t("figure.data_summary", lang, number=number))
             table = _data_table_html(frame, data_formats or {}, lang, f"abbildung-{number}-daten")
@@ -222,9 +216,17 @@ class Blocks:
                 f'<div class="mpsc-table-scroll" role="region" tabindex="0" aria-label="{summary}">{table}</div>'
                 "</details>"
             )
-            meta["data_caption"] = t("appendix.caption", lang, number=number, caption=caption)
+            data_caption = t("appendix.caption", lang, number=number, caption=caption)
             self._figure_data.append((number, caption, frame))
-        return Block(body, f"{label} {caption}\n[{alt}]", {"mpsc_report": meta})
+        meta = contract.Figure(
+            number=number,
+            caption=caption,
+            alt=alt,
+            data_points=int(charts.count_plotted(fig)),  # QA: a chart with axes but nothing drawn is empty
+            image_bytes=len(svg),
+            data_caption=data_caption,
+        )
+        return Block(body, f"{label} {caption}\n[{alt}]", meta.metadata())
 
     def table(
         self,
@@ -268,7 +270,8 @@ class Blocks:
             f'<caption><span class="mpsc-label">{escape_text(label)}</span> {escape_text(caption)}</caption>'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
         )
-        return Block(body, f"{label} {caption}\n{frame.to_string()}")
+        meta = contract.Table(number=number, caption=caption).metadata()
+        return Block(body, f"{label} {caption}\n{frame.to_string()}", meta)
 
     def quotes(self, answers: pd.DataFrame, limit: int = 4) -> Block:
         """Free-text answers as quotes with the project's name (escaped, long ones shortened visibly)."""

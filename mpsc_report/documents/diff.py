@@ -11,6 +11,7 @@ from ..analysis.formatting import format_int, format_number
 from ..analysis.narrative import direction_word
 from ..analysis.numbers import DECIMAL_INDICATORS, wave_numbers
 from ..errors import MpscReportError
+from .contract import read_document
 
 
 class DiffError(MpscReportError):
@@ -114,11 +115,9 @@ def _numbers_from_notebook(path: Path) -> tuple[str, dict[str, float | None]]:
         nb = nbformat.read(path, as_version=4)
     except (OSError, ValueError) as exc:
         raise DiffError(f"{path}: cannot read the notebook ({exc}).") from None
-    for cell in nb.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            meta = output.get("metadata", {}).get("mpsc_report", {})
-            if isinstance(meta, dict) and meta.get("role") == "colophon":
-                return f"{path.parent.name}/{path.name}", dict(meta.get("numbers", {}))
+    document = read_document(nb)
+    if document.colophon is not None:
+        return f"{path.parent.name}/{path.name}", document.numbers
     raise DiffError(
         f"{path}: no colophon with recorded numbers found; is it an executed report notebook built with "
         "a version that ends with report.colophon()? Rebuild it."

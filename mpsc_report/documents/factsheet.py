@@ -19,8 +19,9 @@ from ..data.params import FactsheetParams
 from ..data.schema import PHASES, SAMPLE_NOTICE
 from ..errors import DataError, ParamsError
 from .blocks import Block, Blocks, escape_text
+from .contract import Colophon, TitlePage, finite_numbers
 
-#: Value of ``metadata["mpsc_report"]["layout"]`` that tells the exporters to print a factsheet: compact
+#: Layout of the header's :class:`~.contract.TitlePage` that tells the exporters to print a factsheet: compact
 #: header instead of a title page, no table of contents (see :mod:`mpsc_report.documents.export`).
 FACTSHEET_LAYOUT = "factsheet"
 
@@ -114,18 +115,15 @@ class Factsheet(Blocks):
             f"{notice}</header>"
         )
         plain = "\n".join(x for x in (title, self.name, " · ".join(f for f in facts if f), status) if x)
-        meta = {
-            "mpsc_report": {
-                "role": "title-page",
-                "layout": FACTSHEET_LAYOUT,
-                "title": title,
-                "wave": p.wave,
-                "language": p.language,
-                "sample_data": self.synthetic,
-                "notice": SAMPLE_NOTICE if self.synthetic else "",
-            }
-        }
-        return Block(body, plain + ("\n" + SAMPLE_NOTICE if self.synthetic else ""), meta)
+        meta = TitlePage(
+            title=title,
+            wave=p.wave,
+            language=p.language,
+            sample_data=self.synthetic,
+            notice=SAMPLE_NOTICE if self.synthetic else "",
+            layout=FACTSHEET_LAYOUT,
+        )
+        return Block(body, plain + ("\n" + SAMPLE_NOTICE if self.synthetic else ""), meta.metadata())
 
     def colophon(self) -> Block:
         """Where the numbers come from, in three lines (the last cell): files with SHA-256, code version, build time.
@@ -141,8 +139,10 @@ class Factsheet(Blocks):
             f"Programmstand {record.git_label}; {versions}; erstellt {record.built_at}.",
         ]
         body = "".join(f'<p class="mpsc-factsheet-colophon">{escape_text(line)}</p>' for line in lines)
-        meta = {"role": "colophon", "wave": self.params.wave, "provenance": record.as_dict(), "figures": {}}
-        return Block(f'<footer class="mpsc-colophon">{body}</footer>', "\n".join(lines), {"mpsc_report": meta})
+        # The numbers of a factsheet: the project's own headline figures in this wave (None: not answered).
+        numbers = finite_numbers(self.comparison.table.iloc[0].to_dict())
+        meta = Colophon(wave=self.params.wave, provenance=record, numbers=numbers)
+        return Block(f'<footer class="mpsc-colophon">{body}</footer>', "\n".join(lines), meta.metadata())
 
     def highlight(self) -> Block:
         """The project's highlight of this wave as a quote (escaped, shortened visibly), or a note."""

@@ -6,16 +6,25 @@ import json
 import platform
 import subprocess
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from ..data.load import file_sha256
+from .contract import UNKNOWN, DataFile, Document, Provenance
 
-#: Shown for anything that cannot be determined (no git checkout, package not installed).
-UNKNOWN = "unbekannt"
+__all__ = [
+    "NOT_SET",
+    "UNKNOWN",
+    "DataFile",
+    "Provenance",
+    "collect_provenance",
+    "colophon_rows",
+    "document_metadata",
+    "git_state",
+    "package_versions",
+]
 
 #: Shown for a field that does not apply (e.g. no codebook configured).
 NOT_SET = "—"
@@ -25,53 +34,6 @@ KEY_DEPENDENCIES = ("mpsc-report", "pandas", "matplotlib", "papermill", "nbconve
 
 #: Seconds a git query may take before it counts as unknown.
 _GIT_TIMEOUT = 5
-
-
-@dataclass(frozen=True)
-class DataFile:
-    """One file a report read, named relative to the project root when it lies inside it."""
-
-    path: str
-    sha256: str
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Everything needed to say where a report's numbers came from and to rebuild it.
-
-    Plain values only (text, lists, dicts), so the record travels as notebook output metadata into the
-    HTML ``<meta>`` head and the PDF document information unchanged.
-    """
-
-    files: tuple[DataFile, ...]
-    params: dict[str, Any]
-    codebook: str
-    versions: dict[str, str]
-    git_commit: str
-    git_dirty: bool | None
-    built_at: str
-    extra: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def git_label(self) -> str:
-        """The commit as shown to readers: ``"ab12cd3…"`` plus "(mit lokalen Änderungen)" when dirty."""
-        if self.git_commit == UNKNOWN:
-            return UNKNOWN
-        suffix = " (mit nicht eingecheckten Änderungen)" if self.git_dirty else ""
-        return f"{self.git_commit}{suffix}"
-
-    def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (the form stored in notebook metadata)."""
-        record = asdict(self)
-        record["files"] = [asdict(f) for f in self.files]
-        return record
-
-    @classmethod
-    def from_dict(cls, record: dict[str, Any]) -> Provenance:
-        """Rebuild a record stored by :meth:`as_dict` (e.g. read back from an executed notebook)."""
-        values = dict(record)
-        values["files"] = tuple(DataFile(**f) for f in values.get("files", ()))
-        return cls(**values)
 
 
 def collect_provenance(
@@ -176,29 +138,19 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
-def find_colophon(nb: Any) -> dict[str, Any] | None:
-    """The metadata of the colophon block of an executed notebook (``role == "colophon"``), if it has one."""
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
-            found = output.get("metadata", {}).get("mpsc_report")
-            if isinstance(found, dict) and found.get("role") == "colophon":
-                return found
-    return None
-
-
-def document_metadata(nb: Any) -> dict[str, str]:
+def document_metadata(document: Document) -> dict[str, str]:
     """Provenance as ``name -> text`` for HTML ``<meta>`` tags and the PDF document information.
 
     Names: ``keywords`` and ``mpsc:*`` (data files with SHA-256, commit, build time, versions, the full
-    record as JSON). Empty for a notebook without a colophon.
+    record as JSON). Empty for a document without a colophon or whose colophon has no readable record.
     """
-    found = find_colophon(nb)
-    if not found or not isinstance(found.get("provenance"), dict):
+    colophon = document.colophon
+    record = colophon.provenance if colophon is not None else None
+    if record is None:
         return {}
-    record = Provenance.from_dict(found["provenance"])
     keywords = ["Modellprojekte Smart Cities", "Smart City", "Monitoring", "Befragung"]
-    if found.get("wave"):
-        keywords.append(f"Welle {found['wave']}")
+    if colophon.wave:
+        keywords.append(f"Welle {colophon.wave}")
     return {
         "keywords": ", ".join(keywords),
         "mpsc:data-files": "; ".join(f"{f.path} sha256:{f.sha256}" for f in record.files),

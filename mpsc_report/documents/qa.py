@@ -1,9 +1,9 @@
 """QA gates on an executed report notebook: a report that fails one is not published.
 
-:func:`check_notebook` is pure: it reads the outputs and the block metadata the
-:class:`~mpsc_report.documents.report.Report` recorded (figures with caption, alt text and number of plotted
-items; the key figures; narrative blocks; the colophon as the last cell) and returns every problem with what to
-fix. :func:`enforce` is the build's hook.
+:func:`check_notebook` is pure: it reads the outputs and, through :func:`~mpsc_report.documents.contract.read_document`,
+what the blocks recorded (figures with caption, alt text and number of plotted items; the key figures; narrative
+blocks; the colophon as the last cell) and returns every problem with what to fix; :func:`describe` words them for
+the build.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from ..errors import BuildError
+from .contract import Figure, KeyFigures, Narrative, read_document
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -89,8 +89,18 @@ def check_notebook(nb: NotebookNode) -> list[QAProblem]:
     list of QAProblem
         Empty when the report may be published.
     """
+    document = read_document(nb)
     problems = _check_ran_to_end(nb)
-    figures: dict[str, Any] | None = None
+    if not document.ends_with_colophon:
+        problems.append(
+            QAProblem(
+                "complete",
+                document.last_code_cell,
+                "the last code cell did not show the colophon; end the notebook with a cell `report.colophon()` "
+                "(it marks the run as complete and records where the numbers come from).",
+            )
+        )
+    blocks = {(placed.cell, placed.output): placed for placed in document.blocks}
     texts: list[tuple[int, str]] = []
     for number, cell in enumerate(nb.cells, start=1):
         if cell.cell_type == "markdown":
@@ -98,13 +108,12 @@ def check_notebook(nb: NotebookNode) -> list[QAProblem]:
             continue
         if cell.cell_type != "code":
             continue
-        for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get("mpsc_report", {})
-            role = meta.get("role") if isinstance(meta, dict) else None
-            data = output.get("data", {})
-            if role == "figure":
-                problems += _check_figure(number, meta)
-            elif any(data.get(kind) for kind in _IMAGE_TYPES):
+        for index, output in enumerate(cell.get("outputs", [])):
+            placed = blocks.get((number, index))
+            block = placed.block if placed is not None else None
+            if isinstance(block, Figure):
+                problems += _check_figure(number, block)
+            elif any(output.get("data", {}).get(kind) for kind in _IMAGE_TYPES):
                 problems.append(
                     QAProblem(
                         "figure",
@@ -113,33 +122,13 @@ def check_notebook(nb: NotebookNode) -> list[QAProblem]:
                         "report.figure(fig, caption=..., alt=...).",
                     )
                 )
-            elif role == "key-figures":
-                figures = meta.get("figures") or {}
-                problems += _check_key_figures(number, figures)
-            elif role == "narrative":
-                texts.append((number, str(data.get("text/plain", ""))))
-            elif role == "colophon" and figures is None:
-                figures = meta.get("figures") or {}
-    if figures is not None:
-        problems += _check_claims(texts, figures)
+            elif isinstance(block, KeyFigures):
+                problems += _check_key_figures(number, block.figures)
+            elif isinstance(block, Narrative):
+                texts.append((number, placed.text))
+    if document.key_figure_tiles or document.colophon is not None:
+        problems += _check_claims(texts, document.key_figures)
     return problems
-
-
-def enforce(executed: Path, failed: Path, name: str) -> None:
-    """Run the QA gates on an executed notebook; on failure move it to ``failed`` and raise.
-
-    Raises
-    ------
-    BuildError
-        Listing every problem and what to fix, and where the notebook was kept.
-    """
-    import nbformat  # only here: nbformat's JSON-schema stack costs a second to import inside every kernel
-
-    problems = check_notebook(nbformat.read(executed, as_version=4))
-    if not problems:
-        return
-    executed.replace(failed)
-    raise BuildError(describe(problems, name, failed))
 
 
 def describe(problems: list[QAProblem], name: str, kept: Path | None) -> str:
@@ -171,47 +160,32 @@ def _check_ran_to_end(nb: NotebookNode) -> list[QAProblem]:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
                 problems.append(QAProblem("complete", number, f"the cell raised {output.get('ename')}; fix it."))
-    last = code[-1][1] if code else None
-    roles = [o.get("metadata", {}).get("mpsc_report", {}).get("role") for o in (last or {}).get("outputs", [])]
-    if "colophon" not in roles:
-        problems.append(
-            QAProblem(
-                "complete",
-                code[-1][0] if code else None,
-                "the last code cell did not show the colophon; end the notebook with a cell `report.colophon()` "
-                "(it marks the run as complete and records where the numbers come from).",
-            )
-        )
     return problems
 
 
-def _check_figure(number: int, meta: dict[str, Any]) -> list[QAProblem]:
-    label = f"Abbildung {meta.get('number', '?')}"
+def _check_figure(number: int, figure: Figure) -> list[QAProblem]:
+    label = f"Abbildung {'?' if figure.number is None else figure.number}"
     problems = []
-    if not str(meta.get("caption") or "").strip():
+    if not figure.caption:
         problems.append(QAProblem("figure", number, f"{label} has no caption; pass caption='…' to report.figure."))
-    if not str(meta.get("alt") or "").strip():
+    if not figure.alt:
         problems.append(
             QAProblem("figure", number, f"{label} has no alt text; pass alt=narrative.describe_…(…) to report.figure.")
         )
-    if not meta.get("data_points") or not meta.get("image_bytes"):
+    if figure.data_points <= 0 or figure.image_bytes <= 0:
         problems.append(
             QAProblem(
                 "figure",
                 number,
-                f"{label} ({meta.get('caption') or 'ohne Titel'}) is an empty chart: nothing was plotted. "
+                f"{label} ({figure.caption or 'ohne Titel'}) is an empty chart: nothing was plotted. "
                 "Check the data passed to the chart (an empty selection or all values missing?).",
             )
         )
     return problems
 
 
-def _check_key_figures(number: int, figures: dict[str, Any]) -> list[QAProblem]:
-    bad = [
-        name
-        for name, value in figures.items()
-        if name != "wave" and (value is None or (isinstance(value, float) and not math.isfinite(value)))
-    ]
+def _check_key_figures(number: int, figures: dict[str, float | None]) -> list[QAProblem]:
+    bad = [name for name, value in figures.items() if value is None or not math.isfinite(value)]
     if not bad:
         return []
     return [
@@ -224,7 +198,7 @@ def _check_key_figures(number: int, figures: dict[str, Any]) -> list[QAProblem]:
     ]
 
 
-def _check_claims(texts: list[tuple[int, str]], figures: dict[str, Any]) -> list[QAProblem]:
+def _check_claims(texts: list[tuple[int, str]], figures: dict[str, float | None]) -> list[QAProblem]:
     problems = []
     for number, text in texts:
         plain = text.replace("\u00a0", " ").replace("\u202f", " ")

@@ -5,7 +5,6 @@ The generic blocks (text, figures, tables, quotes) and the one escaping boundary
 
 from __future__ import annotations
 
-import math
 from functools import cached_property
 
 import pandas as pd
@@ -26,6 +25,7 @@ from ..data.schema import COHORTS, COUNT_COLUMNS, COUNT_LABELS, KINDS, SAMPLE_NO
 from ..data.validation import DataQuality
 from ..errors import DataError
 from .blocks import Block, Blocks, escape_text
+from .contract import Colophon, TitlePage, finite_numbers
 from .provenance import colophon_rows
 
 
@@ -135,17 +135,14 @@ class Report(Blocks):
         plain = "\n".join(
             x for x in (p.title, p.subtitle, wave_line.split(" · ")[0], sample_notice if self.synthetic else "") if x
         )
-        meta = {
-            "mpsc_report": {
-                "role": "title-page",
-                "title": p.title,
-                "wave": p.wave,
-                "language": lang,
-                "sample_data": self.synthetic,
-                "notice": sample_notice if self.synthetic else "",
-            }
-        }
-        return Block("".join(parts), plain, meta)
+        meta = TitlePage(
+            title=p.title,
+            wave=p.wave,
+            language=lang,
+            sample_data=self.synthetic,
+            notice=sample_notice if self.synthetic else "",
+        )
+        return Block("".join(parts), plain, meta.metadata())
 
     def colophon(self) -> Block:
         """The colophon (last cell): where the numbers come from; the same record goes into the PDF/HTML metadata.
@@ -166,21 +163,19 @@ class Report(Blocks):
             f'<table class="mpsc-colophon-table"><tbody>{rows}</tbody></table></section>'
         )
         plain = intro + "\n" + "\n".join(f"{label}: {value}" for label, value in labelled)
-        numbers = wave_numbers(self.responses, self.partners, self.register)
-        meta = {
-            "role": "colophon",
-            "wave": self.params.wave,
-            "provenance": record.as_dict(),
-            "figures": self._key_figure_values(),
-            "numbers": numbers,
-        }
-        return Block(body, plain, {"mpsc_report": meta})
+        meta = Colophon(
+            wave=self.params.wave,
+            provenance=record,
+            figures=self._key_figure_values(),
+            numbers=finite_numbers(wave_numbers(self.responses, self.partners, self.register)),
+        )
+        return Block(body, plain, meta.metadata())
 
-    def _key_figure_values(self) -> dict[str, float | int | str | None]:
+    def _key_figure_values(self) -> dict[str, float | int | None]:
         kf = self.key_figures
-        values = {name: getattr(kf, name) for name in kf.__dataclass_fields__}
+        values = {name: getattr(kf, name) for name in kf.__dataclass_fields__ if name != "wave"}
         values |= {"response_rate": kf.response_rate, "measures_total": kf.measures_total}
-        return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in values.items()}
+        return finite_numbers(values)
 
     def data_quality_tables(self) -> Block:
         """The data-quality appendix's tables: rows, item non-response, response by cohort and kind, files.

@@ -64,8 +64,8 @@ def worker_stats() -> dict[str, Any]:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     stats = {"pid": os.getpid(), "peak_rss_mb": round(own, 1), "peak_kernel_rss_mb": round(children, 1)}
-    export = sys.modules.get("mpsc_report.documents.export")
-    session = getattr(export, "_SESSION", None)
+    printer = sys.modules.get("mpsc_report.documents.export.printer")
+    session = getattr(printer, "_SESSION", None)
     if session is not None:
         stats["printer_launches"] = session.launches
     return stats

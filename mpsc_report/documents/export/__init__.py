@@ -1,0 +1,26 @@
+"""Export executed report notebooks as a self-contained HTML publication and a tagged A4 PDF.
+
+``html`` (what is published, the exporter), ``sanitize`` (the allow-list safety net), ``contents`` (table of
+contents, figure-data appendix, page numbers), ``fonts`` (the embedded Open Sans), ``printer`` (the locked-down
+Chromium and the session that keeps it open) and ``pdf`` (the PDF exporter, document information, bookmarks).
+The exporters are registered with nbconvert as ``mpsc_html`` and ``mpsc_pdf``.
+"""
+
+from __future__ import annotations
+
+from .html import ReportHTMLExporter, ReportPreprocessor, export_html
+from .pdf import ReportPDFExporter, export_html_and_pdf
+from .printer import ChromiumPrinter, PrinterSession, PrintResult, close_printer_session, open_printer_session
+
+__all__ = [
+    "ChromiumPrinter",
+    "PrintResult",
+    "PrinterSession",
+    "ReportHTMLExporter",
+    "ReportPDFExporter",
+    "ReportPreprocessor",
+    "close_printer_session",
+    "export_html",
+    "export_html_and_pdf",
+    "open_printer_session",
+]

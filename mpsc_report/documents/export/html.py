@@ -1,0 +1,264 @@
+"""The HTML publication: what of a notebook is published (preprocessor) and the exporter around the template."""
+
+from __future__ import annotations
+
+from importlib import resources as importlib_resources
+from typing import Any
+
+import jinja2
+import nbformat
+from bs4 import BeautifulSoup
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool, List, Unicode, default
+from traitlets.config import Config
+
+from ...analysis.words import t
+from ...errors import ExportError
+from ..contract import Document, read_document
+from ..provenance import document_metadata
+from .contents import add_data_appendix, build_toc
+from .fonts import find_font_dir, font_face_css
+from .sanitize import sanitize_body
+
+#: Name of the nbconvert template folder shipped in ``mpsc_report/documents/templates``.
+TEMPLATE_NAME = "mpsc_report"
+
+#: Author written into the HTML ``<meta>`` and the PDF document information.
+AUTHOR = "MPSC-Monitoring"
+
+#: Where :class:`ReportPreprocessor` leaves the notebook's :class:`~..contract.Document` in nbconvert's ``resources``.
+DOCUMENT_RESOURCE = "mpsc_document"
+
+#: The English alt text nbconvert gives every image that has none.
+_NBCONVERT_ALT = "No description has been provided for this image"
+
+#: Output types a publication may show; everything else (JavaScript, widgets, a plain-text
+#: repr only) is left out.
+_PUBLISHABLE = ("text/html", "text/markdown", "image/svg+xml", "image/png", "image/jpeg")
+
+#: A markdown cell tagged ``lang-<code>`` is prose in that language; reports in another language leave it out.
+LANGUAGE_TAG_PREFIX = "lang-"
+
+
+def wave_label(document: Document) -> str:
+    """``"Welle 2023"`` in the document's language, or ``""`` when the wave is unknown."""
+    return t("export.wave", document.language, wave=document.wave) if document.wave else ""
+
+
+def document_of(resources: dict[str, Any]) -> Document:
+    """The document :class:`ReportPreprocessor` read (an empty one, titled "Bericht", before it ran)."""
+    found = resources.get(DOCUMENT_RESOURCE)
+    return found if isinstance(found, Document) else Document()
+
+
+class ReportPreprocessor(Preprocessor):
+    """Read the document contract into ``resources`` and drop what a publication must not show.
+
+    Dropped: empty cells, markdown cells tagged for another language (``lang-en`` in a German report),
+    stream output (prints, warnings), JavaScript and widget output, and outputs with nothing but a
+    plain-text repr. An error output stops the export: a report with a failed cell is not published.
+    """
+
+    def preprocess(self, nb: nbformat.NotebookNode, resources: dict[str, Any]):
+        """Clean the (already copied) notebook and record the contract; see the class docstring."""
+        document = read_document(nb)
+        resources[DOCUMENT_RESOURCE] = document
+        resources["mpsc_report"] = {  # what the template writes into <html lang>, <head> and <body class>
+            "title": document.title,
+            "wave": document.wave,
+            "wave_label": wave_label(document),
+            "language": document.language,
+            "sample_data": document.sample_data,
+            "notice": document.notice,
+            "author": AUTHOR,
+            "layout": document.layout,
+        }
+        resources["mpsc_provenance"] = document_metadata(document)  # <meta> tags
+        dropped = 0
+        kept_cells = []
+        for number, cell in enumerate(nb.cells, start=1):
+            if cell.cell_type == "code":
+                outputs = [_publishable_output(o, number, document) for o in cell.get("outputs", [])]
+                cell.outputs = [out for out in outputs if out is not None]
+                dropped += len(outputs) - len(cell.outputs)
+                if not cell.outputs:
+                    continue
+            elif cell.cell_type == "markdown" and (
+                not cell.source.strip() or not _in_language(cell, document.language)
+            ):
+                continue
+            kept_cells.append(cell)
+        nb.cells = kept_cells
+        if dropped:
+            self.log.warning(
+                "%s: left out %d output(s) that are not report content (prints, scripts, reprs).",
+                document.title,
+                dropped,
+            )
+        return nb, resources
+
+
+def _in_language(cell: nbformat.NotebookNode, language: str) -> bool:
+    """Whether a cell belongs in a report in ``language``: untagged cells belong in every one."""
+    tags = [tag for tag in cell.get("metadata", {}).get("tags", []) if tag.startswith(LANGUAGE_TAG_PREFIX)]
+    return not tags or f"{LANGUAGE_TAG_PREFIX}{language}" in tags
+
+
+def _publishable_output(output: nbformat.NotebookNode, number: int, document: Document):
+    kind = output.get("output_type")
+    if kind == "error":
+        raise ExportError(
+            f"{document.title}: cell {number} holds an error ({output.get('ename')}: "
+            f"{output.get('evalue')}); a report with a failed cell is not exported. "
+            "Fix the notebook and build it again."
+        )
+    if kind not in ("display_data", "execute_result"):
+        return None
+    data = output.get("data", {})
+    if not any(data.get(mime) for mime in _PUBLISHABLE):
+        return None
+    kept = {mime: value for mime, value in data.items() if mime in (*_PUBLISHABLE, "text/plain")}
+    output.data = nbformat.from_dict(kept)
+    return output
+
+
+def _templates_dir() -> str:
+    return str(importlib_resources.files("mpsc_report.documents") / "templates")
+
+
+class ReportHTMLExporter(HTMLExporter):
+    """Self-contained HTML publication: no code, prompt, script or external URL; with contents.
+
+    Registered for ``jupyter nbconvert --to mpsc_html``.
+    """
+
+    export_from_notebook = "MPSC report (HTML)"
+
+    font_dir = Unicode(
+        "",
+        help="Folder with OpenSans-Regular.ttf, -Italic.ttf and -Semibold.ttf "
+        "(default: MPSC_FONT_DIR, else the Debian fonts-open-sans folder).",
+    ).tag(config=True)
+
+    strip_active_content = Bool(
+        True,
+        help="Keep only the elements and attributes a report is made of (allow-list, nh3) in the page's body: "
+        "no script, frame, event handler or URL other than in-page links and data: images. Producers escape "
+        "free text; this is the safety net. Removals are listed in ``removed_content`` and logged.",
+    ).tag(config=True)
+
+    removed_content = List(Unicode(), help="What the last export removed (read only).")
+
+    @default("template_name")
+    def _template_name_default(self):
+        return TEMPLATE_NAME
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self):
+        return [_templates_dir()]
+
+    @default("exclude_input")
+    def _exclude_input_default(self):
+        return True
+
+    @default("exclude_input_prompt")
+    def _exclude_input_prompt_default(self):
+        return True
+
+    @default("exclude_output_prompt")
+    def _exclude_output_prompt_default(self):
+        return True
+
+    @property
+    def default_config(self):
+        """Turn off the lab template's Pygments stylesheet: there is no code to highlight."""
+        config = super().default_config
+        config.merge(Config({"CSSHTMLHeaderPreprocessor": {"enabled": False}}))
+        return config
+
+    def _init_preprocessors(self):
+        super()._init_preprocessors()
+        self.register_preprocessor(ReportPreprocessor(parent=self), enabled=True)
+
+    def _init_resources(self, resources):
+        resources = super()._init_resources(resources)
+        resources["mpsc_font_css"] = font_face_css(find_font_dir(self.font_dir))
+        return resources
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        """Convert a notebook to the publication HTML; returns ``(html, resources)``."""
+        try:
+            html, resources = HTMLExporter.from_notebook_node(self, nb, resources, **kw)
+        except jinja2.TemplateError as exc:
+            raise ExportError(f"{read_document(nb).title}: the HTML template failed: {exc}") from exc
+        document = document_of(resources)
+        html, removed = _finish_html(html, document, strip_active=self.strip_active_content)
+        self.removed_content = removed
+        if removed:
+            self.log.warning(
+                "%s: removed %d piece(s) of active content a producer let through: %s",
+                document.title,
+                len(removed),
+                "; ".join(removed[:5]),
+            )
+        return html, resources
+
+
+def _finish_html(html: str, document: Document, strip_active: bool) -> tuple[str, list[str]]:
+    """Sanitise the body, add the contents and the title's heading role, tidy tables and images."""
+    html, removed = sanitize_body(html) if strip_active else (html, [])
+    soup = BeautifulSoup(html, features="html.parser")
+    for anchor in soup.select("a.anchor-link"):
+        anchor.decompose()
+    title = soup.select_one("section.mpsc-title-page")
+    if title is not None:
+        for paragraph in title.select("p.mpsc-title"):
+            paragraph["role"] = "heading"
+            paragraph["aria-level"] = "1"
+    add_data_appendix(soup, document)
+    toc = build_toc(soup, document) if document.layout != "factsheet" else None
+    if toc is not None and title is not None:
+        title.insert_after(toc)
+    elif toc is not None:
+        (soup.select_one("main") or soup.body or soup).insert(0, toc)
+    _align_numeric_headers(soup)
+    for image in soup.find_all("img", alt=_NBCONVERT_ALT):
+        image["alt"] = t("export.no_alt", document.language)
+    return str(soup), removed
+
+
+def _align_numeric_headers(soup: BeautifulSoup) -> None:
+    """Right-align a column header when every body cell below it is a number (``.mpsc-num``)."""
+    for table in soup.select("table.mpsc-table"):
+        header = table.select_one("thead tr")
+        rows = [row.find_all(["th", "td"], recursive=False) for row in table.select("tbody tr")]
+        if header is None or not rows or table.select("[colspan], [rowspan]"):
+            continue
+        for index, cell in enumerate(header.find_all(["th", "td"], recursive=False)):
+            if all(len(row) > index and "mpsc-num" in row[index].get("class", []) for row in rows):
+                cell["class"] = [*cell.get("class", []), "mpsc-num"]
+
+
+def export_html(nb: nbformat.NotebookNode) -> str:
+    """Export an executed report notebook to a self-contained HTML publication.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook (it is not modified).
+
+    Returns
+    -------
+    str
+        The HTML document.
+
+    Raises
+    ------
+    ExportError
+        The notebook holds an error output, or the template fails.
+    EnvironmentProblem
+        The Open Sans font files are missing.
+    """
+    html, _ = ReportHTMLExporter().from_notebook_node(nb)
+    return html

@@ -1,0 +1,293 @@
+"""The PDF: the publication HTML printed by the system Chromium, with page numbers, bookmarks, document info."""
+
+from __future__ import annotations
+
+import asyncio
+import html as html_lib
+import io
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert.exporters import WebPDFExporter
+from traitlets import Dict, Float, Int, List, Unicode, default
+
+from ...analysis.words import t
+from ...errors import EnvironmentProblem, ExportError
+from ..contract import Document
+from ..provenance import document_metadata
+from .contents import fill_toc_pages, heading_pages, squeeze, toc_entries
+from .html import AUTHOR, ReportHTMLExporter, document_of, wave_label
+from .printer import CHROMIUM_ARGS, ChromiumPrinter, open_printer, run_print
+
+#: Page margins; the running header and footer live inside the top and bottom margins.
+_PDF_MARGIN = {"top": "22mm", "bottom": "20mm", "left": "20mm", "right": "20mm"}
+
+#: Inline style of header and footer: they are separate documents without the page's CSS, and
+#: Chromium's default font size there is tiny.
+_MARGIN_BOX_STYLE = (
+    "box-sizing:border-box;width:100%;padding:0 20mm;font-family:'Open Sans',sans-serif;"
+    "font-size:8pt;line-height:1.3;color:#58626f;-webkit-print-color-adjust:exact;"
+)
+
+#: Page number of the first render, as wide as a two-digit number.
+_PAGE_PLACEHOLDER = "00"
+
+
+class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
+    """Tagged A4 PDF of the publication HTML, printed by the system Chromium, JavaScript off.
+
+    Running header (title · wave), footer (page x of n; the sample-data notice on every page),
+    bookmarks from the headings, page numbers in the table of contents. Registered for
+    ``jupyter nbconvert --to mpsc_pdf``.
+    """
+
+    export_from_notebook = "MPSC report (PDF)"
+
+    chromium_path = Unicode(
+        help="Chromium binary (default: MPSC_CHROMIUM, else `chromium` on PATH, else /usr/bin/chromium)."
+    ).tag(config=True)
+
+    export_timeout = Float(120.0, help="Seconds the whole PDF export may take (all renders).").tag(config=True)
+
+    load_timeout = Float(30.0, help="Seconds Chromium may take to start, and the document to load.").tag(config=True)
+
+    max_renders = Int(3, help="Renders allowed for the contents' page numbers to settle (first: placeholders).").tag(
+        config=True
+    )
+
+    blocked_requests = List(Unicode(), help="URLs Chromium tried to load during the last export (read only).")
+
+    toc_pages = Dict(help="Heading id -> page number in the last export's contents (read only).")
+
+    renders = Int(0, help="How often the last export printed the document (read only).")
+
+    @default("file_extension")
+    def _file_extension_default(self):
+        return ".pdf"
+
+    @default("chromium_path")
+    def _chromium_path_default(self):
+        return os.environ.get("MPSC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+    def from_notebook_node(self, nb, resources=None, **kw):
+        """Convert a notebook to PDF; returns ``(pdf_bytes, resources)``."""
+        html, resources = ReportHTMLExporter.from_notebook_node(self, nb, resources, **kw)
+        document = document_of(resources)
+        self.log.info("Building PDF of %s", document.title)
+        return self.run_playwright(html, document), resources
+
+    def run_playwright(self, html: str, document: Document | None = None) -> bytes:
+        """Print ``html`` with the system Chromium and return the finished PDF.
+
+        Parameters
+        ----------
+        html : str
+            Publication HTML from :class:`ReportHTMLExporter`.
+        document : Document, optional
+            The notebook's contract (:func:`~mpsc_report.documents.contract.read_document`): title, wave,
+            language and notice for header, footer and document information, provenance for the document
+            information. Without it: "Bericht", German, no provenance.
+
+        Returns
+        -------
+        bytes
+            The PDF.
+
+        Raises
+        ------
+        EnvironmentProblem
+            Chromium or Playwright is missing or does not start.
+        ExportError
+            Printing failed or took longer than ``export_timeout``.
+        """
+        document = document or Document()
+        executable = self._check_chromium()
+        if self.allow_chromium_download:
+            self.log.warning("allow_chromium_download is ignored; printing with %s", executable)
+        self.blocked_requests, self.toc_pages, self.renders = [], {}, 0
+        pdf = run_print(self._print(html, document, executable))
+        if self.blocked_requests:
+            self.log.warning(
+                "%s: blocked %d request(s) while printing: %s",
+                document.title,
+                len(self.blocked_requests),
+                ", ".join(self.blocked_requests[:5]),
+            )
+        headings = [document.title, t("export.contents", document.language), *(text for _, text in toc_entries(html))]
+        return _with_document_info(pdf, document, headings, self.log)
+
+    def _check_chromium(self) -> str:
+        path = self.chromium_path
+        if not (path and Path(path).is_file() and os.access(path, os.X_OK)):
+            raise EnvironmentProblem(
+                f"Chromium not found at {path or '(no path)'}; install the Debian package: "
+                "apt-get install chromium (or set MPSC_CHROMIUM to the browser's path)."
+            )
+        return path
+
+    def _browser_args(self) -> list[str]:
+        as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+        sandbox = ["--no-sandbox"] if as_root or self.disable_sandbox else []
+        return [*sandbox, *CHROMIUM_ARGS, *self.browser_args]
+
+    async def _print(self, html: str, document: Document, executable: str) -> bytes:
+        from playwright.async_api import Error as PlaywrightError  # noqa: PLC0415
+
+        try:
+            async with asyncio.timeout(self.export_timeout):
+                args = self._browser_args()
+                async with open_printer(executable, args, self.load_timeout) as printer:
+                    return await self._print_with_page_numbers(printer, html, document)
+        except TimeoutError as exc:
+            raise ExportError(
+                f"{document.title}: the PDF export took longer than {self.export_timeout:g} s and was "
+                "stopped (raise ReportPDFExporter.export_timeout if the report is just very long)."
+            ) from exc
+        except PlaywrightError as exc:
+            first_line = (str(exc.message).strip().splitlines() or ["unknown error"])[0]
+            message = f"{document.title}: Chromium could not print the report: {first_line}"
+            raise ExportError(message) from exc
+
+    async def _print_with_page_numbers(self, printer: ChromiumPrinter, html: str, document: Document) -> bytes:
+        """Print, read where each heading landed, number the contents, print until stable."""
+        options = {
+            "format": "A4",
+            "margin": _PDF_MARGIN,
+            "print_background": True,
+            "display_header_footer": True,
+            "header_template": _header_template(document),
+            "footer_template": _footer_template(document),
+            "outline": True,
+            "tagged": True,
+            "prefer_css_page_size": False,
+        }
+        entries = toc_entries(html)
+        pages: dict[str, Any] = {target: _PAGE_PLACEHOLDER for target, _ in entries}
+        for _ in range(max(self.max_renders, 2)):
+            result = await printer.print_pdf(fill_toc_pages(html, pages), **options)
+            self.renders += 1
+            self.blocked_requests = list(result.blocked)
+            if not entries:
+                return result.pdf
+            found = heading_pages(result.pdf, entries, document.title)
+            if found == pages:  # the numbers printed are the pages the headings are on
+                self.toc_pages = found
+                return result.pdf
+            pages = found
+        raise ExportError(
+            f"{document.title}: the contents' page numbers did not settle after {self.renders} "
+            f"renders (last: {pages}); look for content whose height depends on them."
+        )
+
+
+def _running_head(document: Document) -> str:
+    """``"<title> · Welle <wave>"`` (plain text) for the page header."""
+    return " · ".join(part for part in (document.title, wave_label(document)) if part)
+
+
+def _header_template(document: Document) -> str:
+    # Chromium inserts the template as markup: every text in it is escaped.
+    return (
+        f'<div style="{_MARGIN_BOX_STYLE}padding-top:9mm;">'
+        '<div style="padding-bottom:1.5mm;border-bottom:0.5pt solid #cdd2d9;white-space:nowrap;'
+        f'overflow:hidden;text-overflow:ellipsis;">{html_lib.escape(_running_head(document))}</div></div>'
+    )
+
+
+def _footer_template(document: Document) -> str:
+    notice = html_lib.escape(document.notice)
+    page = html_lib.escape(t("export.page", document.language))
+    of = html_lib.escape(t("export.of", document.language))
+    return (
+        f'<div style="{_MARGIN_BOX_STYLE}display:flex;justify-content:space-between;'
+        'align-items:baseline;gap:8mm;padding-bottom:8mm;">'
+        f'<span style="color:#8f1d1d;font-weight:600;">{notice}</span>'
+        f'<span style="white-space:nowrap;">{page} <span class="pageNumber"></span> {of} '
+        '<span class="totalPages"></span></span></div>'
+    )
+
+
+def _with_document_info(pdf: bytes, document: Document, headings: list[str], log) -> bytes:
+    """Set Title, Author, Subject, Language and the provenance; repair bookmark titles; never lose the tags.
+
+    The provenance comes from the document's colophon (:func:`~..provenance.document_metadata`): ``/Keywords``,
+    and ``/MPSCDataFiles``, ``/MPSCGitCommit``, ``/MPSCProvenance`` … for the ``mpsc:*`` names.
+
+    ``headings`` are the heading texts as written: a bookmark whose title differs from one of
+    them only in spaces (Chromium drops the space at each line break of a wrapped heading) gets
+    the written text back. If the rewritten file lacked the structure tree, marks, outline or
+    language of Chromium's, Chromium's file is returned unchanged.
+    """
+    from pypdf import PdfReader, PdfWriter  # noqa: PLC0415
+    from pypdf.generic import (  # noqa: PLC0415
+        BooleanObject,
+        DictionaryObject,
+        NameObject,
+        TextStringObject,
+    )
+
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    info = {"/Title": document.title, "/Author": AUTHOR, "/Creator": "mpsc-report"}
+    if document.wave:
+        info["/Subject"] = wave_label(document)
+    for name, value in document_metadata(document).items():
+        key = "Keywords" if name == "keywords" else "MPSC" + name.removeprefix("mpsc:").title().replace("-", "")
+        info[f"/{key}"] = value
+    writer.add_metadata(info)
+    root = writer.root_object
+    if "/Lang" not in root:
+        root[NameObject("/Lang")] = TextStringObject(document.language)
+    preferences = root.get("/ViewerPreferences")
+    preferences = preferences.get_object() if preferences is not None else DictionaryObject()
+    preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
+    root[NameObject("/ViewerPreferences")] = preferences
+    _repair_bookmark_titles(root.get("/Outlines"), {squeeze(h): h for h in headings})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    rewritten = buffer.getvalue()
+    before, after = reader.trailer["/Root"], PdfReader(io.BytesIO(rewritten)).trailer["/Root"]
+    kept = ("/StructTreeRoot", "/MarkInfo", "/Outlines", "/Lang")
+    if any(key in before and key not in after for key in kept):
+        log.warning("%s: rewriting the document information would lose tags; skipped.", document.title)
+        return pdf
+    return rewritten
+
+
+def _repair_bookmark_titles(outlines, written: dict[str, str]) -> None:
+    from pypdf.generic import NameObject, TextStringObject  # noqa: PLC0415
+
+    pending = [outlines.get_object().get("/First")] if outlines is not None else []
+    while pending:
+        item = pending.pop()
+        if item is None:
+            continue
+        item = item.get_object()
+        title = str(item.get("/Title", ""))
+        proper = written.get(squeeze(title))
+        if proper is not None and proper != title:
+            item[NameObject("/Title")] = TextStringObject(proper)
+        pending.extend((item.get("/Next"), item.get("/First")))
+
+
+def export_html_and_pdf(nb: nbformat.NotebookNode) -> tuple[str, bytes]:
+    """Export a report notebook to HTML and PDF, converting it to HTML only once.
+
+    The PDF is printed from exactly the HTML returned, so the two documents cannot drift apart.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The executed notebook (it is not modified).
+
+    Returns
+    -------
+    tuple of (str, bytes)
+        The HTML document and the PDF.
+    """
+    exporter = ReportPDFExporter()
+    html, resources = ReportHTMLExporter.from_notebook_node(exporter, nb)
+    return html, exporter.run_playwright(html, document_of(resources))
