@@ -262,7 +262,7 @@ def _validate_params(path: Path) -> _Checked:
         data = open_waves(params)
     except ValidationFailed as exc:
         return _Checked(params.wave, 0, list(exc.failures), "")
-    lists = [f.name for w in data.waves.values() for f in w.quality.files if f.role == "Partnerkommunen"]
+    lists = [f.path.name for w in data.waves.values() for f in w.files[1:]]  # after each wave's answers file
     partners = f"partner lists checked: {', '.join(lists)}" if lists else "no partner lists in the data folder"
     return _Checked(params.wave, len(data.current.responses), list(data.failures), partners)
 

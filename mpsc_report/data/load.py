@@ -61,7 +61,10 @@ class DatasetInfo:
 
 @dataclass(frozen=True)
 class WaveData:
-    """One survey wave as read from disk: answers, partner edge list, the files read and what validation did."""
+    """One survey wave as read from disk: answers, partner edge list, the files read and what validation did.
+
+    ``files`` is the answers file, then the partners file when the folder has one.
+    """
 
     wave: str
     responses: pd.DataFrame
