@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -12,10 +13,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .data.load import check_responses_file
 from .data.params import IntakeParams, load_params
 from .data.validation import ERRORS_FILE, ValidationFailed, failures_csv
-from .documents.report import open_report
 from .errors import BuildError, DataError, MpscReportError, ParamsError
 from .pipeline.batch import BatchOptions, BatchResult, default_jobs, run_batch
 from .pipeline.build import CELL_TIMEOUT_SECONDS
@@ -108,12 +107,21 @@ def _parser() -> argparse.ArgumentParser:
     build.set_defaults(func=_build)
 
     validate = sub.add_parser(
-        "validate", help="check params files or a survey export (intake and validation only, no kernel)"
+        "validate",
+        help="check params files or a survey export (intake and validation only, no kernel)",
+        description="Check params files (every wave up to theirs, answers and partner lists, with each wave's own "
+        "intake settings) or one survey export with its partners file, as a build would read them.",
     )
     validate.add_argument(
         "targets", type=Path, nargs="+", metavar="PARAMS_OR_FILE", help="params/*.yaml, or a .csv/.xlsx export"
     )
     validate.add_argument("--wave", help="wave id of a data file (default: from its name wave_<id>.csv)")
+    validate.add_argument(
+        "--partners",
+        type=Path,
+        metavar="PATH",
+        help="partner list of a data file (default: partners_<wave>.csv beside it, when there is one)",
+    )
     validate.add_argument("--format", dest="input_format", choices=("csv", "xlsx", "limesurvey"), default="csv")
     validate.add_argument("--encoding", choices=("utf-8", "utf-8-sig", "cp1252"), default="utf-8")
     validate.add_argument("--separator", choices=(",", ";", "tab"), default=",")
@@ -212,12 +220,15 @@ def _validate(args: argparse.Namespace) -> int:
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     status = 0
     for target in args.targets:
-        if target.suffix in (".yaml", ".yml"):
-            wave, rows, failures = _validate_params(target)
-        else:
-            wave, rows, failures = _validate_file(target, args)
+        if args.partners is not None and target.suffix in (".yaml", ".yml"):
+            raise ParamsError(f"--partners is for a data file; {target} names its data folder (partners_<wave>.csv).")
+        checked = _validate_params(target) if target.suffix in (".yaml", ".yml") else _validate_file(target, args)
+        wave, failures = checked.wave, checked.failures
         if not failures:
-            console.print(f"[green]ok[/green]  {escape(str(target))}: wave {escape(wave)}, {rows} row(s), no problems")
+            console.print(
+                f"[green]ok[/green]  {escape(str(target))}: wave {escape(wave)}, {checked.rows} row(s), no problems"
+            )
+            console.print(f"    {escape(checked.partners)}")
             continue
         status = DataError.exit_code
         errors_csv = write_atomic(_errors_path(args.output_dir, wave), failures_csv(failures))
@@ -233,17 +244,32 @@ def _validate(args: argparse.Namespace) -> int:
 _TABLE_ROWS = 50
 
 
-def _validate_params(path: Path) -> tuple[str, int, list]:
+@dataclass(frozen=True)
+class _Checked:
+    """What ``validate`` found for one target: its wave, answer rows, failures and a word on the partner lists."""
+
+    wave: str
+    rows: int
+    failures: list
+    partners: str
+
+
+def _validate_params(path: Path) -> _Checked:
+    from .data.waves import open_waves
+
     params = load_params(path)
     try:
-        report = open_report(params)
+        data = open_waves(params)
     except ValidationFailed as exc:
-        return params.wave, 0, list(exc.failures)
-    failures = [f for wave in report.waves.values() if wave.quality for f in wave.quality.failures]
-    return params.wave, len(report.responses), failures
+        return _Checked(params.wave, 0, list(exc.failures), "")
+    lists = [f.path.name for w in data.waves.values() for f in w.files[1:]]  # after each wave's answers file
+    partners = f"partner lists checked: {', '.join(lists)}" if lists else "no partner lists in the data folder"
+    return _Checked(params.wave, len(data.current.responses), list(data.failures), partners)
 
 
-def _validate_file(path: Path, args: argparse.Namespace) -> tuple[str, int, list]:
+def _validate_file(path: Path, args: argparse.Namespace) -> _Checked:
+    from .data.load import check_wave_files
+
     wave = args.wave or (path.stem.removeprefix("wave_") if path.stem.startswith("wave_") else None)
     if not wave:
         raise ParamsError(f"{path}: cannot tell the wave from the file name; pass --wave, e.g. --wave 2023.")
@@ -260,15 +286,25 @@ def _validate_file(path: Path, args: argparse.Namespace) -> tuple[str, int, list
         )
     except ValidationError as exc:
         raise ParamsError(f"validate {path}: {exc.errors()[0]['msg']}") from None
-    rows, failures = check_responses_file(path, wave, intake)
-    return wave, rows, list(failures)
+    beside = path.parent / f"partners_{wave}.csv"
+    partners = args.partners or (beside if beside.is_file() and re.fullmatch(_PLAIN_WAVE, wave) else None)
+    checked = check_wave_files(path, partners, wave, intake)
+    if partners is None:
+        note = f"no partner list checked ({beside.name} is not beside it; pass --partners PATH)"
+    else:
+        note = f"partner list {partners.name}: {checked.partner_rows} row(s)"
+    return _Checked(wave, checked.rows, list(checked.failures), note)
+
+
+#: A wave id that can name a file and a folder.
+_PLAIN_WAVE = r"[0-9A-Za-z][0-9A-Za-z_-]{0,31}"
 
 
 def _errors_path(output_dir: Path, wave: str) -> Path:
     """``OUTPUT_DIR/<wave>/validation_errors.csv``, refusing a wave id that would leave OUTPUT_DIR."""
     base = output_dir.resolve()
     folder = (base / wave).resolve()
-    if not folder.is_relative_to(base) or folder == base or not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z_-]{0,31}", wave):
+    if not folder.is_relative_to(base) or folder == base or not re.fullmatch(_PLAIN_WAVE, wave):
         raise ParamsError(f"wave {wave!r} is not a plain wave id such as '2023'; pass --wave.")
     return folder / ERRORS_FILE
 

@@ -123,3 +123,65 @@ def test_validate_refuses_a_wave_id_that_leaves_the_output_folder(tmp_path, caps
     args = ["validate", str(path), "--encoding", "cp1252", "--separator", ";", "--wave", "../../x"]
     assert main([*args, "--output-dir", str(tmp_path / "out")]) == 2
     assert "is not a plain wave id" in capsys.readouterr().err
+
+
+# --- validate checks the partner lists too (issue 9) ------------------------------------------------------------
+
+
+def _wave_with_partners(folder: Path, partner_lines: str | None) -> Path:
+    path = write_wave(folder, *sample_rows(73))
+    if partner_lines is not None:
+        (folder / "partners_2023.csv").write_text(
+            "project_id,partner_name,partner_project_id,exchange\n" + partner_lines, encoding="utf-8"
+        )
+    return path
+
+
+def test_validate_a_file_checks_the_partner_list_beside_it(tmp_path, capsys):
+    path = _wave_with_partners(tmp_path / "data", "solingen,Detmold,detmold,knowledge_exchange\n")
+    assert main(["validate", str(path), "--output-dir", str(tmp_path / "out")]) == 0
+    printed = capsys.readouterr().out
+    assert "73 row(s), no problems\n    partner list partners_2023.csv: 1 row(s)" in printed
+    (tmp_path / "data" / "partners_2023.csv").write_text(
+        "project_id,partner_name,partner_project_id,exchange\natlantis,Detmold,detmold,knowledge_exchange\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(path), "--output-dir", str(tmp_path / "out")]) == DataError.exit_code
+    printed = capsys.readouterr().out
+    line = next(x for x in printed.splitlines() if "partners_2023.csv:2" in x)
+    assert "project_id" in line and "'atlantis'" in line and "1 problem(s)" in printed
+
+
+def test_validate_a_file_takes_another_partner_list_or_says_none_was_checked(tmp_path, capsys):
+    path = _wave_with_partners(tmp_path / "data", None)
+    assert main(["validate", str(path), "--output-dir", str(tmp_path / "out")]) == 0
+    assert "no partner list checked (partners_2023.csv is not beside it; pass --partners PATH)" in (
+        capsys.readouterr().out
+    )
+    other = tmp_path / "edges.csv"
+    other.write_text("project_id,partner_name,partner_project_id,exchange\nulm,Detmold,detmold,transfer\n")
+    assert main(["validate", str(path), "--partners", str(other), "--output-dir", str(tmp_path / "out")]) == 0
+    assert "partner list edges.csv: 1 row(s)" in capsys.readouterr().out
+    assert main(["validate", str(path), "--partners", str(tmp_path / "nope.csv")]) == DataError.exit_code
+    assert "nope.csv not found; pass the partner list of wave 2023" in capsys.readouterr().err
+
+
+def test_validate_params_checks_every_partner_list_with_the_wave_settings(tmp_path, capsys):
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    (params_dir / "2023.yaml").write_text(PARAMS + 'intake: {separator: ";"}\n')
+    write_wave(params_dir / "data", *sample_rows(73), separator=";")
+    (params_dir / "data" / "partners_2023.csv").write_text(
+        "project_id;partner_name;partner_project_id;exchange\nulm;Detmold;detmold;telepathy\n", encoding="utf-8"
+    )
+    assert (
+        main(["validate", str(params_dir / "2023.yaml"), "--output-dir", str(tmp_path / "out")]) == DataError.exit_code
+    )
+    printed = capsys.readouterr().out
+    line = next(x for x in printed.splitlines() if "partners_2023.csv:2" in x)
+    assert "exchange" in line and "'telepathy'" in line
+    (params_dir / "data" / "partners_2023.csv").write_text(
+        "project_id;partner_name;partner_project_id;exchange\nulm;Detmold;detmold;transfer\n", encoding="utf-8"
+    )
+    assert main(["validate", str(params_dir / "2023.yaml")]) == 0
+    assert "no problems\n    partner lists checked: partners_2023.csv\n" in capsys.readouterr().out

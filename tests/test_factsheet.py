@@ -13,8 +13,9 @@ import pandas as pd
 import papermill
 import pytest
 from pypdf import PdfReader
+from survey_files import write_sample_wave
 
-from mpsc_report import FactsheetParams, open_factsheet
+from mpsc_report import Factsheet, FactsheetParams, open_factsheet
 from mpsc_report.analysis.formatting import NBSP, format_median
 from mpsc_report.data.load import load_register, package_data_dir
 from mpsc_report.data.schema import SAMPLE_NOTICE
@@ -23,6 +24,8 @@ from mpsc_report.documents.contract import LAYOUTS as _LAYOUTS
 from mpsc_report.documents.export import export_html_and_pdf
 from mpsc_report.documents.factsheet import FACTSHEET_LAYOUT, find_project
 from mpsc_report.errors import DataError, ParamsError
+from mpsc_report.pipeline.build import validate_data
+from mpsc_report.pipeline.units import plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "project_factsheet.ipynb"
@@ -81,7 +84,8 @@ def test_highlight_is_escaped_and_long_ones_are_shortened_visibly():
     responses = sheet.current.responses.copy()
     hostile = "<script>alert(1)</script> " + "Sehr lang. " * 60
     responses.loc[responses["project_id"] == "solingen", "highlight"] = hostile
-    sheet.waves[sheet.params.wave] = replace(sheet.current, responses=responses)
+    waves = {**sheet.waves, sheet.params.wave: replace(sheet.current, responses=responses)}
+    sheet = Factsheet(sheet.params, replace(sheet.data, waves=waves), sheet.project)
     html = sheet.highlight().html
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert SHORTENED_MARK.strip() in html
@@ -197,3 +201,51 @@ def test_solingen_2023_passes_the_qa_gates_and_ends_with_its_provenance(solingen
     assert "Berechnet aus: wave_2021.csv" in page_two
     assert file_sha256(SAMPLE / "wave_2023.csv")[:12] in page_two
     assert 'name="mpsc:data-files"' in html
+
+
+# --------------------------------------------------------------------------- the wave's own data path (issue 9)
+
+WAVE_PARAMS = """\
+wave: "2023"
+title: "Halbzeitbilanz"
+field_start: "2023-11-13"
+field_end: "2023-12-15"
+report_date: "2024-02-07"
+data: "data"
+"""
+
+
+def _params_folder(tmp_path: Path, extra: str = "", style: str = "cp1252") -> Path:
+    """A params folder whose data folder holds the 2021-2023 sample waves written as ``style``."""
+    params_dir = tmp_path / "params"
+    for wave in ("2021", "2022", "2023"):
+        intake = write_sample_wave(params_dir / "data", wave, style)
+    settings = ", ".join(f'{k}: "{v}"' for k, v in intake.items())
+    (params_dir / "2023.yaml").write_text(WAVE_PARAMS + f"intake: {{{settings}}}\n" + extra, encoding="utf-8")
+    return params_dir
+
+
+def test_factsheets_read_a_cp1252_semicolon_wave_with_its_intake_settings(tmp_path):
+    """Issue 9: the wave report read it, but every factsheet failed with "not valid UTF-8 … set `intake: …`"."""
+    params_dir = _params_folder(tmp_path)
+    units = plan_units(params_dir, tmp_path / "out", kinds=("report", "factsheet"), projects=["solingen"])
+    for unit in units:
+        validate_data(unit)  # the pre-check of every unit, report and factsheet alike
+    (factsheet,) = (u for u in units if u.kind == "factsheet")
+    sheet = open_factsheet(factsheet.params)
+    bundled = open_factsheet(params("solingen"))
+    assert sheet.comparison.table.equals(bundled.comparison.table)
+    assert sheet.trend().equals(bundled.trend())
+    assert sheet.partners().equals(bundled.partners())
+
+
+def test_english_params_give_english_factsheets_instead_of_refusing_the_build(tmp_path):
+    """Issue 9: `language: "en"` made `build --all` refuse the whole build (factsheets accepted only "de")."""
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    text = (ROOT / "params" / "2023.yaml").read_text(encoding="utf-8").replace('language: "de"', 'language: "en"')
+    (params_dir / "2023.yaml").write_text(text, encoding="utf-8")
+    units = plan_units(params_dir, tmp_path / "out", kinds=("report", "factsheet"))
+    assert len(units) == 1 + 73
+    assert {u.params.language for u in units} == {"en"}
+    assert open_factsheet(units[1].params).language == "en"

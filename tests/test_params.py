@@ -144,9 +144,38 @@ def test_factsheet_params_derive_from_a_wave_and_reject_unsafe_project_keys():
         "data": "sample",
         "language": "de",
         "publisher": "Monitoring Modellprojekte Smart Cities",
+        "intake": wave.intake.model_dump(mode="json"),  # the factsheet reads the waves as the report does
     }
     with pytest.raises(ParamsError, match=r"(?s)factsheet '\.\./x' of wave 2023: .*project"):
         FactsheetParams.from_wave(wave, "../x")
+
+
+def test_factsheet_params_copy_the_wave_language_and_intake(tmp_path):
+    intake = 'intake: {encoding: "cp1252", separator: ";", waves: {"2021": {format: "xlsx", sheet: "D"}}}\n'
+    text = VALID + 'language: "en"\n' + intake
+    wave = load_params(write(tmp_path, text))
+    sheet = FactsheetParams.from_wave(wave, "solingen")
+    assert sheet.language == "en" and sheet.intake == wave.intake
+    assert sheet.intake.for_wave("2021").format == "xlsx"
+    injected = json.loads(json.dumps(sheet.to_notebook()))  # what papermill writes into the notebook
+    assert FactsheetParams.from_notebook(**injected) == sheet
+    with pytest.raises(ParamsError, match="language: got 'fr'"):
+        FactsheetParams.from_notebook(wave="2023", project="ulm", report_date="2024-02-07", language="fr")
+
+
+@pytest.mark.parametrize(
+    ("notebook", "model"),
+    [("halftime_review.ipynb", WaveParams), ("project_factsheet.ipynb", FactsheetParams)],
+)
+def test_every_notebook_parameters_cell_defines_every_field_of_its_model(notebook, model):
+    nb = nbformat.read(ROOT / "notebooks" / notebook, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    names = [line.split(":")[0] for line in cell.source.splitlines() if line and not line.startswith(("#", "from "))]
+    assert tuple(names) == parameter_names(model)
+    namespace: dict = {}
+    exec(cell.source, namespace)  # noqa: S102 - our own committed defaults
+    defaults = {k: namespace[k] for k in names}
+    assert model.from_notebook(**defaults).to_notebook() == defaults  # the defaults are exactly what papermill injects
 
 
 # --- intake settings (issue 3) ----------------------------------------------------------------------------------
@@ -220,3 +249,54 @@ def test_reserved_device_names_cannot_be_wave_ids(tmp_path, name):
     path.write_text(VALID.replace('wave: "2023"', f'wave: "{name}"'), encoding="utf-8")
     with pytest.raises(ParamsError, match=f"wave: got '{name}'.*reserved device name"):
         load_params(path)
+
+
+# --- intake settings per wave (issue 9) -------------------------------------------------------------------------
+
+MIXED = (
+    VALID
+    + """\
+intake:
+  on_invalid: "quarantine"
+  waves:
+    "2021": {format: "xlsx", sheet: "Daten"}
+    "2022": {encoding: "cp1252", separator: ";", decimal: ","}
+    "2023": {format: "limesurvey", codebook: "codebooks/v2.yaml"}
+"""
+)
+
+
+def test_each_wave_may_have_its_own_intake_settings_over_the_common_ones(tmp_path):
+    params = load_params(write(tmp_path, MIXED))
+    first, second, third = (params.intake.for_wave(w) for w in ("2021", "2022", "2023"))
+    assert (first.format, first.sheet, first.on_invalid) == ("xlsx", "Daten", "quarantine")
+    assert (second.format, second.encoding, second.separator, second.decimal) == ("csv", "cp1252", ";", ",")
+    assert third.codebook == str((tmp_path / "codebooks" / "v2.yaml").resolve())  # relative to the params file
+    assert params.intake.for_wave("2020") == params.intake.model_copy(update={"waves": {}})  # the common settings
+    assert second.on_invalid == "quarantine" and not second.waves
+    injected = json.loads(json.dumps(params.to_notebook()))
+    assert WaveParams.from_notebook(**injected) == params
+
+
+def test_without_per_wave_settings_the_intake_reads_as_before():
+    assert "waves" not in WaveParams.model_fields["intake"].default_factory().model_dump()
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ('intake: {waves: {"2021": {format: "xlsx"}}}', "intake.waves.2021: "),
+        ('intake: {waves: {"2021": {sheeet: "x"}}}', "unknown parameter 'intake.waves.2021.sheeet'"),
+        (
+            'intake: {waves: {2021: {encoding: "cp1252"}}}',
+            '2021 is not a wave id; write it quoted in YAML, e.g. "2021"',
+        ),
+        ('intake: {waves: {"20/21": {}}}', "'20/21' is not a wave id"),
+        ('intake: {waves: {"2021": {waves: {}}}}', "a wave's settings cannot list waves of their own"),
+        ('intake: {waves: {"2021": {encoding: "latin-1"}}}', "intake.waves.2021.encoding: got 'latin-1'"),
+    ],
+)
+def test_per_wave_intake_mistakes_are_refused_before_any_kernel(tmp_path, block, expected):
+    with pytest.raises(ParamsError) as err:
+        load_params(write(tmp_path, VALID + block + "\n"))
+    assert expected in str(err.value)

@@ -13,6 +13,7 @@ import nbformat
 import pytest
 
 import mpsc_report as mr
+from mpsc_report.data.load import InputFile, file_sha256
 from mpsc_report.documents import provenance as pv
 from mpsc_report.documents.contract import Colophon, read_block, read_document
 
@@ -22,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_records_files_with_sha256_params_versions_and_time(tmp_path):
     data = tmp_path / "wave_2023.csv"
     data.write_bytes(b"a,b\n1,2\n")
+    read = InputFile(data, file_sha256(data))
     record = pv.collect_provenance(
-        [data, data], {"wave": "2023"}, root=tmp_path, now=datetime(2024, 2, 7, 9, 30, tzinfo=UTC)
+        [read, read], {"wave": "2023"}, root=tmp_path, now=datetime(2024, 2, 7, 9, 30, tzinfo=UTC)
     )
     assert record.files == (pv.DataFile("wave_2023.csv", hashlib.sha256(b"a,b\n1,2\n").hexdigest()),)
     assert record.params == {"wave": "2023"} and record.codebook == "—"
@@ -63,7 +65,7 @@ def test_colophon_lists_every_file_read_and_is_escaped():
     names = [p.name for p in report.data_files]
     assert names[-1] == "projects.csv" and "wave_2023.csv" in names and "partners_2021.csv" in names
     for path in report.data_files:
-        assert pv.file_sha256(path) in block.html
+        assert file_sha256(path) in block.html
     assert "<script>" not in block.html and "&lt;script&gt;" in block.html
     meta = block.metadata["mpsc_report"]
     assert meta["role"] == "colophon" and meta["provenance"]["params"]["wave"] == "2023"

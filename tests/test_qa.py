@@ -150,9 +150,8 @@ def test_chart_shown_without_report_figure(report):
 def test_key_figure_that_is_nan(report):
     current = report.current
     answers = current.responses.assign(measures_completed=pd.NA, measures_continued=pd.NA)
-    broken = mr.Report(
-        report.params, report.register, {**report.waves, "2023": dataclasses.replace(current, responses=answers)}
-    )
+    waves = {**report.waves, "2023": dataclasses.replace(current, responses=answers)}
+    broken = mr.Report(report.params, dataclasses.replace(report.data, waves=waves))
     problems = gates(
         executed(broken.key_figure_tiles(narrative.key_figure_tiles(broken.key_figures)), broken.colophon())
     )

@@ -219,3 +219,13 @@ def test_appendix_sentences_in_english_come_from_the_same_catalogue(report, quar
     rejected = " ".join(mr.narrative.data_quality(quarantined.quality, "en"))
     assert "1 was rejected" in rejected and "1 × unknown project" in rejected
     assert "One cell held a special code (“keine Angabe”)" in rejected
+
+
+def test_report_and_factsheet_write_each_data_property_once():
+    """Issue 9: the data properties were copied between Report and Factsheet; both inherit them from WaveDocument."""
+    from mpsc_report.documents.document import WaveDocument
+
+    shared = ("register", "waves", "current", "responses", "quality", "synthetic", "source", "source_for")
+    for name in (*shared, "wave_span", "data_files", "provenance"):
+        assert name in vars(WaveDocument), name
+        assert name not in vars(mr.Report) and name not in vars(mr.Factsheet), name

@@ -12,14 +12,24 @@ import codecs
 import csv
 import datetime as dt
 import difflib
+import hashlib
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+    model_validator,
+)
 
 from ..errors import DataError, ParamsError
 from .schema import WAVE_COLUMNS
@@ -39,12 +49,17 @@ CODEBOOK_PACKAGE_DIR = "codebooks"
 
 _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "cp1252": "cp1252 (Windows-1252)"}
 
+#: A wave id: it names files (``wave_<id>.csv``) and output folders, so only letters, digits, ``_`` and ``-``.
+WAVE_ID = r"^[0-9A-Za-z][0-9A-Za-z_-]{0,31}$"
+
 
 class IntakeParams(BaseModel):
-    """How the wave's survey export is read and what happens to invalid rows (``intake:`` in the params file).
+    """How the waves' survey exports are read and what happens to invalid rows (``intake:`` in the params file).
 
     Every setting is explicit: the encoding is never guessed with a lossy fallback, the separator is never sniffed,
-    and the Excel sheet is always named. The defaults match the bundled sample (UTF-8 CSV with commas).
+    and the Excel sheet is always named. The defaults match the bundled sample (UTF-8 CSV with commas). The settings
+    apply to every wave of the data folder; ``waves`` gives single waves their own settings (a history that mixes
+    formats), each entry overriding the common settings key by key (see :meth:`for_wave`).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -69,6 +84,26 @@ class IntakeParams(BaseModel):
     on_invalid: Literal["reject", "quarantine"] = Field(
         default="reject", description="reject the file on any invalid row, or set invalid rows aside and go on"
     )
+    waves: dict[str, IntakeParams] = Field(
+        default_factory=dict,
+        description="wave id -> the settings in which that wave differs from the ones above (key by key)",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _merge_wave_settings(cls, values: Any) -> Any:
+        """Complete each wave's entry with the common settings, so every entry is validated as a whole."""
+        if not isinstance(values, dict) or not isinstance(values.get("waves"), dict):
+            return values
+        common = {k: v for k, v in values.items() if k != "waves"}
+        merged = {}
+        for wave, own in values["waves"].items():
+            if not isinstance(wave, str) or not re.match(WAVE_ID, wave):
+                raise ValueError(f'waves: {wave!r} is not a wave id; write it quoted in YAML, e.g. "{wave}"')
+            if isinstance(own, dict) and "waves" in own:
+                raise ValueError(f"waves.{wave}: a wave's settings cannot list waves of their own")
+            merged[wave] = {**common, **own} if isinstance(own, dict) else own
+        return {**values, "waves": merged}
 
     @model_validator(mode="after")
     def _check_format(self) -> IntakeParams:
@@ -80,6 +115,19 @@ class IntakeParams(BaseModel):
             raise ValueError(f"separator and decimal mark are both {self.separator!r}")
         return self
 
+    @model_serializer(mode="wrap")
+    def _omit_empty_waves(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Without per-wave settings the settings read (and are printed in the colophon) as before they existed.
+        data = handler(self)
+        if not data.get("waves"):
+            data.pop("waves", None)
+        return data
+
+    def for_wave(self, wave: str) -> IntakeParams:
+        """The settings ``wave`` is read with: its own entry of ``waves``, else the common settings."""
+        own = self.waves.get(wave)
+        return own if own is not None else self.model_copy(update={"waves": {}})
+
 
 @dataclass(frozen=True)
 class Table:
@@ -88,6 +136,7 @@ class Table:
     ``lines`` holds, per row, the 1-based physical line of a CSV record's first line (the header is line 1) or the
     worksheet row number. ``problems`` are row-level parse problems (ragged rows, formulas without a value) as
     ``(row index, column, value, message, fix)``; the row stays in the table so it is counted as read.
+    ``sha256`` is the digest of the very bytes that were parsed, so the file is never read a second time to hash it.
     """
 
     path: Path
@@ -98,6 +147,7 @@ class Table:
     encoding: str | None = None
     problems: tuple[tuple[int, str, str, str, str], ...] = ()
     columns_from: dict[str, str] = field(default_factory=dict)
+    sha256: str = ""
 
     @property
     def name(self) -> str:
@@ -158,7 +208,7 @@ def read_csv_table(path: Path, encoding: str = "utf-8", separator: str = ",") ->
     previous = csv.field_size_limit()
     csv.field_size_limit(MAX_FIELD_CHARS)
     try:
-        return _parse_csv(path, text, encoding, separator)
+        return _parse_csv(path, text, encoding, separator, hashlib.sha256(data).hexdigest())
     finally:
         csv.field_size_limit(previous)
 
@@ -207,7 +257,7 @@ def decode_text(path: Path, data: bytes, encoding: str) -> str:
         ) from None
 
 
-def _parse_csv(path: Path, text: str, encoding: str, separator: str) -> Table:
+def _parse_csv(path: Path, text: str, encoding: str, separator: str, sha256: str) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     records: list[tuple[int, list[str]]] = []
     end = 0
@@ -243,7 +293,7 @@ def _parse_csv(path: Path, text: str, encoding: str, separator: str) -> Table:
             cells = (cells + [None] * width)[:width]
         rows.append(tuple(cells))
         lines.append(line)
-    return Table(path, header, tuple(rows), tuple(lines), encoding=encoding, problems=tuple(problems))
+    return Table(path, header, tuple(rows), tuple(lines), encoding=encoding, problems=tuple(problems), sha256=sha256)
 
 
 def _check_header(path: Path, header: tuple[str, ...], separator: str) -> None:
@@ -334,10 +384,12 @@ def read_xlsx_table(path: Path, sheet: str) -> Table:
     finally:
         values_book.close()
         formula_book.close()
-    return _sheet_table(path, sheet, values, formulas)
+    return _sheet_table(path, sheet, values, formulas, hashlib.sha256(data).hexdigest())
 
 
-def _sheet_table(path: Path, sheet: str, values: list[tuple], formulas: list[tuple[int, int, str]]) -> Table:
+def _sheet_table(
+    path: Path, sheet: str, values: list[tuple], formulas: list[tuple[int, int, str]], sha256: str
+) -> Table:
     numbered = [(i + 1, r) for i, r in enumerate(values) if any(v is not None and str(v).strip() for v in r)]
     if not numbered:
         raise DataError(f"{path.name} sheet {sheet!r} is empty: no data. Choose the sheet with the answers.")
@@ -372,7 +424,7 @@ def _sheet_table(path: Path, sheet: str, values: list[tuple], formulas: list[tup
             )
         rows.append(cells)
         lines.append(row_number)
-    return Table(path, header, tuple(rows), tuple(lines), sheet=sheet, problems=tuple(problems))
+    return Table(path, header, tuple(rows), tuple(lines), sheet=sheet, problems=tuple(problems), sha256=sha256)
 
 
 def _cell_text(value: Any) -> str | None:
@@ -552,4 +604,4 @@ def apply_codebook(table: Table, codebook: Codebook) -> Table:
         (row, next((c for c, q in sources.items() if q == col), col) if col else "", value, message, fix)
         for row, col, value, message, fix in table.problems
     )
-    return Table(table.path, renamed, rows, table.lines, table.sheet, table.encoding, problems, sources)
+    return Table(table.path, renamed, rows, table.lines, table.sheet, table.encoding, problems, sources, table.sha256)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -40,25 +41,46 @@ DATASET_FILE = "dataset.yaml"
 
 
 @dataclass(frozen=True)
+class InputFile:
+    """A file a document's numbers were computed from, with the SHA-256 of the bytes that were parsed."""
+
+    path: Path
+    sha256: str
+
+
+@dataclass(frozen=True)
 class DatasetInfo:
-    """What a data folder says about itself in ``dataset.yaml``."""
+    """What a data folder says about itself in ``dataset.yaml`` (``file`` is None when it has none)."""
 
     name: str
     synthetic: bool
     description: str
     location: Path
+    file: InputFile | None = None
 
 
 @dataclass(frozen=True)
 class WaveData:
-    """One survey wave as read from disk: answers, partner edge list and where they came from."""
+    """One survey wave as read from disk: answers, partner edge list, the files read and what validation did.
+
+    ``files`` is the answers file, then the partners file when the folder has one.
+    """
 
     wave: str
     responses: pd.DataFrame
     partners: pd.DataFrame
-    files: tuple[Path, ...]
+    files: tuple[InputFile, ...]
     dataset: DatasetInfo
-    quality: DataQuality | None = None
+    quality: DataQuality
+
+
+@dataclass(frozen=True)
+class WaveCheck:
+    """What checking a wave's files found (``mpsc-report validate FILE``): rows read and every failure."""
+
+    rows: int
+    partner_rows: int | None
+    failures: tuple[Failure, ...]
 
 
 def package_data_dir() -> Path:
@@ -92,15 +114,21 @@ def load_register(path: Path | None = None) -> pd.DataFrame:
     pandas.DataFrame
         One row per project with :data:`~mpsc_report.data.schema.REGISTER_COLUMNS`.
     """
+    return load_register_file(path)[0]
+
+
+def load_register_file(path: Path | None = None) -> tuple[pd.DataFrame, InputFile]:
+    """Read the register like :func:`load_register` and return it with the file's SHA-256 (for provenance)."""
     path = path or package_data_dir() / "projects.csv"
-    frame = _read_csv(path, text_columns=("project_id", "name", "kind", "state", "cohort", "ags", "source"))
+    data = _read_file(path, DataError)
+    frame = _read_csv(path, data, text_columns=("project_id", "name", "kind", "state", "cohort", "ags", "source"))
     _require_columns(frame, REGISTER_COLUMNS, path)
     for column in ("lat", "lon"):
         frame[column] = pd.to_numeric(frame[column], errors="raise")
     if frame["project_id"].duplicated().any():
         dupes = sorted(frame.loc[frame["project_id"].duplicated(), "project_id"])
         raise DataError(f"{path}: column 'project_id' has duplicate keys {dupes}; each project needs its own key.")
-    return frame.loc[:, list(REGISTER_COLUMNS)]
+    return frame.loc[:, list(REGISTER_COLUMNS)], InputFile(path, _sha256(data))
 
 
 def load_dataset_info(data_dir: Path) -> DatasetInfo:
@@ -108,7 +136,8 @@ def load_dataset_info(data_dir: Path) -> DatasetInfo:
     path = data_dir / DATASET_FILE
     if not path.exists():
         return DatasetInfo(name=data_dir.name, synthetic=False, description="", location=data_dir)
-    info = read_yaml(path)
+    data = _read_file(path, ParamsError, MAX_PARAMS_BYTES, what="a dataset description")
+    info = _parse_yaml(path, data)
     synthetic = info.get("synthetic", False)
     if not isinstance(synthetic, bool):
         raise DataError(f"{path}: key 'synthetic' must be true or false, got {synthetic!r}.")
@@ -117,6 +146,7 @@ def load_dataset_info(data_dir: Path) -> DatasetInfo:
         synthetic=synthetic,
         description=str(info.get("description", "")),
         location=data_dir,
+        file=InputFile(path, _sha256(data)),
     )
 
 
@@ -125,7 +155,21 @@ def available_waves(data_dir: Path) -> list[str]:
     return sorted({p.stem.removeprefix("wave_") for p in data_dir.glob("wave_*.*") if p.suffix in (".csv", ".xlsx")})
 
 
-def load_wave(data_dir: Path, wave: str, intake: Any = None, register: pd.DataFrame | None = None) -> WaveData:
+def wave_files(data_dir: Path, wave: str, intake: Any) -> tuple[Path, Path]:
+    """The answers file (``wave_<id>.csv``, ``.xlsx`` for Excel) and the partners file of a wave in a data folder."""
+    suffix = ".xlsx" if intake.format == "xlsx" else ".csv"
+    return data_dir / f"wave_{wave}{suffix}", data_dir / f"partners_{wave}.csv"
+
+
+def load_wave(
+    data_dir: Path,
+    wave: str,
+    intake: Any = None,
+    register: pd.DataFrame | None = None,
+    *,
+    codebook: _intake.CodebookFile | None = None,
+    dataset: DatasetInfo | None = None,
+) -> WaveData:
     """Read, check and type the answers and the partner edge list of one wave.
 
     Parameters
@@ -135,15 +179,21 @@ def load_wave(data_dir: Path, wave: str, intake: Any = None, register: pd.DataFr
     wave : str
         Wave id, e.g. ``"2023"``.
     intake : IntakeParams, optional
-        How the files are read and what happens to invalid rows; defaults to the bundled sample's settings.
+        How the files are read and what happens to invalid rows (the wave's own settings when ``intake.waves``
+        has an entry for it); defaults to the bundled sample's settings.
     register : pandas.DataFrame, optional
         The project register (read when not given).
+    codebook : CodebookFile, optional
+        The codebook the settings name, already read (read here when not given).
+    dataset : DatasetInfo, optional
+        The folder's ``dataset.yaml``, already read (read here when not given).
 
     Returns
     -------
     WaveData
         Counts as nullable integers (empty cell or special code = no answer), keys and free text as text,
-        and a :class:`~mpsc_report.data.validation.DataQuality` record of what was read, used and rejected.
+        the files read with the SHA-256 of the bytes parsed, and a
+        :class:`~mpsc_report.data.validation.DataQuality` record of what was read, used and rejected.
 
     Raises
     ------
@@ -153,108 +203,125 @@ def load_wave(data_dir: Path, wave: str, intake: Any = None, register: pd.DataFr
     DataError
         When the file is missing or cannot be read at all (encoding, separator, format).
     """
-    if intake is None:
-        intake = _intake.IntakeParams()
+    intake = (_intake.IntakeParams() if intake is None else intake).for_wave(wave)
     register = load_register() if register is None else register
-    suffix = ".xlsx" if intake.format == "xlsx" else ".csv"
-    responses_path = data_dir / f"wave_{wave}{suffix}"
-    partners_path = data_dir / f"partners_{wave}.csv"
+    responses_path, partners_path = wave_files(data_dir, wave, intake)
     if not responses_path.exists():
         found = ", ".join(available_waves(data_dir)) or "none"
         raise DataError(
             f"wave {wave!r} not found in {data_dir}: there is no {responses_path.name} (waves available: {found}). "
-            "Check `wave` and `intake.format` in the params file or add the file."
+            "Check `wave` and `intake.format` (or the wave's entry in `intake.waves`) in the params file, "
+            "or add the file."
         )
-    table, checked, codebook = _read_responses(responses_path, wave, intake, register)
-    failures: list[Failure] = list(checked.failures)
-    files = [responses_path]
-    if partners_path.exists():
-        partner_table = _intake.read_csv_table(partners_path, intake.encoding, intake.separator)
-        partner_check = validate_partners(partner_table, register)
-        failures += partner_check.failures
-        files.append(partners_path)
-    else:
-        partner_check = None
-    if failures and (intake.on_invalid == "reject" or any(f.file_level for f in failures)):
-        raise ValidationFailed(failures, f"wave {wave} ({data_dir})")
+    partners_found = partners_path if partners_path.exists() else None
+    read = _read_wave(responses_path, partners_found, wave, intake, register, codebook)
+    if read.failures and (intake.on_invalid == "reject" or any(f.file_level for f in read.failures)):
+        raise ValidationFailed(read.failures, f"wave {wave} ({data_dir})")
+    checked, partner_check = read.checked, read.partner_check
     responses = checked.frame.drop(index=sorted(checked.bad_rows)).reset_index(drop=True)
+    files = [InputFile(responses_path, read.table.sha256)]
+    sources = [SourceFile("Antworten", responses_path.name, read.table.sha256, len(read.table.rows), len(responses))]
     if partner_check is not None:
         partners = partner_check.frame.drop(index=sorted(partner_check.bad_rows)).reset_index(drop=True)
-    else:
-        partners = pd.DataFrame({c: pd.Series(dtype="string") for c in PARTNER_COLUMNS})
-    sources = [
-        SourceFile("Antworten", responses_path.name, file_sha256(responses_path), len(table.rows), len(responses))
-    ]
-    if partner_check is not None:
+        files.append(InputFile(partners_path, read.partner_table.sha256))
         sources.append(
             SourceFile(
                 "Partnerkommunen",
                 partners_path.name,
-                file_sha256(partners_path),
+                read.partner_table.sha256,
                 len(partner_check.frame),
                 len(partners),
             )
         )
-    if codebook is not None:
-        sources.append(SourceFile("Codebuch", codebook.path.name, codebook.sha256))
+    else:
+        partners = pd.DataFrame({c: pd.Series(dtype="string") for c in PARTNER_COLUMNS})
+    if read.codebook is not None:
+        sources.append(SourceFile("Codebuch", read.codebook.path.name, read.codebook.sha256))
     quality = DataQuality(
         wave=wave,
         format=intake.format,
         encoding=intake.encoding,
         policy=intake.on_invalid,
-        codebook=codebook.codebook.name if codebook else "",
+        codebook=read.codebook.codebook.name if read.codebook else "",
         files=tuple(sources),
-        rows_read=len(table.rows),
+        rows_read=len(read.table.rows),
         rows_used=len(responses),
         rows_rejected=len(checked.bad_rows),
         rejected_by_rule=rejected_by_rule(checked.failures),
         missing_reasons=checked.missing_reasons,
-        failures=tuple(failures),
+        failures=read.failures,
     )
     return WaveData(
         wave=wave,
         responses=responses.loc[:, list(WAVE_COLUMNS)],
         partners=partners.loc[:, list(PARTNER_COLUMNS)],
         files=tuple(files),
-        dataset=load_dataset_info(data_dir),
+        dataset=load_dataset_info(data_dir) if dataset is None else dataset,
         quality=quality,
     )
 
 
-def check_responses_file(
-    path: Path, wave: str, intake: Any = None, register: pd.DataFrame | None = None
-) -> tuple[int, tuple[Failure, ...]]:
-    """Read and validate one answers file of any name (``mpsc-report validate FILE``); nothing is raised for rows.
+def check_wave_files(
+    responses: Path,
+    partners: Path | None,
+    wave: str,
+    intake: Any = None,
+    register: pd.DataFrame | None = None,
+) -> WaveCheck:
+    """Read and validate an answers file of any name and its partners file (``mpsc-report validate FILE``).
 
-    Returns
-    -------
-    tuple of (int, tuple of Failure)
-        Rows read and every failure found.
+    Row failures are returned, never raised; both files are read with the same settings, as :func:`load_wave`
+    reads them.
 
     Raises
     ------
     DataError
-        When the file cannot be read at all (missing, empty, wrong encoding, separator or format).
+        When a file cannot be read at all (missing, empty, wrong encoding, separator or format).
     """
-    if intake is None:
-        intake = _intake.IntakeParams()
+    intake = (_intake.IntakeParams() if intake is None else intake).for_wave(wave)
     register = load_register() if register is None else register
-    table, checked, _ = _read_responses(path, wave, intake, register)
-    return len(table.rows), checked.failures
+    if partners is not None and not partners.is_file():
+        raise DataError(f"partners file {partners} not found; pass the partner list of wave {wave} or leave it out.")
+    read = _read_wave(responses, partners, wave, intake, register)
+    partner_rows = len(read.partner_table.rows) if read.partner_table is not None else None
+    return WaveCheck(len(read.table.rows), partner_rows, read.failures)
 
 
-def _read_responses(
-    path: Path, wave: str, intake: Any, register: pd.DataFrame
-) -> tuple[_intake.Table, Checked, _intake.CodebookFile | None]:
+@dataclass(frozen=True)
+class _ReadWave:
+    table: _intake.Table
+    checked: Checked
+    partner_table: _intake.Table | None
+    partner_check: Checked | None
+    codebook: _intake.CodebookFile | None
+    failures: tuple[Failure, ...]
+
+
+def _read_wave(
+    responses: Path,
+    partners: Path | None,
+    wave: str,
+    intake: Any,
+    register: pd.DataFrame,
+    codebook: _intake.CodebookFile | None = None,
+) -> _ReadWave:
     if intake.format == "xlsx":
-        table = _intake.read_xlsx_table(path, intake.sheet)
+        table = _intake.read_xlsx_table(responses, intake.sheet)
     else:
-        table = _intake.read_csv_table(path, intake.encoding, intake.separator)
-    codebook = load_codebook(intake.codebook) if intake.codebook else None
+        table = _intake.read_csv_table(responses, intake.encoding, intake.separator)
+    if codebook is None and intake.codebook:
+        codebook = load_codebook(intake.codebook)
     if codebook is not None:
         table = _intake.apply_codebook(table, codebook.codebook)
     used = codebook.codebook if codebook else _intake.IDENTITY_CODEBOOK
-    return table, validate_responses(table, register, wave, used, intake.decimal), codebook
+    checked = validate_responses(table, register, wave, used, intake.decimal)
+    failures = list(checked.failures)
+    partner_table = partner_check = None
+    if partners is not None:
+        partner_table = _intake.read_csv_table(partners, intake.encoding, intake.separator)
+        partner_check = validate_partners(partner_table, register)
+        failures += partner_check.failures
+    return _ReadWave(table, checked, partner_table, partner_check, codebook, tuple(failures))
 
 
 def load_codebook(reference: str) -> _intake.CodebookFile:
@@ -266,7 +333,8 @@ def load_codebook(reference: str) -> _intake.CodebookFile:
         Missing file, invalid YAML, unknown keys or columns; the message names the key and the fix.
     """
     path = _intake.codebook_path(reference)
-    return _intake.parse_codebook(path, read_yaml(path), file_sha256(path))
+    data = _read_file(path, ParamsError, MAX_PARAMS_BYTES, what="a codebook")
+    return _intake.parse_codebook(path, _parse_yaml(path, data), _sha256(data))
 
 
 def file_sha256(path: Path) -> str:
@@ -276,6 +344,23 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 16), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_file(
+    path: Path, error: type[DataError] | type[ParamsError], limit: int | None = None, what: str = "a params file"
+) -> bytes:
+    """The bytes of a file, read once; one over ``limit`` bytes is refused before it is read."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise error(f"{path}: file not found.") from None
+    if limit is not None and size > limit:
+        raise error(f"{path}: {size} bytes is too large for {what} (at most {limit}).")
+    return path.read_bytes()
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -310,13 +395,14 @@ def read_yaml(path: Path) -> dict[str, Any]:
     ParamsError
         If the file is missing, too large, not YAML, or not a mapping; the message names the line.
     """
+    return _parse_yaml(path, _read_file(path, ParamsError, MAX_PARAMS_BYTES))
+
+
+def _parse_yaml(path: Path, data: bytes) -> dict[str, Any]:
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ParamsError(f"{path}: file not found.") from None
-    if size > MAX_PARAMS_BYTES:
-        raise ParamsError(f"{path}: {size} bytes is too large for a params file (at most {MAX_PARAMS_BYTES}).")
-    text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParamsError(f"{path}: not valid UTF-8 (byte {data[exc.start]:#04x}); save it as UTF-8.") from None
     try:
         content = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -330,17 +416,15 @@ def read_yaml(path: Path) -> dict[str, Any]:
     return content
 
 
-def _read_csv(path: Path, text_columns: tuple[str, ...]) -> pd.DataFrame:
+def _read_csv(path: Path, data: bytes, text_columns: tuple[str, ...]) -> pd.DataFrame:
     try:
         return pd.read_csv(
-            path,
+            io.BytesIO(data),
             dtype={c: "string" for c in text_columns},
             keep_default_na=False,  # "NA", "null", "-" typed by respondents stay text; only empty is missing
             na_values=[""],
             encoding="utf-8",
         )
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found.") from None
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not valid UTF-8 (byte {exc.object[exc.start]:#04x}); save it as UTF-8.") from None
     except pd.errors.ParserError as exc:

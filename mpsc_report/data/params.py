@@ -11,11 +11,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ..errors import ParamsError
+from .intake import WAVE_ID as _WAVE_ID
 from .intake import IntakeParams
 from .load import SAMPLE, read_yaml
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_WAVE_ID = r"^[0-9A-Za-z][0-9A-Za-z_-]{0,31}$"
 
 #: Names Windows reserves for devices; a wave id becomes a folder name, so these are refused everywhere.
 _RESERVED_NAMES = frozenset(
@@ -69,7 +69,8 @@ class WaveParams(BaseModel):
         description="who publishes the report",
     )
     intake: IntakeParams = Field(
-        default_factory=IntakeParams, description="how the survey export is read and validated (see README)"
+        default_factory=IntakeParams,
+        description="how the survey exports are read and validated, for every wave or per wave (see README)",
     )
 
     _wave_not_reserved = field_validator("wave", "comparison_wave")(_not_reserved)
@@ -101,7 +102,8 @@ class FactsheetParams(BaseModel):
     """Parameters of one project factsheet ("Steckbrief"): a wave and a model project of the register.
 
     Derived from a validated :class:`WaveParams` with :meth:`from_wave`, so a factsheet never has its own
-    params file; ``project`` is the register's ``project_id`` (a slug such as ``"kiel"``), never an AGS.
+    params file and reads the waves exactly as the wave report does (same data folder, same ``intake``);
+    ``project`` is the register's ``project_id`` (a slug such as ``"kiel"``), never an AGS.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -110,8 +112,11 @@ class FactsheetParams(BaseModel):
     project: str = Field(pattern=_PROJECT_ID, description="project_id of the model project in the register")
     report_date: IsoDate = Field(description="date printed on the factsheet")
     data: str = Field(default=SAMPLE, min_length=1, description="'sample' or an absolute data folder")
-    language: Literal["de"] = Field(default="de", description="factsheet language")
+    language: Literal["de", "en"] = Field(default="de", description="factsheet language: German, or English")
     publisher: str = Field(default="Monitoring Modellprojekte Smart Cities", max_length=200)
+    intake: IntakeParams = Field(
+        default_factory=IntakeParams, description="how the survey exports are read: the wave report's settings"
+    )
 
     @classmethod
     def from_wave(cls, wave: WaveParams, project: str) -> FactsheetParams:
@@ -123,11 +128,12 @@ class FactsheetParams(BaseModel):
             "data": wave.data,
             "language": wave.language,
             "publisher": wave.publisher,
+            "intake": wave.intake,
         }
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
-            raise ParamsError(_describe(exc, values, f"factsheet {project!r} of wave {wave.wave}")) from None
+            raise ParamsError(_describe(exc, values, f"factsheet {project!r} of wave {wave.wave}", cls)) from None
 
     @classmethod
     def from_notebook(cls, **values: Any) -> FactsheetParams:
@@ -135,16 +141,16 @@ class FactsheetParams(BaseModel):
         try:
             return cls.model_validate(values)
         except ValidationError as exc:
-            raise ParamsError(_describe(exc, values, "factsheet notebook parameters")) from None
+            raise ParamsError(_describe(exc, values, "factsheet notebook parameters", cls)) from None
 
     def to_notebook(self) -> dict[str, Any]:
         """Return the parameters as papermill should inject them: plain text, dates as ISO text."""
         return self.model_dump(mode="json")
 
 
-def parameter_names() -> tuple[str, ...]:
-    """Names the notebook's parameters cell must define, in declaration order."""
-    return tuple(WaveParams.model_fields)
+def parameter_names(model: type[BaseModel] = WaveParams) -> tuple[str, ...]:
+    """Names a notebook's parameters cell must define, in declaration order (report, or ``FactsheetParams``)."""
+    return tuple(model.model_fields)
 
 
 def load_params(path: Path) -> WaveParams:
@@ -171,10 +177,21 @@ def load_params(path: Path) -> WaveParams:
     if isinstance(data, str) and data != SAMPLE and not Path(data).is_absolute():
         raw = {**raw, "data": str((path.parent / data).resolve())}
     intake = raw.get("intake")
-    codebook = intake.get("codebook") if isinstance(intake, dict) else None
-    if isinstance(codebook, str) and codebook.endswith((".yaml", ".yml")) and not Path(codebook).is_absolute():
-        raw = {**raw, "intake": {**intake, "codebook": str((path.parent / codebook).resolve())}}
+    if isinstance(intake, dict):
+        raw = {**raw, "intake": _resolve_codebooks(intake, path.parent)}
     return _validate(raw, source=str(path))
+
+
+def _resolve_codebooks(intake: dict[Any, Any], base: Path) -> dict[Any, Any]:
+    """``intake`` with codebook files (its own and those of ``waves``) taken relative to ``base``."""
+    codebook = intake.get("codebook")
+    if isinstance(codebook, str) and codebook.endswith((".yaml", ".yml")) and not Path(codebook).is_absolute():
+        intake = {**intake, "codebook": str((base / codebook).resolve())}
+    waves = intake.get("waves")
+    if isinstance(waves, dict):
+        own = {w: _resolve_codebooks(v, base) if isinstance(v, dict) else v for w, v in waves.items()}
+        intake = {**intake, "waves": own}
+    return intake
 
 
 def _check_names(raw: dict[Any, Any], path: Path) -> None:
@@ -192,8 +209,8 @@ def _validate(values: dict[str, Any], source: str) -> WaveParams:
         raise ParamsError(_describe(exc, values, source)) from None
 
 
-def _describe(exc: ValidationError, values: dict[str, Any], source: str) -> str:
-    allowed = ", ".join(parameter_names())
+def _describe(exc: ValidationError, values: dict[str, Any], source: str, model: type[BaseModel] = WaveParams) -> str:
+    allowed = ", ".join(parameter_names(model))
     lines = [f"{source}: {exc.error_count()} problem(s) with the report parameters:"]
     for error in exc.errors():
         key = ".".join(str(p) for p in error["loc"]) or "(whole file)"

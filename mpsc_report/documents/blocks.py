@@ -11,7 +11,6 @@ import html
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -21,14 +20,8 @@ from matplotlib.figure import Figure
 from ..analysis import charts, narrative
 from ..analysis.formatting import format_int, format_number, format_percent
 from ..analysis.words import localize, t, translate
-from ..data.load import (
-    DATASET_FILE,
-    WaveData,
-    package_data_dir,
-)
 from ..errors import DataError
 from . import contract
-from .provenance import Provenance, collect_provenance
 
 #: Longest free-text answer shown in full; longer ones are shortened for display (never in the data).
 MAX_ANSWER_CHARS = 400
@@ -79,8 +72,6 @@ class Blocks:
     """
 
     params: Any
-    waves: dict[str, WaveData]
-    current: WaveData
 
     def __init__(self) -> None:
         self._figures = 0
@@ -103,22 +94,6 @@ class Blocks:
     def _key_figure_values(self) -> dict[str, float | int | None]:
         """Headline figures recorded with the key-figure tiles (for the QA gates); none by default."""
         return {}
-
-    @property
-    def data_files(self) -> list[Path]:
-        """Every file the document read: the waves' answers and partner lists, their ``dataset.yaml``, the register.
-
-        A subclass provides ``waves`` (wave id -> :class:`~mpsc_report.data.load.WaveData`) and ``current``.
-        """
-        files = [path for wave in sorted(self.waves) for path in self.waves[wave].files]
-        described = self.current.dataset.location / DATASET_FILE
-        return [*files, *([described] if described.exists() else []), package_data_dir() / "projects.csv"]
-
-    def provenance(self) -> Provenance:
-        """Provenance record: data files with SHA-256, params, codebook, versions, git state, build time."""
-        intake = getattr(self.params, "intake", None)
-        codebook = intake.codebook if intake is not None else None
-        return collect_provenance(self.data_files, self.params.to_notebook(), codebook=codebook)
 
     def text(self, paragraphs: str | Iterable[str]) -> Block:
         """One or more paragraphs of generated narrative."""

@@ -101,13 +101,12 @@ def format_table(changes: list[Change], name_a: str, name_b: str, only_changed: 
 
 
 def _numbers_from_params(path: Path) -> tuple[str, dict[str, float | None]]:
-    from ..data.load import load_register, load_wave, resolve_data_dir  # noqa: PLC0415
     from ..data.params import load_params  # noqa: PLC0415
+    from ..data.waves import open_waves  # noqa: PLC0415
 
     params = load_params(path)
-    register = load_register()
-    wave = load_wave(resolve_data_dir(params.data), params.wave, params.intake, register)
-    return f"Welle {params.wave}", wave_numbers(wave.responses, wave.partners, register)
+    data = open_waves(params)
+    return f"Welle {params.wave}", wave_numbers(data.current.responses, data.current.partners, data.register)
 
 
 def _numbers_from_notebook(path: Path) -> tuple[str, dict[str, float | None]]:

@@ -1,7 +1,7 @@
 """The project factsheet ("Steckbrief"): one model project in one wave, on two A4 pages.
 
-:func:`open_factsheet` loads the data through :mod:`mpsc_report.data.load`; :class:`Factsheet` holds the project's
-figures and displays the compact header and the generic blocks of :class:`~mpsc_report.documents.blocks.Blocks`.
+:func:`open_factsheet` loads the data through :func:`mpsc_report.data.waves.open_waves`, exactly like the wave
+report; :class:`Factsheet` holds the project's figures and displays the compact header and the generic blocks.
 """
 
 from __future__ import annotations
@@ -12,14 +12,15 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 
-from ..analysis import charts, metrics
+from ..analysis import metrics
 from ..analysis.formatting import format_date
-from ..data.load import WaveData, available_waves, load_register, load_wave, resolve_data_dir
 from ..data.params import FactsheetParams
 from ..data.schema import PHASES, SAMPLE_NOTICE
-from ..errors import DataError, ParamsError
-from .blocks import Block, Blocks, escape_text
+from ..data.waves import Waves, open_waves
+from ..errors import ParamsError
+from .blocks import Block, escape_text
 from .contract import Colophon, TitlePage, finite_numbers
+from .document import WaveDocument
 
 #: Layout of the header's :class:`~.contract.TitlePage` that tells the exporters to print a factsheet: compact
 #: header instead of a title page, no table of contents (see :mod:`mpsc_report.documents.export`).
@@ -29,27 +30,14 @@ FACTSHEET_LAYOUT = "factsheet"
 _SUGGESTIONS = 3
 
 
-class Factsheet(Blocks):
+class Factsheet(WaveDocument):
     """Data and display helpers of one project factsheet. Build it with :func:`open_factsheet`."""
 
-    def __init__(
-        self, params: FactsheetParams, register: pd.DataFrame, waves: dict[str, WaveData], project: pd.Series
-    ) -> None:
-        super().__init__()
-        self.params = params
-        self.register = register
-        self.waves = waves
+    params: FactsheetParams
+
+    def __init__(self, params: FactsheetParams, data: Waves, project: pd.Series) -> None:
+        super().__init__(params, data)
         self.project = project
-
-    @property
-    def current(self) -> WaveData:
-        """The wave this factsheet is about."""
-        return self.waves[self.params.wave]
-
-    @property
-    def synthetic(self) -> bool:
-        """Whether the data are the synthetic sample (then every output says so)."""
-        return self.current.dataset.synthetic
 
     @property
     def name(self) -> str:
@@ -59,14 +47,13 @@ class Factsheet(Blocks):
     @property
     def answer(self) -> pd.Series | None:
         """The project's row of answers in this wave, or None when it did not answer."""
-        responses = self.current.responses
-        found = responses[responses["project_id"] == self.params.project]
+        found = self.responses[self.responses["project_id"] == self.params.project]
         return found.iloc[0] if len(found) else None
 
     @cached_property
     def comparison(self) -> metrics.ProjectComparison:
         """Headline figures of the project next to the medians of its cohort and kind."""
-        return metrics.project_comparison(self.current.responses, self.register, self.params.project)
+        return metrics.project_comparison(self.responses, self.register, self.params.project)
 
     def trend(self) -> pd.DataFrame:
         """The project's cumulative counts in every wave up to this one (unanswered waves are gaps)."""
@@ -77,16 +64,9 @@ class Factsheet(Blocks):
         return metrics.project_partners(self.current.partners, self.params.project)
 
     @property
-    def source(self) -> str:
-        """Source line for charts of this wave (n = responding projects the medians are taken over)."""
-        return charts.source_line(self.params.wave, len(self.current.responses), self.synthetic, self.params.language)
-
-    @property
     def trend_source(self) -> str:
         """Source line for the chart across waves: the range of waves, one project."""
-        waves = sorted(self.waves)
-        span = waves[0] if len(waves) == 1 else f"{waves[0]}–{waves[-1]}"
-        return charts.source_line(span, 1, self.synthetic, self.params.language)
+        return self.source_for(1, self.wave_span)
 
     # --- blocks -------------------------------------------------------------------------------
 
@@ -155,7 +135,7 @@ class Factsheet(Blocks):
 
 
 def open_factsheet(params: FactsheetParams) -> Factsheet:
-    """Load the register and every wave up to ``params.wave`` and find the project.
+    """Find the project and load the waves like its wave report (see :func:`~mpsc_report.data.waves.open_waves`).
 
     Raises
     ------
@@ -164,17 +144,8 @@ def open_factsheet(params: FactsheetParams) -> Factsheet:
     DataError
         The wave has no data file; the message lists the waves that exist.
     """
-    data_dir = resolve_data_dir(params.data)
-    present = available_waves(data_dir)
-    if params.wave not in present:
-        raise DataError(
-            f"wave {params.wave!r} not found in {data_dir} (waves available: {', '.join(present) or 'none'}). "
-            f"Fix `wave` or add wave_{params.wave}.csv."
-        )
-    register = load_register()
-    project = find_project(register, params.project)
-    waves = {w: load_wave(data_dir, w) for w in present if w <= params.wave}
-    return Factsheet(params, register, waves, project)
+    data = open_waves(params)
+    return Factsheet(params, data, find_project(data.register, params.project))
 
 
 def find_project(register: pd.DataFrame, key: str) -> pd.Series:

@@ -11,7 +11,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from ..data.load import file_sha256
+from ..data.load import InputFile
 from .contract import UNKNOWN, DataFile, Document, Provenance
 
 __all__ = [
@@ -37,7 +37,7 @@ _GIT_TIMEOUT = 5
 
 
 def collect_provenance(
-    files: Iterable[Path],
+    files: Iterable[InputFile],
     params: dict[str, Any],
     codebook: str | None = None,
     root: Path | None = None,
@@ -47,8 +47,9 @@ def collect_provenance(
 
     Parameters
     ----------
-    files : iterable of Path
-        Data files the report read (survey waves, partner lists, the register); each is hashed.
+    files : iterable of InputFile
+        Data files the report read (survey waves, partner lists, the register), each with the SHA-256 of the
+        bytes that were parsed (so nothing is read a second time for the record).
     params : dict
         The report's validated parameters in their canonical (JSON) form.
     codebook : str, optional
@@ -65,10 +66,12 @@ def collect_provenance(
         The record; anything unknowable is "unbekannt", never an error.
     """
     root = (root or Path(__file__).resolve().parents[2]).resolve()
-    unique = dict.fromkeys(Path(f).resolve() for f in files)
+    unique: dict[Path, str] = {}
+    for file in files:
+        unique.setdefault(file.path.resolve(), file.sha256)
     commit, dirty = git_state(root)
     return Provenance(
-        files=tuple(DataFile(_display_path(p, root), file_sha256(p)) for p in unique),
+        files=tuple(DataFile(_display_path(path, root), sha256) for path, sha256 in unique.items()),
         params=dict(params),
         codebook=str(codebook) if codebook else NOT_SET,
         versions=package_versions(),

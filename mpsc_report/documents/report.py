@@ -9,66 +9,33 @@ from functools import cached_property
 
 import pandas as pd
 
-from ..analysis import charts, metrics
+from ..analysis import metrics
 from ..analysis.formatting import format_date, format_int
 from ..analysis.numbers import wave_numbers
 from ..analysis.words import localize_label, t
-from ..data.load import (
-    WaveData,
-    available_waves,
-    load_register,
-    load_wave,
-    resolve_data_dir,
-)
 from ..data.params import WaveParams
 from ..data.schema import COHORTS, COUNT_COLUMNS, COUNT_LABELS, KINDS, SAMPLE_NOTICE
 from ..data.validation import DataQuality
-from ..errors import DataError
-from .blocks import Block, Blocks, escape_text
+from ..data.waves import open_waves
+from .blocks import Block, escape_text
 from .contract import Colophon, TitlePage, finite_numbers
+from .document import WaveDocument
 from .provenance import colophon_rows
 
 
-class Report(Blocks):
+class Report(WaveDocument):
     """Data and display helpers of one wave report.
 
     Build it with :func:`open_report`. Figure and table numbers count up as the notebook displays
     them, so "Abbildung 3" is the third figure of a run from top to bottom.
     """
 
-    def __init__(self, params: WaveParams, register: pd.DataFrame, waves: dict[str, WaveData]) -> None:
-        super().__init__()
-        self.params = params
-        self.register = register
-        self.waves = waves
-
-    @property
-    def current(self) -> WaveData:
-        """The wave this report is about."""
-        return self.waves[self.params.wave]
-
-    @property
-    def responses(self) -> pd.DataFrame:
-        """Answers of the current wave."""
-        return self.current.responses
+    params: WaveParams
 
     @property
     def partners(self) -> pd.DataFrame:
         """Partner edge list of the current wave."""
         return self.current.partners
-
-    @property
-    def synthetic(self) -> bool:
-        """Whether the data are the synthetic sample (then every output says so)."""
-        return self.current.dataset.synthetic
-
-    @property
-    def quality(self) -> DataQuality:
-        """What intake and validation did with the current wave's files (for the data-quality appendix)."""
-        quality = self.current.quality
-        if quality is None:
-            raise DataError(f"wave {self.params.wave} was loaded without validation; open it with open_report")
-        return quality
 
     @cached_property
     def key_figures(self) -> metrics.KeyFigures:
@@ -87,11 +54,6 @@ class Report(Blocks):
         return self.key_figures_of(wave) if wave else None
 
     @property
-    def source(self) -> str:
-        """Source line for charts of the current wave."""
-        return charts.source_line(self.params.wave, len(self.responses), self.synthetic, self.params.language)
-
-    @property
     def field_period(self) -> str:
         """The field period in words, e.g. "13. November 2023 bis 15. Dezember 2023"."""
         lang = self.params.language
@@ -101,10 +63,6 @@ class Report(Blocks):
             start=format_date(self.params.field_start, lang),
             end=format_date(self.params.field_end, lang),
         )
-
-    def source_for(self, n: int) -> str:
-        """Source line for a chart based on ``n`` answers (e.g. a subset) of the current wave."""
-        return charts.source_line(self.params.wave, n, self.synthetic, self.params.language)
 
     def trend(self) -> pd.DataFrame:
         """Headline totals for every wave up to the current one (gaps stay gaps)."""
@@ -258,21 +216,11 @@ def _source_files(quality: DataQuality) -> pd.DataFrame:
 
 
 def open_report(params: WaveParams) -> Report:
-    """Load the register and every wave up to ``params.wave`` from the params' data folder.
+    """Load the register and every wave up to ``params.wave`` (see :func:`~mpsc_report.data.waves.open_waves`).
 
     Raises
     ------
     DataError
         When the wave (or the comparison wave) has no data file; the message lists what exists.
     """
-    data_dir = resolve_data_dir(params.data)
-    present = available_waves(data_dir)
-    for wanted, role in ((params.wave, "wave"), (params.comparison_wave, "comparison_wave")):
-        if wanted is not None and wanted not in present:
-            raise DataError(
-                f"{role} {wanted!r} not found in {data_dir} (waves available: {', '.join(present) or 'none'}). "
-                f"Fix `{role}` in the params file or add wave_{wanted}.csv."
-            )
-    register = load_register()
-    waves = {w: load_wave(data_dir, w, params.intake, register) for w in present if w <= params.wave}
-    return Report(params, register, waves)
+    return Report(params, open_waves(params))

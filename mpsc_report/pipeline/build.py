@@ -120,26 +120,23 @@ def _is_transient(exc: MpscReportError) -> bool:
 def validate_data(unit: Unit) -> None:
     """Load and check the unit's data in this process, so no kernel starts on missing or broken data.
 
-    For a wave report every validation failure (file rejected, or rows quarantined) is listed in
+    Reports and factsheets read their waves through the same :func:`~mpsc_report.data.waves.open_waves` their
+    notebooks call. For a wave report every validation failure (file rejected, or rows quarantined) is listed in
     ``validation_errors.csv`` beside the unit's outputs; a clean run removes a stale list.
     """
     from ..data.validation import ERRORS_FILE, ValidationFailed, failures_csv
+    from ..data.waves import open_waves
     from ..write import write_atomic
 
     if not isinstance(unit.params, WaveParams):
-        from ..data.load import load_wave, resolve_data_dir
-
-        load_wave(resolve_data_dir(unit.params.data), unit.params.wave)
+        open_waves(unit.params)
         return
-    from ..documents.report import open_report
-
     errors_csv = unit.out_dir / ERRORS_FILE
     try:
-        report = open_report(unit.params)
+        failures = open_waves(unit.params).failures
     except ValidationFailed as exc:
         write_atomic(errors_csv, failures_csv(exc.failures))
         raise
-    failures = [f for wave in report.waves.values() if wave.quality for f in wave.quality.failures]
     if failures:
         write_atomic(errors_csv, failures_csv(failures))
     else:
