@@ -93,6 +93,16 @@ def test_missing_highlight_and_missing_answers_read_plainly():
     assert "Umsetzungsphase" not in sheet.header().html
 
 
+def test_comparison_table_names_the_project_and_its_groups():
+    table = open_factsheet(params("brandis-partheland")).comparison_table()
+    assert list(table.index) == [
+        "Brandis/Partheland",
+        "Median Staffel 2019",
+        "Median der interkommunalen Kooperationen",
+    ]
+    assert list(table.columns)[:2] == ["Neue Datensätze", "Partizipative Aktivitäten"]
+
+
 # --------------------------------------------------------------------------- end to end
 
 

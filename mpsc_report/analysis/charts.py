@@ -26,7 +26,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..data.schema import COHORTS, KINDS, MEASURE_STATES
 from .formatting import NBSP, format_int, format_median, format_number, format_percent
-from .words import german
+from .words import LANGUAGES, t
 
 __all__ = [
     "ACCENT_COLOUR",
@@ -78,8 +78,8 @@ COLOURS_BY_COHORT: dict[str, str] = dict(zip(COHORTS, OKABE_ITO[:3], strict=True
 #: One colour per kind of municipality, the same in every chart.
 COLOURS_BY_KIND: dict[str, str] = dict(zip(KINDS, ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"), strict=True))
 
-#: One colour per state of work of a measure (German label), the same in every chart and wave.
-COLOURS_BY_MEASURE_STATE: dict[str, str] = dict(zip(MEASURE_STATES.values(), OKABE_ITO[:3], strict=True))
+#: One colour per state of work of a measure (its count column), the same in every chart and wave.
+COLOURS_BY_MEASURE_STATE: dict[str, str] = dict(zip(MEASURE_STATES, OKABE_ITO[:3], strict=True))
 
 #: Width of every figure in inches: one A4 text column.
 FIGURE_WIDTH = 6.7
@@ -385,7 +385,7 @@ def comparison_chart(
     n_panels = len(data.columns)
     n_rows, n_cols = _panel_grid(n_panels)
     categories = [_wrap(label, 22) for label in data.index]
-    if colours is None and not {_cohort_id(str(german(k))) for k in data.index} <= (set(COHORTS) | set(KINDS)):
+    if colours is None and _fixed_colours(data.index, ("cohort", "kind")) is None:
         bar_colours = [MAIN_COLOUR] * len(data.index)
     else:
         colour_map = _colours_for(data.index, colours)
@@ -1061,36 +1061,47 @@ def _extra_lines(labels: Iterable[str]) -> int:
 
 
 def _colours_for(keys: Iterable[object], colours: Mapping[str, str] | None) -> dict[str, str]:
-    """Colour per key: given colours, else fixed cohort/kind colours, else Okabe–Ito in order."""
+    """Colour per key: given colours, else fixed cohort/kind/state colours, else Okabe–Ito in order."""
     names = [str(key) for key in keys]
     if colours is not None:
-        missing = [name for name in names if name not in colours and german(name) not in colours]
+        missing = [name for name in names if name not in colours]
         if missing:
             raise ValueError(f"colours has no colour for {missing}")
-        return {name: colours[name] if name in colours else colours[german(name)] for name in names}
-    cohort_ids = [_cohort_id(name) for name in names]
-    if set(cohort_ids) <= set(COHORTS):
-        return {name: COLOURS_BY_COHORT[cid] for name, cid in zip(names, cohort_ids, strict=True)}
-    # Fixed colours per category, looked up by the German label so a translated chart keeps its colours.
-    sources = [german(name) for name in names]
-    if set(sources) <= set(KINDS):
-        return {name: COLOURS_BY_KIND[src] for name, src in zip(names, sources, strict=True)}
-    if set(sources) <= set(COLOURS_BY_MEASURE_STATE):
-        return {name: COLOURS_BY_MEASURE_STATE[src] for name, src in zip(names, sources, strict=True)}
+        return {name: colours[name] for name in names}
+    fixed = _fixed_colours(names, ("cohort", "kind", "measure_state"))
+    if fixed is not None:
+        return fixed
     return {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(names)}
+
+
+#: Categories with a fixed colour: dimension (as the word catalogue names it) -> code -> colour.
+_FIXED_COLOURS: dict[str, dict[str, str]] = {
+    "cohort": COLOURS_BY_COHORT,
+    "kind": COLOURS_BY_KIND,
+    "measure_state": COLOURS_BY_MEASURE_STATE,
+}
+
+
+def _fixed_colours(keys: Iterable[object], dimensions: Sequence[str]) -> dict[str, str] | None:
+    """The fixed colour of each key when all are categories of one of ``dimensions``, else None.
+
+    A key is a code (``"large_city"``) or its word in any report language (``"Großstadt"``, ``"City"``), so a
+    labelled chart keeps the colours of its categories in every language.
+    """
+    names = [str(key) for key in keys]
+    for dimension in dimensions:
+        colours = _FIXED_COLOURS[dimension]
+        by_word = {t(f"{dimension}.{code}", language): code for code in colours for language in LANGUAGES}
+        codes = [name if name in colours else by_word.get(name) for name in names]
+        if None not in codes:
+            return {name: colours[code] for name, code in zip(names, codes, strict=True)}
+    return None
 
 
 def _panel_grid(n_panels: int) -> tuple[int, int]:
     """Rows and columns for small multiples: at most four per row, rows balanced (5 -> 3 + 2, not 4 + 1)."""
     n_rows = math.ceil(n_panels / 4)
     return n_rows, math.ceil(n_panels / n_rows)
-
-
-def _cohort_id(label: str) -> str:
-    """Strip a cohort prefix: "Staffel 2019" or "Cohort 2019" -> "2019"; other labels unchanged."""
-    for prefix in _COHORT.values():
-        label = label.removeprefix(f"{prefix} ")
-    return label
 
 
 def _relative_luminance(colour: object) -> float:
