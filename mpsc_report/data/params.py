@@ -110,7 +110,7 @@ class FactsheetParams(BaseModel):
     project: str = Field(pattern=_PROJECT_ID, description="project_id of the model project in the register")
     report_date: IsoDate = Field(description="date printed on the factsheet")
     data: str = Field(default=SAMPLE, min_length=1, description="'sample' or an absolute data folder")
-    language: Literal["de"] = Field(default="de", description="factsheet language")
+    language: Literal["de", "en"] = Field(default="de", description="factsheet language: German, or English")
     publisher: str = Field(default="Monitoring Modellprojekte Smart Cities", max_length=200)
 
     @classmethod
