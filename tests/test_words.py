@@ -113,3 +113,10 @@ def test_every_rule_of_the_validation_has_english_words():
             rules.add(node.args[position].value)
     assert len(rules) >= 15
     assert [rule for rule in sorted(rules) if rule not in words.MESSAGES["en"]] == []
+
+
+def test_a_key_two_sections_define_is_refused():
+    """Helpers add entries in several places; a key defined twice would silently win or lose."""
+    with pytest.raises(ValueError, match=r"\['figure.label'\] twice"):
+        words._add({"de": {"figure.label": "Bild {number}:"}, "en": {}})
+    assert words.t("figure.label", "de", number=1) == "Abbildung 1:"

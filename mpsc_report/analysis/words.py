@@ -645,15 +645,20 @@ _TEXTS: dict[str, str] = {
     "Erstellt (UTC)": "Built (UTC)",
 }
 
+
+def _add(section: dict[str, dict[str, str]]) -> None:
+    """Add a section's entries to :data:`MESSAGES`; a key two sections define is a mistake, not an override."""
+    for language, entries in section.items():
+        twice = sorted(entries.keys() & MESSAGES[language].keys())
+        if twice:
+            raise ValueError(f"the word catalogue defines {twice} twice ({language}); keep one entry")
+        MESSAGES[language].update(entries)
+
+
 for _section in (_NARRATIVE, _FACTSHEET, _FORMATS):
-    for _language, _entries in _section.items():
-        MESSAGES[_language].update(_entries)
-for _key, (_german, _english) in _CODES.items():
-    MESSAGES["de"][_key] = _german
-    MESSAGES["en"][_key] = _english
-for _german, _english in _TEXTS.items():
-    MESSAGES["de"][_german] = _german
-    MESSAGES["en"][_german] = _english
+    _add(_section)
+_add({"de": {k: de for k, (de, _) in _CODES.items()}, "en": {k: en for k, (_, en) in _CODES.items()}})
+_add({"de": {de: de for de in _TEXTS}, "en": dict(_TEXTS)})
 
 #: A catalogue key starts with a lower-case name and a dot (``"figure.label"``, ``"kind.large_city"``,
 #: ``"cohort.2019"``). Anything else given to :func:`t` is German text written in a notebook or a document.
