@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -156,7 +157,7 @@ def _assert_two_a4_pages_with_notice(
     assert len(reader.pages) == 2
     for number, page in enumerate(reader.pages, start=1):
         assert abs(float(page.mediabox.width) - A4[0]) < 1.5 and abs(float(page.mediabox.height) - A4[1]) < 1.5
-        text = page.extract_text()
+        text = unicodedata.normalize("NFKC", page.extract_text())  # the PDF's "ffi" ligature back to letters
         assert notice in text and footer.format(number=number) in text
     return reader
 
