@@ -59,9 +59,9 @@ def test_categories_keep_their_colours_across_waves(reports):
     colours = {}
     for wave in ("2021", "2023"):
         r = reports[wave]
-        stacked = charts.stacked_bar_chart(metrics.measures_by_state(r.responses, r.register), source=r.source)
-        by_cohort = metrics.means_per_project(r.responses, r.register, by="cohort")
-        by_kind = metrics.means_per_project(r.responses, r.register, by="kind")
+        stacked = charts.stacked_bar_chart(r.label(metrics.measures_by_state(r.responses, r.register)), source=r.source)
+        by_cohort = r.label(metrics.means_per_project(r.responses, r.register, by="cohort"))
+        by_kind = r.label(metrics.means_per_project(r.responses, r.register, by="kind"))
         colours[wave] = (
             _legend_colours(stacked),
             _bar_colours(charts.comparison_chart(by_cohort, source=r.source), by_cohort.index),
@@ -79,7 +79,7 @@ def test_development_names_a_direction_for_every_headline_indicator(reports, wav
     sentence = narrative.development(report.trend(), wave, report.params.comparison_wave)[0]
     assert sentence.startswith(f"Gegenüber der Welle {report.params.comparison_wave}")
     for indicator in report.trend().columns:
-        assert indicator in HEADLINE_INDICATORS.values()
+        assert indicator in HEADLINE_INDICATORS
     words = sum(sentence.count(w) for w in ("gestiegen", "gesunken", "unverändert"))
     assert words == len(report.trend().columns)
 

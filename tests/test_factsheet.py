@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import subprocess
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from survey_files import write_sample_wave
 
 from mpsc_report import Factsheet, FactsheetParams, open_factsheet
 from mpsc_report.analysis.formatting import NBSP, format_median
+from mpsc_report.analysis.words import MESSAGES
 from mpsc_report.data.load import load_register, package_data_dir
 from mpsc_report.data.schema import SAMPLE_NOTICE
 from mpsc_report.documents.blocks import SHORTENED_MARK
@@ -33,8 +35,8 @@ SAMPLE = package_data_dir() / "sample"
 A4 = (595.28, 841.89)
 
 
-def params(project: str = "solingen", wave: str = "2023") -> FactsheetParams:
-    return FactsheetParams.from_notebook(wave=wave, project=project, report_date="2024-02-07")
+def params(project: str = "solingen", wave: str = "2023", language: str = "de") -> FactsheetParams:
+    return FactsheetParams.from_notebook(wave=wave, project=project, report_date="2024-02-07", language=language)
 
 
 # --------------------------------------------------------------------------- finding the project
@@ -98,15 +100,39 @@ def test_missing_highlight_and_missing_answers_read_plainly():
     assert "Umsetzungsphase" not in sheet.header().html
 
 
+def test_comparison_table_names_the_project_and_its_groups():
+    table = open_factsheet(params("brandis-partheland")).comparison_table()
+    assert list(table.index) == [
+        "Brandis/Partheland",
+        "Median Staffel 2019",
+        "Median der interkommunalen Kooperationen",
+    ]
+    assert list(table.columns)[:2] == ["Neue Datensätze", "Partizipative Aktivitäten"]
+    english = open_factsheet(params("ulm", language="en")).comparison_table()
+    assert list(english.index) == ["Ulm", "Median of cohort 2019", "Median of cities"]
+    assert list(english.columns)[:2] == ["New datasets", "Participatory activities"]
+
+
+def test_english_header_and_notes_come_from_the_catalogue():
+    sheet = open_factsheet(params("brandis-partheland", language="en"))
+    header = sheet.header()
+    assert header.metadata["mpsc_report"]["title"] == "Factsheet Brandis/Partheland"
+    assert header.metadata["mpsc_report"]["notice"] == "Sample data — not official results"
+    assert "Cohort 2019 · inter-municipal cooperation · Sachsen · Implementation phase" in header.html
+    assert "Survey wave 2023 · As of 7 February 2024" in header.html
+    missing = open_factsheet(params("osnabrueck", wave="2022", language="en"))
+    assert "Osnabrück did not name a highlight for this wave." in missing.highlight().html
+
+
 # --------------------------------------------------------------------------- end to end
 
 
-def _run(project: str, wave: str, out: Path) -> tuple[str, bytes]:
+def _run(project: str, wave: str, out: Path, language: str = "de") -> tuple[str, bytes]:
     executed = out / f"{project}-{wave}.ipynb"
     papermill.execute_notebook(
         str(NOTEBOOK),
         str(executed),
-        parameters=params(project, wave).to_notebook(),
+        parameters=params(project, wave, language).to_notebook(),
         kernel_name="mpsc-report",
         cwd=str(NOTEBOOK.parent),
         execution_timeout=120,
@@ -129,13 +155,15 @@ def _raw(wave: str) -> pd.DataFrame:
     return answers.merge(register[["project_id", "cohort", "kind"]], on="project_id")
 
 
-def _assert_two_a4_pages_with_notice(pdf: bytes) -> PdfReader:
+def _assert_two_a4_pages_with_notice(
+    pdf: bytes, notice: str = SAMPLE_NOTICE, footer: str = "Seite {number} von 2"
+) -> PdfReader:
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 2
     for number, page in enumerate(reader.pages, start=1):
         assert abs(float(page.mediabox.width) - A4[0]) < 1.5 and abs(float(page.mediabox.height) - A4[1]) < 1.5
-        text = page.extract_text()
-        assert SAMPLE_NOTICE in text and f"Seite {number} von 2" in text
+        text = unicodedata.normalize("NFKC", page.extract_text())  # the PDF's "ffi" ligature back to letters
+        assert notice in text and footer.format(number=number) in text
     return reader
 
 
@@ -249,3 +277,36 @@ def test_english_params_give_english_factsheets_instead_of_refusing_the_build(tm
     assert len(units) == 1 + 73
     assert {u.params.language for u in units} == {"en"}
     assert open_factsheet(units[1].params).language == "en"
+
+
+def _german_words() -> list[str]:
+    """The German words of the catalogue: each entry's text between its placeholders, unless English has it too."""
+    english = " ".join(MESSAGES["en"].values())
+    fragments = {
+        fragment.strip(" .:,;–()") for text in MESSAGES["de"].values() for fragment in re.split(r"\{[^}]*\}", text)
+    }
+    return sorted(f for f in fragments if len(f) >= 4 and re.search(r"[a-zäöüß]", f) and not _has_words(english, f))
+
+
+def _has_words(text: str, words: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text) is not None
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(("project", "wave"), [("solingen", "2023"), ("osnabrueck", "2022")])
+def test_english_factsheet_has_no_german_words_of_the_catalogue(tmp_path, project, wave):
+    html, pdf = _run(project, wave, tmp_path, language="en")
+    body = html.split("<body", 1)[1]
+    # The free-text answers are quoted in German, as given, and the publisher is a name; everything else is English.
+    body = re.sub(r'<div class="mpsc-quotes" lang="de">.*?</div>', " ", body, flags=re.DOTALL)
+    alt_texts = " ".join(re.findall(r'alt="([^"]*)"', body))
+    text = _text(f"{body} {alt_texts}").replace(params().publisher, " ")
+    assert len(_german_words()) > 200
+    assert [words for words in _german_words() if _has_words(text, words)] == []
+    assert '<html lang="en">' in html and "Factsheet" in text
+    assert "Sample data — not official results" in text and "Key figures compared" in text
+    if project == "solingen":
+        assert "In wave 2023, Solingen reports:" in text and "median of cohort 2019" in text
+    else:
+        assert "There are no answers from Osnabrück for this wave" in text
+    _assert_two_a4_pages_with_notice(pdf, notice="Sample data — not official results", footer="Page {number} of 2")

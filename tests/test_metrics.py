@@ -10,6 +10,14 @@ import pytest
 
 from mpsc_report.analysis import metrics
 from mpsc_report.data.load import load_register, load_wave, package_data_dir
+from mpsc_report.data.schema import (
+    COHORTS,
+    DATASET_THEMES,
+    EXCHANGE_CODES,
+    KINDS,
+    MEASURE_STATES,
+    PARTICIPATION_FORMATS,
+)
 
 SAMPLE = package_data_dir() / "sample"
 
@@ -50,6 +58,43 @@ def test_breakdowns_add_up_to_the_key_figures(wave2023, register, kf2023):
     assert metrics.measures_by_state(wave2023.responses, register).to_numpy().sum() == kf2023.measures_total
     assert metrics.projects_by_state(register).sum() == 73
     assert "Bremen" not in metrics.projects_by_state(register).index
+
+
+def test_results_speak_codes_on_named_axes(wave2023, register):
+    themes = metrics.datasets_by_theme(wave2023.responses)
+    assert (themes.index.name, themes.name, tuple(themes.index)) == ("theme", "datasets_total", DATASET_THEMES)
+    formats = metrics.participation_by_format(wave2023.responses)
+    assert (formats.index.name, tuple(formats.index)) == ("format", PARTICIPATION_FORMATS)
+    exchange = metrics.exchange_by_kind(wave2023.partners)
+    assert (exchange.index.name, list(exchange.index)) == ("exchange", list(EXCHANGE_CODES))
+    positions = metrics.positions_by_kind(wave2023.responses, register)
+    assert (positions.index.name, tuple(positions.index)) == ("kind", KINDS)
+    measures = metrics.measures_by_state(wave2023.responses, register, by="kind")
+    assert (measures.index.name, measures.columns.name, tuple(measures.columns)) == (
+        "kind",
+        "measure_state",
+        MEASURE_STATES,
+    )
+    means = metrics.means_per_project(wave2023.responses, register, by="cohort")
+    assert (tuple(means.index), means.columns.name, tuple(means.columns)) == (
+        COHORTS,
+        "per_project",
+        metrics.HEADLINE_INDICATORS,
+    )
+    response = metrics.respondents_by(wave2023.responses, register, by="cohort")
+    assert (
+        list(response.columns) == ["projects", "respondents", "response_rate"] and response.columns.name == "response"
+    )
+    assert metrics.projects_by_state(register).index.name == "state"
+
+
+def test_the_registers_kinds_become_codes_and_an_unknown_kind_is_named():
+    assert metrics.with_kind_codes(REGISTER)["kind"].tolist() == ["large_city", "large_city", "medium_town"]
+    assert REGISTER["kind"].tolist() == ["Großstadt", "Großstadt", "Mittelstadt"]  # the input is not changed
+    assert metrics.project_record(REGISTER, "c")["kind"] == "medium_town"
+    odd = REGISTER.assign(kind=["Großstadt", "Metropole", "Mittelstadt"])
+    with pytest.raises(ValueError, match=r"\['Metropole'\].*KIND_CODES"):
+        metrics.respondents_by(_responses(), odd, by="kind")
 
 
 def test_network_nodes_and_edges(wave2023, register, kf2023):
@@ -138,8 +183,8 @@ def test_key_figures_refuse_mixed_waves():
 def test_means_per_project_drop_groups_without_answers():
     responses = _responses(datasets_total=pd.array([10, 30], dtype="Int64"))
     means = metrics.means_per_project(responses, REGISTER, by="cohort")
-    assert list(means.index) == ["Staffel 2019", "Staffel 2020"]
-    assert means.loc["Staffel 2020", "Neue Datensätze je Projekt"] == 30
+    assert list(means.index) == ["2019", "2020"]
+    assert means.loc["2020", "datasets_total"] == 30
 
 
 def test_answers_from_unknown_projects_are_refused():
@@ -154,14 +199,14 @@ def test_trend_keeps_gaps():
     frame = metrics.trend({"2021": kf, "2022": None, "2023": kf}, ["2021", "2022", "2023"])
     assert list(frame.index) == ["2021", "2022", "2023"]
     assert frame.loc["2022"].isna().all()
-    assert frame.loc["2023", "Neue Datensätze"] == 2
+    assert frame.loc["2023", "datasets_total"] == 2
 
 
 def test_respondents_by_kind(register):
     responses = _responses()
     table = metrics.respondents_by(responses, REGISTER, by="kind")
-    assert table.loc["Großstadt", "Rücklauf"] == 1.0
-    assert table.loc["Mittelstadt", "Antworten"] == 0
+    assert table.loc["large_city", "response_rate"] == 1.0
+    assert table.loc["medium_town", "respondents"] == 0
 
 
 def test_metrics_do_not_mutate_inputs(wave2023, register):
@@ -213,12 +258,13 @@ def test_project_comparison_medians_of_cohort_and_kind_skip_missing_items():
     responses, register = _tiny_wave()
     result = metrics.project_comparison(responses, register, "a")
     table = result.table
-    assert list(table.index) == ["Aach", "Median Staffel 2019", "Median der Großstädte"]
-    assert list(table.columns) == list(metrics.HEADLINE_INDICATORS.values())
-    assert table.loc["Aach", "Neue Datensätze"] == 10
-    assert table.loc["Median Staffel 2019", "Neue Datensätze"] == 10  # a, b, d: 10, 21, 4
-    assert table.loc["Median der Großstädte", "Neue Datensätze"] == 10  # a, c, d: 10, 30, 4
-    assert table.loc["Median Staffel 2019", "Neue Stellen"] == 15  # d left it empty: median of 10 and 20
+    assert list(table.index) == ["project", "cohort", "kind"] and result.short_name == "Aach"
+    assert (result.cohort, result.kind) == ("2019", "large_city")
+    assert list(table.columns) == list(metrics.HEADLINE_INDICATORS)
+    assert table.loc["project", "datasets_total"] == 10
+    assert table.loc["cohort", "datasets_total"] == 10  # a, b, d: 10, 21, 4
+    assert table.loc["kind", "datasets_total"] == 10  # a, c, d: 10, 30, 4
+    assert table.loc["cohort", "positions_new"] == 15  # d left it empty: median of 10 and 20
     assert (result.answered, result.cohort_n, result.kind_n) == (True, 3, 3)
 
 
@@ -226,10 +272,10 @@ def test_project_comparison_of_a_project_without_answers_keeps_the_medians():
     responses, register = _tiny_wave()
     result = metrics.project_comparison(responses[responses["project_id"] != "b"], register, "b")
     assert not result.answered
-    assert result.table.loc["Bergland"].isna().all()
-    assert result.kind_label == "Median der interkommunalen Kooperationen"
-    assert result.table.loc["Median der interkommunalen Kooperationen"].isna().all()  # nobody of its kind answered
-    assert result.table.loc["Median Staffel 2019", "Neue Datensätze"] == 7
+    assert result.short_name == "Bergland" and result.table.loc["project"].isna().all()
+    assert result.kind == "cooperation"  # "Median der interkommunalen Kooperationen" in words
+    assert result.table.loc["kind"].isna().all()  # nobody of its kind answered
+    assert result.table.loc["cohort", "datasets_total"] == 7
 
 
 def test_project_comparison_does_not_mutate_its_inputs():
@@ -245,9 +291,9 @@ def test_project_trend_leaves_unanswered_waves_as_gaps():
     by_wave = {"2022": responses[responses["project_id"] != "a"], "2021": responses, "2023": responses}
     trend = metrics.project_trend(by_wave, "a")
     assert list(trend.index) == ["2021", "2022", "2023"]
-    assert list(trend.columns) == list(metrics.PROJECT_TREND_INDICATORS.values())
+    assert list(trend.columns) == list(metrics.TREND_INDICATORS)
     assert trend.loc["2022"].isna().all()
-    assert trend.loc["2023", "Neue Datensätze"] == 10
+    assert trend.loc["2023", "datasets_total"] == 10
 
 
 def test_project_partners_by_kind_with_model_projects_marked():
@@ -261,11 +307,11 @@ def test_project_partners_by_kind_with_model_projects_marked():
     )
     table = metrics.project_partners(partners, "a")
     count, among, names = metrics.PARTNER_TABLE_COLUMNS
-    assert list(table.index) == ["Vorbild", "Wissensaustausch", "Gemeinsame Lösungsentwicklung", "Übertragung"]
+    assert list(table.index) == ["role_model", "knowledge_exchange", "joint_development", "transfer"]
     assert table[count].tolist() == [0, 2, 0, 1]
     assert table[among].tolist() == [0, 1, 0, 0]
-    assert table.loc["Wissensaustausch", names] == "Bergland*, Zell"
-    assert table.loc["Vorbild", names] == ""
+    assert table.loc["knowledge_exchange", names] == "Bergland*, Zell"
+    assert table.loc["role_model", names] == ""
 
 
 def test_project_record_unknown_key():

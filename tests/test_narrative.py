@@ -63,8 +63,8 @@ def test_tiles_show_exact_values():
 
 
 def test_datasets_names_the_largest_theme_from_the_chart_data():
-    themes = pd.Series({"Klimaanpassung (z. B. Starkregen)": 315, "Verkehr": 273, "Umwelt": 194})
-    text = narrative.datasets(KF, themes)
+    themes = pd.Series({"datasets_climate": 315, "datasets_mobility": 273, "datasets_environment": 194})
+    text = narrative.datasets(KF, themes.rename_axis("theme"))
     assert "den Bereich Klimaanpassung (315, 30" in text
     assert "gefolgt von Verkehr (273)" in text
 
@@ -73,13 +73,13 @@ def test_datasets_names_the_largest_theme_from_the_chart_data():
     ("before", "now", "word"), [(100, 150, "gestiegen"), (150, 100, "gesunken"), (100, 100, "unverändert geblieben")]
 )
 def test_development_uses_direction_words(before, now, word):
-    trend = pd.DataFrame({"Neue Stellen": [before, now]}, index=["2022", "2023"], dtype=float)
+    trend = pd.DataFrame({"positions_new": [before, now]}, index=["2022", "2023"], dtype=float)
     sentences = narrative.development(trend, "2023", "2022")
     assert sentences[0] == (f"Gegenüber der Welle 2022 ist die Zahl der neuen Stellen von {before} auf {now} {word}.")
 
 
 def test_development_names_gaps_and_first_wave():
-    trend = pd.DataFrame({"Neue Stellen": [float("nan"), 10.0], "Neue Datensätze": [5.0, 8.0]}, index=["2022", "2023"])
+    trend = pd.DataFrame({"positions_new": [float("nan"), 10.0], "datasets_total": [5.0, 8.0]}, index=["2022", "2023"])
     sentences = narrative.development(trend, "2023", "2022")
     assert "der neuen Datensätze von 5 auf 8 gestiegen" in sentences[0]
     assert "Für die Zahl der neuen Stellen liegen keine vergleichbaren Angaben" in sentences[1]
@@ -89,12 +89,6 @@ def test_development_names_gaps_and_first_wave():
 def test_method_notes_say_synthetic_only_for_sample_data():
     assert any("synthetischen Beispieldaten" in s for s in narrative.method(KF, True, "Nov. bis Dez. 2023"))
     assert not any("synthetisch" in s for s in narrative.method(KF, False, "Nov. bis Dez. 2023"))
-
-
-def test_alt_text_describes_the_data():
-    alt = narrative.describe_bars(pd.Series({"A": 3, "B": 1200}), "der Testwerte")
-    assert alt.startswith("Balkendiagramm der Testwerte.")
-    assert "Größter Wert B (1.200)" in alt and "kleinster Wert A (3)" in alt
 
 
 def test_network_alt_text_counts_nodes_and_edges():
@@ -127,7 +121,7 @@ def test_english_summary_uses_english_words_and_number_formats():
     ("before", "now", "word"), [(1000, 1500, "risen"), (150, 100, "fallen"), (100, 100, "stayed the same")]
 )
 def test_english_development_uses_direction_words(before, now, word):
-    trend = pd.DataFrame({"New positions": [before, now]}, index=["2022", "2023"], dtype=float)
+    trend = pd.DataFrame({"positions_new": [before, now]}, index=["2022", "2023"], dtype=float)
     sentences = narrative.development(trend, "2023", "2022", "en")
     assert sentences[0].startswith(f"Compared with wave 2022, the number of new positions has {word} from")
     assert "1,500" in sentences[0] or word != "risen"
@@ -158,10 +152,10 @@ def _comparison(answered: bool = True):
     own = [42.0, 59.0, 1.0, float("nan"), 21.0] if answered else [float("nan")] * 5
     table = pd.DataFrame(
         [own, [17.0, 33.0, 4.0, 2.0, 13.0], [15.5, 33.0, 5.0, 1.0, 12.5]],
-        index=["Solingen", "Median Staffel 2019", "Median der Großstädte"],
-        columns=list(HEADLINE_INDICATORS.values()),
+        index=["project", "cohort", "kind"],
+        columns=list(HEADLINE_INDICATORS),
     )
-    return ProjectComparison("solingen", "Solingen", "2019", "Großstadt", answered, 13, 28, table)
+    return ProjectComparison("solingen", "Solingen", "Solingen", "2019", "large_city", answered, 13, 28, table)
 
 
 def test_project_key_figures_state_the_chart_numbers_in_german():
@@ -181,7 +175,7 @@ def test_project_key_figures_of_a_project_without_answers_says_so():
 
 def test_project_development_names_gaps_and_compares_with_the_first_answered_wave():
     trend = pd.DataFrame(
-        {"Neue Datensätze": [16.0, float("nan"), 42.0], "Neue Stellen": [3.0, float("nan"), 3.0]},
+        {"datasets_total": [16.0, float("nan"), 42.0], "positions_new": [3.0, float("nan"), 3.0]},
         index=["2021", "2022", "2023"],
     )
     text = " ".join(narrative.project_development(trend, "Solingen", "2023"))
@@ -194,14 +188,14 @@ def test_project_development_names_gaps_and_compares_with_the_first_answered_wav
 
 def test_project_partners_sentence_and_none():
     table = pd.DataFrame(
-        {"Partner": [1, 9, 0], "davon Modellprojekte": [1, 2, 0], "Partnerkommunen (* Modellprojekt)": ["", "", ""]},
-        index=["Vorbild", "Wissensaustausch", "Übertragung"],
+        {"count": [1, 9, 0], "model_projects": [1, 2, 0], "names": ["", "", ""]},
+        index=["role_model", "knowledge_exchange", "transfer"],
     )
     assert narrative.project_partners(table, "Solingen") == (
         "Solingen nennt 10 Partnerkommunen, 3 davon sind selbst Modellprojekte. "
         "Die häufigste Form des Austauschs ist Wissensaustausch (9)."
     )
-    empty = table.assign(Partner=0, **{"davon Modellprojekte": 0})
+    empty = table.assign(count=0, model_projects=0)
     assert "keine Angaben zu Partnerkommunen" in narrative.project_partners(empty, "Solingen")
 
 
@@ -213,5 +207,58 @@ def test_factsheet_method_names_groups_and_sample():
 
 
 def test_describe_counts_writes_values_like_the_chart():
-    text = narrative.describe_counts(_comparison().table, "Kennzahlen")
+    labelled = _comparison().table.rename(
+        index={"project": "Solingen"},
+        columns={"datasets_total": "Neue Datensätze", "solutions_transferred": "Übertragene Lösungen"},
+    )
+    text = narrative.describe_counts(labelled, "Kennzahlen")
     assert "Solingen: Neue Datensätze 42" in text and "Übertragene Lösungen keine Daten" in text and "12,5" in text
+
+
+def test_sentences_name_the_words_of_the_codes_in_each_language():
+    by_kind = pd.Series({"large_city": 148, "district": 33}).rename_axis("kind")
+    assert "der Kategorie Großstadt" in narrative.staff(KF, by_kind)
+    assert "of the kind City" in narrative.staff(KF, by_kind, "en")
+    exchange = pd.Series({"role_model": 166, "knowledge_exchange": 385}).rename_axis("exchange")
+    assert "Die häufigste Form ist Wissensaustausch (385" in narrative.transfer(KF, exchange, 10)
+    means = pd.DataFrame({"datasets_total": [18.94, 9.8]}, index=pd.Index(["2019", "2021"], name="cohort"))
+    assert narrative.comparison(means).startswith(
+        "Nach Staffel betrachtet haben die Modellprojekte der Gruppe „Staffel"
+    )
+    assert "„Staffel 2021“ die wenigsten (9,8)" in narrative.comparison(means)
+    english = narrative.comparison(
+        means.rename_axis("kind").rename(index={"2019": "cooperation", "2021": "district"}), "en"
+    )
+    assert english.startswith("By kind of municipality, the model projects of the group “inter-municipal cooperation”")
+
+
+def test_english_factsheet_sentences():
+    lead, items = narrative.project_key_figures(_comparison(), "2023", "en")
+    assert lead == "In wave 2023, Solingen reports:"
+    assert items[0] == "42 new datasets collected – median of cohort 2019: 17, of cities: 15.5"
+    assert items[2].startswith("1 new position –")  # singular
+    assert items[3].startswith("no answer on the number of transferred solutions –")
+    lead, items = narrative.project_key_figures(_comparison(answered=False), "2022", "en")
+    assert lead.startswith("There are no answers from Solingen for this wave (wave 2022).")
+    assert items[0] == "New datasets – median of cohort 2019: 17, of cities: 15.5"
+    trend = pd.DataFrame(
+        {"datasets_total": [16.0, float("nan"), 42.0], "positions_new": [3.0, float("nan"), 3.0]},
+        index=["2021", "2022", "2023"],
+    )
+    text = " ".join(narrative.project_development(trend, "Solingen", "2023", "en"))
+    assert "There are no answers from wave 2022" in text
+    assert "For Solingen, since wave 2021 the number of new datasets has risen from 16 to 42 and the number" in text
+    table = pd.DataFrame({"count": [1, 0], "model_projects": [1, 0]}, index=["role_model", "transfer"])
+    assert narrative.project_partners(table, "Solingen", "en") == (
+        "Solingen names 1 partner municipality (model projects themselves among them: 1). "
+        "The most common form of exchange is Role model (1)."
+    )
+    notes = narrative.factsheet_method(_comparison(), synthetic=True, language="en")
+    assert "of cohort 2019 (n\u00a0=\u00a013) and of the cities (n\u00a0=\u00a028)" in notes[0]
+    assert "synthetic sample data" in notes[1]
+    alt = narrative.describe_counts(
+        pd.DataFrame({"New datasets": [float("nan")]}, index=["Solingen"]),
+        "Kennzahlen des Modellprojekts je Befragungswelle",
+        "en",
+    )
+    assert alt == "Indicators of the model project by survey wave. Values: Solingen: New datasets no data."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -172,7 +173,7 @@ def _chart() -> Figure:
 
 
 def test_figure_alt_text_and_data_table_come_from_the_data(report):
-    data = pd.Series({"Umwelt": 1043.0, "<b>Energie</b>": 12.0}, name="Neue Datensätze")
+    data = pd.Series({"Umwelt": 1043.0, "<b>Energie</b>": 12.0}, name="datasets_total")
     block = report.figure(_chart(), caption="Neue Datensätze nach Thema", data=data, data_index_label="Thema")
     number = block.metadata["mpsc_report"]["number"]
     assert 'alt="Balkendiagramm: Neue Datensätze nach Thema. Größter Wert Umwelt (1.043)' in block.html
@@ -197,14 +198,16 @@ def test_english_report_translates_blocks_and_refuses_untranslated_captions():
     title = english.title_page()
     assert "Sample data — not official results" in title.html and "Field period 13 November 2023" in title.html
     assert title.metadata["mpsc_report"]["language"] == "en"
-    data = english.localize(pd.Series({"Umwelt": 1043, "Energie": 7}, name="Neue Datensätze"))
+    data = pd.Series({"datasets_environment": 1043, "datasets_energy": 7}, name="datasets_total").rename_axis("theme")
     block = english.figure(_chart(), caption="Neu erhobene kommunale Datensätze nach Thema", data=data)
     assert "Figure 1:" in block.html and "New municipal datasets collected, by theme" in block.html
     assert "Largest value Environment (1,043)" in block.html and "Data for figure 1" in block.html
     table = english.table(
-        pd.DataFrame({"Rücklauf": [0.64]}, index=["Staffel 2019"]),
+        pd.DataFrame({"response_rate": [0.64]}, index=pd.Index(["2019"], name="cohort")).rename_axis(
+            columns="response"
+        ),
         caption="Rücklauf nach Staffel",
-        formats={"Rücklauf": "percent"},
+        formats={"response_rate": "percent"},
         index_label="Staffel",
     )
     assert "Table 1:" in table.html and "Response rate" in table.html and "64%" in table.html
@@ -229,3 +232,43 @@ def test_report_and_factsheet_write_each_data_property_once():
     for name in (*shared, "wave_span", "data_files", "provenance"):
         assert name in vars(WaveDocument), name
         assert name not in vars(mr.Report) and name not in vars(mr.Factsheet), name
+
+
+# --- codes become words once, at the edge ------------------------------------------------------------------------
+
+
+def test_label_turns_codes_into_the_words_of_the_language():
+    from mpsc_report.documents.blocks import label_data
+
+    themes = pd.Series([3, 1], index=pd.Index(["datasets_environment", "datasets_energy"], name="theme"))
+    themes = themes.rename("datasets_total")
+    english = label_data(themes, "en")
+    assert list(english.index) == ["Environment", "Energy"] and english.name == "New datasets"
+    assert list(english) == [3, 1]
+    assert themes.index[0] == "datasets_environment" and themes.index.name == "theme"  # the input is not changed
+    assert list(label_data(themes, "de").index) == ["Umwelt", "Energie"]
+    lands = pd.Series([1], index=pd.Index(["Saarland"], name="state"), name="projects")
+    assert list(label_data(lands, "en").index) == ["Saarland"] and label_data(lands, "en").name == "Model projects"
+    frame = pd.DataFrame({"measures_planned": [1], "measures_completed": [2]}, index=pd.Index(["2019"], name="cohort"))
+    frame = frame.rename_axis(columns="measure_state")
+    assert list(label_data(frame, "en").columns) == ["planned", "completed"]
+    assert list(label_data(frame, "en").index) == ["Cohort 2019"]
+    assert list(label_data(frame, "de").index) == ["Staffel 2019"]
+
+
+def test_labelling_words_again_fails_and_names_the_entry():
+    from mpsc_report.documents.blocks import label_data
+    from mpsc_report.errors import TranslationMissing
+
+    with pytest.raises(TranslationMissing, match="'kind.Großstadt'"):
+        label_data(pd.Series([1], index=pd.Index(["Großstadt"], name="kind")), "de")
+
+
+def test_tables_and_figure_data_share_one_renderer(report):
+    frame = pd.DataFrame({"count": [3, 1043], "share": [0.5, 0.25], "mean": [1.25, 2.0]}, index=["a", "b"])
+    table = report.table(frame, caption="T", formats={"share": "percent"}, index_label="Zeilen")
+    figure = report.figure(_chart(), caption="F", alt="A", data=frame, data_formats={"share": "percent"})
+    for block in (table, figure):
+        cells = re.findall(r"<td[^>]*>([^<]*)</td>", block.html)
+        assert cells == ["3", "50\u00a0%", "1,3", "1.043", "25\u00a0%", "2,0"], cells
+    assert '<th scope="col">Zeilen</th>' in table.html and '<th scope="col">Kategorie</th>' in figure.html

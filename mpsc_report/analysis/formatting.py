@@ -1,4 +1,7 @@
-"""German (and English) formatting of numbers, shares, dates and rounded quantities for narrative and charts."""
+"""German (and English) formatting of numbers, shares, dates and rounded quantities for narrative and charts.
+
+The words it writes ("zwölf", "über 1.000") come from the word catalogue, :mod:`~mpsc_report.analysis.words`.
+"""
 
 from __future__ import annotations
 
@@ -8,49 +11,13 @@ from datetime import date
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal
 
+from .words import t
+
 #: Babel locale per report language.
 LOCALES: dict[str, str] = {"de": "de_DE", "en": "en_GB"}
 
 #: Non-breaking space: keeps "64 %" and "n = 73" on one line.
 NBSP = "\u00a0"
-
-_NUMBER_WORDS: dict[str, tuple[str, ...]] = {
-    "de": (
-        "null",
-        "eins",
-        "zwei",
-        "drei",
-        "vier",
-        "fünf",
-        "sechs",
-        "sieben",
-        "acht",
-        "neun",
-        "zehn",
-        "elf",
-        "zwölf",
-    ),
-    "en": (
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-    ),
-}
-
-_APPROX_WORDS: dict[str, dict[str, str]] = {
-    "de": {"over": "über", "almost": "fast", "about": "rund"},
-    "en": {"over": "over", "almost": "almost", "about": "about"},
-}
 
 
 def _locale(language: str) -> str:
@@ -86,8 +53,7 @@ def format_number(value: float, decimals: int = 1, language: str = "de") -> str:
 
 def format_percent(share: float, decimals: int = 0, language: str = "de") -> str:
     """Format a share in 0..1 as a percentage: ``0.64`` -> ``"64 %"`` (German, with a no-break space)."""
-    number = format_number(share * 100, decimals, language)
-    return f"{number}{NBSP}%" if language == "de" else f"{number}%"
+    return t("percent", language, number=format_number(share * 100, decimals, language))
 
 
 def format_date(value: date, language: str = "de") -> str:
@@ -98,7 +64,7 @@ def format_date(value: date, language: str = "de") -> str:
 def format_count_words(value: int, language: str = "de") -> str:
     """Spell out whole numbers up to twelve in running text, as German style guides ask; digits above."""
     if 0 <= value <= 12:
-        return _NUMBER_WORDS[language][value]
+        return t(f"count_word.{value}", language)
     return format_int(value, language)
 
 
@@ -126,7 +92,6 @@ def format_rounded(value: float, language: str = "de") -> str:
         raise ValueError(f"cannot describe {value!r} as a rounded count")
     if value < 100:
         return format_int(value, language)
-    words = _APPROX_WORDS[language]
     step = 10 ** (len(str(int(value))) - 1)
     floor = value // step * step
     ceiling = floor + step
@@ -134,9 +99,9 @@ def format_rounded(value: float, language: str = "de") -> str:
         return format_int(value, language)
     nearer_floor = value - floor < ceiling - value
     if nearer_floor and (value - floor) / floor <= 0.15:
-        return f"{words['over']}{NBSP}{format_int(floor, language)}"
+        return t("rounded.over", language, number=format_int(floor, language))
     if not nearer_floor and (ceiling - value) / ceiling <= 0.15:
-        return f"{words['almost']}{NBSP}{format_int(ceiling, language)}"
+        return t("rounded.almost", language, number=format_int(ceiling, language))
     return format_int(value, language)
 
 

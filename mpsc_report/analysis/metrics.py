@@ -2,6 +2,12 @@
 
 No function here reads files, draws, formats or mutates its inputs. Totals are sums over the projects
 that answered an item; item non-response is counted, never imputed.
+
+Results speak codes, never words: cohort ids (``"2019"``), kind codes (``"large_city"``), the schema's column
+names for themes, formats and states of work, the edge list's exchange codes, indicator ids (``"datasets_total"``).
+Each axis of a result is named after what its codes are (``index.name == "theme"``), and a Series is named after
+the indicator it counts; the document layer turns them into words of the report's language with the word catalogue
+(:mod:`~mpsc_report.analysis.words`).
 """
 
 from __future__ import annotations
@@ -14,21 +20,23 @@ from ..data.schema import (
     COHORTS,
     DATASET_THEMES,
     EXCHANGE_CODES,
-    EXCHANGE_KINDS,
+    KIND_CODES,
     KINDS,
     MEASURE_STATES,
     PARTICIPATION_FORMATS,
-    PHASES,
 )
 
-#: Indicators compared across cohorts, kinds and waves: column -> German label.
-HEADLINE_INDICATORS: dict[str, str] = {
-    "datasets_total": "Neue Datensätze",
-    "participation_total": "Partizipative Aktivitäten",
-    "positions_new": "Neue Stellen",
-    "solutions_transferred": "Übertragene Lösungen",
-    "partners_total": "Partnerkommunen",
-}
+#: Indicators compared across cohorts, kinds and waves (count columns), in report order.
+HEADLINE_INDICATORS: tuple[str, ...] = (
+    "datasets_total",
+    "participation_total",
+    "positions_new",
+    "solutions_transferred",
+    "partners_total",
+)
+
+#: Cumulative counts followed across waves, in a wave report and a factsheet.
+TREND_INDICATORS: tuple[str, ...] = HEADLINE_INDICATORS[:-1]
 
 
 @dataclass(frozen=True)
@@ -126,42 +134,38 @@ def network_link_count(partners: pd.DataFrame) -> int:
 
 
 def datasets_by_theme(responses: pd.DataFrame) -> pd.Series:
-    """New datasets summed by theme (German labels, report order)."""
-    return _sum_columns(responses, DATASET_THEMES, "Neue Datensätze")
+    """New datasets summed by theme (index: theme columns, report order; name ``datasets_total``)."""
+    return _sum_columns(responses, DATASET_THEMES, "theme", "datasets_total")
 
 
 def participation_by_format(responses: pd.DataFrame) -> pd.Series:
-    """Participatory activities summed by format (German labels, report order)."""
-    return _sum_columns(responses, PARTICIPATION_FORMATS, "Partizipative Aktivitäten")
+    """Participatory activities summed by format (index: format columns, report order; name ``participation_total``)."""
+    return _sum_columns(responses, PARTICIPATION_FORMATS, "format", "participation_total")
 
 
 def exchange_by_kind(partners: pd.DataFrame) -> pd.Series:
-    """Partner links by kind of exchange, from the edge list (German labels, report order)."""
-    labels = {code: EXCHANGE_KINDS[column] for code, column in EXCHANGE_CODES.items()}
+    """Partner links by kind of exchange, from the edge list (index: exchange codes, report order)."""
     counts = partners["exchange"].value_counts()
-    return pd.Series([int(counts.get(code, 0)) for code in labels], index=list(labels.values()), name="Verbindungen")
+    index = pd.Index(list(EXCHANGE_CODES), name="exchange")
+    return pd.Series([int(counts.get(code, 0)) for code in EXCHANGE_CODES], index=index, name="partner_links")
 
 
 def measures_by_state(responses: pd.DataFrame, register: pd.DataFrame, by: str = "cohort") -> pd.DataFrame:
-    """Measures planned / in progress / completed, summed per cohort or kind of municipality."""
+    """Measures planned / in progress / completed, summed per cohort or kind of municipality.
+
+    Index: cohort ids or kind codes (named ``by``); columns: the state-of-work columns (named ``measure_state``).
+    """
     frame = _with_register(responses, register)
     table = frame.groupby(by, observed=False)[list(MEASURE_STATES)].sum(min_count=1)
-    table = table.reindex(_group_order(by)).rename(columns=MEASURE_STATES)
-    table.index = [_group_label(by, v) for v in table.index]
+    table = table.reindex(pd.Index(_group_order(by), name=by)).rename_axis(columns="measure_state")
     return table.fillna(0).astype(int)
 
 
 def positions_by_kind(responses: pd.DataFrame, register: pd.DataFrame) -> pd.Series:
-    """New positions summed per kind of municipality (report order)."""
+    """New positions summed per kind of municipality (index: kind codes, report order; name ``positions_new``)."""
     frame = _with_register(responses, register)
     series = frame.groupby("kind", observed=False)["positions_new"].sum(min_count=1)
-    return series.reindex(list(KINDS)).fillna(0).astype(int).rename("Neue Stellen")
-
-
-def phase_counts(responses: pd.DataFrame) -> pd.Series:
-    """Responding projects per phase (German labels)."""
-    counts = responses["phase"].value_counts()
-    return pd.Series([int(counts.get(code, 0)) for code in PHASES], index=list(PHASES.values()), name="Projekte")
+    return series.reindex(pd.Index(KINDS, name="kind")).fillna(0).astype(int).rename("positions_new")
 
 
 def means_per_project(responses: pd.DataFrame, register: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -170,31 +174,32 @@ def means_per_project(responses: pd.DataFrame, register: pd.DataFrame, by: str) 
     Returns
     -------
     pandas.DataFrame
-        Index: group labels in report order (groups without answers are dropped); columns:
-        German indicator labels "… je Projekt".
+        Index: cohort ids or kind codes in report order, named ``by`` (groups without answers are dropped);
+        columns: :data:`HEADLINE_INDICATORS`, named ``per_project``.
     """
     frame = _with_register(responses, register)
     table = frame.groupby(by, observed=False)[list(HEADLINE_INDICATORS)].mean()
-    table = table.reindex(_group_order(by)).dropna(how="all")
-    table.index = [_group_label(by, v) for v in table.index]
-    table.columns = [f"{label} je Projekt" for label in HEADLINE_INDICATORS.values()]
-    return table.astype(float)
+    table = table.reindex(pd.Index(_group_order(by), name=by)).dropna(how="all")
+    return table.rename_axis(columns="per_project").astype(float)
 
 
 def respondents_by(responses: pd.DataFrame, register: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Projects, respondents and response rate per cohort or kind of municipality."""
-    projects = register.groupby(by)["project_id"].count()
+    """Projects, respondents and response rate per cohort or kind of municipality.
+
+    Index: cohort ids or kind codes (named ``by``); columns ``projects``, ``respondents``, ``response_rate``
+    (named ``response``).
+    """
+    projects = with_kind_codes(register).groupby(by)["project_id"].count()
     answered = _with_register(responses, register).groupby(by)["project_id"].count()
-    table = pd.DataFrame({"Projekte": projects, "Antworten": answered}).reindex(_group_order(by))
+    table = pd.DataFrame({"projects": projects, "respondents": answered}).reindex(_group_order(by))
     table = table.fillna(0).astype(int)
-    table["Rücklauf"] = table["Antworten"] / table["Projekte"]
-    table.index = [_group_label(by, v) for v in table.index]
-    return table
+    table["response_rate"] = table["respondents"] / table["projects"]
+    return table.rename_axis(index=by, columns="response")
 
 
 def projects_by_state(register: pd.DataFrame) -> pd.Series:
-    """Number of model projects per Land (seat of the lead municipality)."""
-    return register.groupby("state")["project_id"].count().rename("Modellprojekte")
+    """Number of model projects per Land, the seat of the lead municipality (index: German Land names)."""
+    return register.groupby("state")["project_id"].count().rename("projects")
 
 
 def network(partners: pd.DataFrame, register: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -238,21 +243,16 @@ def trend(key_figures_by_wave: dict[str, KeyFigures | None], waves: list[str]) -
         kf = key_figures_by_wave.get(wave)
         rows[wave] = (
             {
-                "Neue Datensätze": kf.datasets,
-                "Partizipative Aktivitäten": kf.participation,
-                "Neue Stellen": kf.positions,
-                "Übertragene Lösungen": kf.solutions_transferred,
+                "datasets_total": kf.datasets,
+                "participation_total": kf.participation,
+                "positions_new": kf.positions,
+                "solutions_transferred": kf.solutions_transferred,
             }
             if kf is not None
             else {}
         )
-    frame = pd.DataFrame.from_dict(rows, orient="index", dtype=float)
-    return frame.reindex(waves)
-
-
-def item_nonresponse(responses: pd.DataFrame, columns: dict[str, str]) -> pd.Series:
-    """Number of responding projects that left each indicator empty."""
-    return pd.Series({label: int(responses[col].isna().sum()) for col, label in columns.items()}, name="ohne Angabe")
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(TREND_INDICATORS), dtype=float)
+    return frame.reindex(pd.Index(waves, name="wave")).rename_axis(columns="indicator")
 
 
 def free_text_answers(responses: pd.DataFrame, register: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -269,17 +269,35 @@ def _total(responses: pd.DataFrame, column: str) -> int:
     return int(responses[column].sum(skipna=True))
 
 
-def _sum_columns(responses: pd.DataFrame, columns: dict[str, str], name: str) -> pd.Series:
+def with_kind_codes(register: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the register whose ``kind`` column holds kind codes (:data:`~mpsc_report.data.schema.KIND_CODES`).
+
+    Raises
+    ------
+    ValueError
+        When a kind is not one of the register's known kinds; the message names it and the known ones.
+    """
+    unknown = sorted(set(register["kind"]) - set(KIND_CODES))
+    if unknown:
+        raise ValueError(
+            f"the register has kinds of municipality that are not known: {unknown}; use one of {list(KIND_CODES)} "
+            "(or add the kind to KIND_CODES in mpsc_report/data/schema.py and its words to the catalogue)"
+        )
+    return register.assign(kind=register["kind"].map(KIND_CODES))
+
+
+def _sum_columns(responses: pd.DataFrame, columns: tuple[str, ...], dimension: str, name: str) -> pd.Series:
     sums = [int(responses[c].sum(skipna=True)) for c in columns]
-    return pd.Series(sums, index=list(columns.values()), name=name)
+    return pd.Series(sums, index=pd.Index(columns, name=dimension), name=name)
 
 
 def _with_register(responses: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
     unknown = sorted(set(responses["project_id"]) - set(register["project_id"]))
     if unknown:
         raise ValueError(f"answers refer to projects missing from the register: {unknown}")
+    coded = with_kind_codes(register)
     merged = responses.merge(
-        register[["project_id", "name", "kind", "state", "cohort"]], on="project_id", how="left", validate="1:1"
+        coded[["project_id", "name", "kind", "state", "cohort"]], on="project_id", how="left", validate="1:1"
     )
     return merged.set_index(responses.index)
 
@@ -290,10 +308,6 @@ def _group_order(by: str) -> list[str]:
         return orders[by]
     except KeyError:
         raise ValueError(f"cannot group by {by!r} (choose from {sorted(orders)})") from None
-
-
-def _group_label(by: str, value: str) -> str:
-    return f"Staffel {value}" if by == "cohort" else value
 
 
 def _short_name(name: str) -> str:
@@ -312,10 +326,12 @@ def _display_name(name: str) -> str:
 
 
 def continuation(kf: KeyFigures) -> pd.Series:
-    """The continuation share as a one-row Series (German label), the data of the share chart."""
-    return pd.Series(
-        [kf.continuation_share], index=["Abgeschlossene Maßnahmen, die weiter betrieben werden"], name="Anteil"
-    )
+    """The continuation share as a one-row Series, the data of the share chart.
+
+    Index ``["measures_continued"]`` (named ``indicator``), name ``continuation_share``.
+    """
+    index = pd.Index(["measures_continued"], name="indicator")
+    return pd.Series([kf.continuation_share], index=index, name="continuation_share")
 
 
 def network_table(nodes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
@@ -329,69 +345,42 @@ def network_table(nodes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Indexed by the short project name (German column labels), in the order of ``nodes``.
+        Indexed by the short project name (named ``project``), in the order of ``nodes``; columns ``cohort``,
+        ``partners``, ``links`` (named ``network``).
     """
     degree = pd.concat([edges["source"], edges["target"]]).value_counts()
     return pd.DataFrame(
         {
-            "Staffel": nodes["group"].to_numpy(),
-            "Partnerkommunen": nodes["size"].to_numpy(),
-            "Verbindungen zu Modellprojekten": degree.reindex(nodes["node"]).fillna(0).astype(int).to_numpy(),
+            "cohort": nodes["group"].to_numpy(),
+            "partners": nodes["size"].to_numpy(),
+            "links": degree.reindex(nodes["node"]).fillna(0).astype(int).to_numpy(),
         },
-        index=pd.Index(nodes["label"].to_numpy(), name="Modellprojekt"),
-    )
+        index=pd.Index(nodes["label"].to_numpy(), name="project"),
+    ).rename_axis(columns="network")
 
 
 # --------------------------------------------------------------------------- one project (factsheet)
-
-#: Kinds of municipality in the plural, for "Median der Großstädte".
-KIND_PLURALS: dict[str, str] = {
-    "Großstadt": "Großstädte",
-    "Mittelstadt": "Mittelstädte",
-    "Kleinstadt/Landgemeinde": "Kleinstädte und Landgemeinden",
-    "interkommunale Kooperation": "interkommunalen Kooperationen",
-    "Landkreis": "Landkreise",
-}
-
-#: Cumulative counts followed across waves in a factsheet: column -> German label.
-PROJECT_TREND_INDICATORS: dict[str, str] = {
-    column: label for column, label in HEADLINE_INDICATORS.items() if column != "partners_total"
-}
 
 
 @dataclass(frozen=True)
 class ProjectComparison:
     """One project's headline figures next to the medians of its cohort and of its kind of municipality.
 
-    ``table`` has three rows — the project (its short name), "Median Staffel <cohort>" and
-    "Median der <kind, plural>" — and one column per :data:`HEADLINE_INDICATORS` label. A project
-    without answers in the wave has a row of NaN; medians are over the responding projects of the
-    group that answered the item (the project itself included).
+    ``table`` has three rows — ``"project"``, ``"cohort"`` (the median of its cohort) and ``"kind"`` (the median of
+    its kind of municipality), named ``comparison`` — and one column per :data:`HEADLINE_INDICATORS` id, named
+    ``indicator``. A project without answers in the wave has a row of NaN; medians are over the responding projects
+    of the group that answered the item (the project itself included).
     """
 
     project_id: str
     name: str
+    short_name: str
     cohort: str
     kind: str
     answered: bool
     cohort_n: int
     kind_n: int
     table: pd.DataFrame
-
-    @property
-    def project_label(self) -> str:
-        """Row label of the project (its short name)."""
-        return str(self.table.index[0])
-
-    @property
-    def cohort_label(self) -> str:
-        """Row label of the cohort median, e.g. "Median Staffel 2019"."""
-        return str(self.table.index[1])
-
-    @property
-    def kind_label(self) -> str:
-        """Row label of the median of the kind of municipality, e.g. "Median der Großstädte"."""
-        return str(self.table.index[2])
 
 
 def project_comparison(responses: pd.DataFrame, register: pd.DataFrame, project_id: str) -> ProjectComparison:
@@ -409,7 +398,8 @@ def project_comparison(responses: pd.DataFrame, register: pd.DataFrame, project_
     Returns
     -------
     ProjectComparison
-        Frozen result; the factsheet's chart and sentences both read its ``table``.
+        Frozen result; the factsheet's chart and sentences both read its ``table``. ``kind`` is a kind code,
+        ``short_name`` the name for running text and chart labels.
     """
     record = project_record(register, project_id)
     frame = _with_register(responses, register)
@@ -418,17 +408,15 @@ def project_comparison(responses: pd.DataFrame, register: pd.DataFrame, project_
     cohort = frame[frame["cohort"] == record["cohort"]]
     kind = frame[frame["kind"] == record["kind"]]
     rows = {
-        _display_name(record["name"]): own.iloc[0].astype(float) if len(own) else pd.Series(float("nan"), columns),
-        f"Median Staffel {record['cohort']}": cohort[columns].astype(float).median(skipna=True),
-        f"Median der {KIND_PLURALS.get(record['kind'], record['kind'])}": kind[columns]
-        .astype(float)
-        .median(skipna=True),
+        "project": own.iloc[0].astype(float) if len(own) else pd.Series(float("nan"), columns),
+        "cohort": cohort[columns].astype(float).median(skipna=True),
+        "kind": kind[columns].astype(float).median(skipna=True),
     }
-    table = pd.DataFrame(rows).T.astype(float)
-    table.columns = list(HEADLINE_INDICATORS.values())
+    table = pd.DataFrame(rows).T.astype(float).rename_axis(index="comparison", columns="indicator")
     return ProjectComparison(
         project_id=project_id,
         name=str(record["name"]),
+        short_name=_display_name(str(record["name"])),
         cohort=str(record["cohort"]),
         kind=str(record["kind"]),
         answered=bool(len(own)),
@@ -451,20 +439,20 @@ def project_trend(responses_by_wave: dict[str, pd.DataFrame], project_id: str) -
     Returns
     -------
     pandas.DataFrame
-        Index: wave ids, oldest first; columns: :data:`PROJECT_TREND_INDICATORS` labels.
+        Index: wave ids, oldest first (named ``wave``); columns: :data:`TREND_INDICATORS` (named ``indicator``).
     """
     waves = sorted(responses_by_wave)
     rows = {}
     for wave in waves:
         answers = responses_by_wave[wave]
-        own = answers.loc[answers["project_id"] == project_id, list(PROJECT_TREND_INDICATORS)]
+        own = answers.loc[answers["project_id"] == project_id, list(TREND_INDICATORS)]
         rows[wave] = own.iloc[0].astype(float).to_numpy() if len(own) else [float("nan")] * len(own.columns)
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(PROJECT_TREND_INDICATORS.values()))
-    return frame.reindex(waves).astype(float)
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(TREND_INDICATORS))
+    return frame.reindex(pd.Index(waves, name="wave")).rename_axis(columns="indicator").astype(float)
 
 
-#: Columns of :func:`project_partners`.
-PARTNER_TABLE_COLUMNS: tuple[str, str, str] = ("Partner", "davon Modellprojekte", "Partnerkommunen (* Modellprojekt)")
+#: Columns of :func:`project_partners`: partners, how many of them are model projects, their names.
+PARTNER_TABLE_COLUMNS: tuple[str, str, str] = ("count", "model_projects", "names")
 
 
 def project_partners(partners: pd.DataFrame, project_id: str) -> pd.DataFrame:
@@ -473,28 +461,28 @@ def project_partners(partners: pd.DataFrame, project_id: str) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per kind of exchange (German labels, report order, kinds without partners included):
-        number of partners, how many are model projects themselves, and their names in alphabetical
-        order, model projects marked with "*".
+        One row per exchange code (report order, kinds without partners included; named ``exchange``) and the
+        columns of :data:`PARTNER_TABLE_COLUMNS` (named ``partners``): number of partners, how many are model
+        projects themselves, and their names in alphabetical order, model projects marked with "*".
     """
-    labels = {code: EXCHANGE_KINDS[column] for code, column in EXCHANGE_CODES.items()}
     own = partners[partners["project_id"] == project_id]
     count, among, names = PARTNER_TABLE_COLUMNS
     rows = []
-    for code, label in labels.items():
+    for code in EXCHANGE_CODES:
         rows_of_kind = own[own["exchange"] == code]
         is_project = rows_of_kind["partner_project_id"].fillna("") != ""
         listed = sorted(
             f"{_display_name(name)}*" if model else str(name)
             for name, model in zip(rows_of_kind["partner_name"].fillna(""), is_project, strict=True)
         )
-        rows.append({"": label, count: len(rows_of_kind), among: int(is_project.sum()), names: ", ".join(listed)})
-    return pd.DataFrame(rows).set_index("")
+        rows.append({count: len(rows_of_kind), among: int(is_project.sum()), names: ", ".join(listed)})
+    index = pd.Index(list(EXCHANGE_CODES), name="exchange")
+    return pd.DataFrame(rows, index=index).rename_axis(columns="partners")
 
 
 def project_record(register: pd.DataFrame, project_id: str) -> pd.Series:
-    """The register row of one project (raises ``KeyError`` naming the key when it is not registered)."""
+    """The register row of one project, its kind as a code (raises ``KeyError`` naming an unregistered key)."""
     found = register[register["project_id"] == project_id]
     if found.empty:
         raise KeyError(project_id)
-    return found.iloc[0]
+    return with_kind_codes(found).iloc[0]

@@ -1,4 +1,8 @@
-"""Narrative from the same metric objects the charts use, in the report's language; no number is typed by hand."""
+"""Narrative from the same metric objects the charts use, in the report's language; no number is typed by hand.
+
+The metrics speak codes; every word of a sentence, the words of the codes included, comes from the word catalogue
+through :func:`~mpsc_report.analysis.words.t`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,6 @@ import pandas as pd
 
 from ..data.validation import ERRORS_FILE, DataQuality
 from .formatting import (
-    NBSP,
     format_count_words,
     format_int,
     format_median,
@@ -16,11 +19,8 @@ from .formatting import (
     format_percent,
     format_rounded,
 )
-from .metrics import HEADLINE_INDICATORS, KeyFigures, ProjectComparison
-from .words import MESSAGES, german, localize_label, t, translate
-
-#: Leitlinie of the Smart City Charta the participation figures contribute to.
-CHARTA_GUIDELINE = MESSAGES["de"]["charta"]
+from .metrics import KeyFigures, ProjectComparison
+from .words import t
 
 
 def summary(kf: KeyFigures, language: str = "de") -> list[str]:
@@ -86,37 +86,37 @@ def response(kf: KeyFigures, language: str = "de") -> str:
 
 
 def datasets(kf: KeyFigures, themes: pd.Series, language: str = "de") -> str:
-    """New datasets and their largest themes (same Series as the chart)."""
+    """New datasets and their largest themes (same Series as the chart: theme codes)."""
     lang = language
     top = themes.sort_values(ascending=False)
     return t(
         "datasets",
         lang,
         total=format_int(kf.datasets, lang),
-        first=_plain(top.index[0]),
+        first=_plain(_word("theme", top.index[0], lang)),
         first_value=format_int(top.iloc[0], lang),
         first_share=_share(top.iloc[0] / kf.datasets, lang),
-        second=_plain(top.index[1]),
+        second=_plain(_word("theme", top.index[1], lang)),
         second_value=format_int(top.iloc[1], lang),
     )
 
 
 def participation(kf: KeyFigures, formats: pd.Series, language: str = "de") -> str:
-    """Participatory activities by format and the link to the Smart City Charta."""
+    """Participatory activities by format (format codes) and the link to the Smart City Charta."""
     lang = language
     top = formats.sort_values(ascending=False)
     return t(
         "participation",
         lang,
         total=format_int(kf.participation, lang),
-        top=_plain(top.index[0]),
+        top=_plain(_word("format", top.index[0], lang)),
         top_value=format_int(top.iloc[0], lang),
         charta=t("charta", lang),
     )
 
 
 def staff(kf: KeyFigures, by_kind: pd.Series, language: str = "de") -> str:
-    """New positions and where they were created."""
+    """New positions and the kind of municipality (kind codes) where most were created."""
     lang = language
     top = by_kind.sort_values(ascending=False)
     return _capital(
@@ -125,13 +125,13 @@ def staff(kf: KeyFigures, by_kind: pd.Series, language: str = "de") -> str:
             lang,
             positions=format_int(kf.positions, lang),
             top_value=format_int(top.iloc[0], lang),
-            top=top.index[0],
+            top=_word("kind", top.index[0], lang),
         )
     )
 
 
 def transfer(kf: KeyFigures, exchange: pd.Series, links_among_projects: int, language: str = "de") -> str:
-    """Transfer of solutions and cooperation between municipalities."""
+    """Transfer of solutions and cooperation between municipalities (links by exchange code)."""
     lang = language
     top = exchange.sort_values(ascending=False)
     return _capital(
@@ -142,7 +142,7 @@ def transfer(kf: KeyFigures, exchange: pd.Series, links_among_projects: int, lan
             mean=_mean_words(kf.partners_mean, lang),
             links=format_int(kf.network_links, lang),
             among=format_int(links_among_projects, lang),
-            top=_plain(top.index[0]),
+            top=_plain(_word("exchange", top.index[0], lang)),
             top_value=format_int(top.iloc[0], lang),
         )
     )
@@ -162,29 +162,27 @@ def sustainability(kf: KeyFigures, language: str = "de") -> str:
     )
 
 
-def comparison(means: pd.DataFrame, group: str, language: str = "de") -> str:
+def comparison(means: pd.DataFrame, language: str = "de") -> str:
     """Which group collects the most and the fewest new datasets per project (same frame as the chart).
 
     Parameters
     ----------
     means : pandas.DataFrame
-        Output of :func:`~mpsc_report.analysis.metrics.means_per_project` (its labels may be translated).
-    group : str
-        What the groups are, in German, for the sentence: "Staffel" or "Art der Kommune".
+        Output of :func:`~mpsc_report.analysis.metrics.means_per_project`: cohort ids or kind codes, its index
+        named ``"cohort"`` or ``"kind"``.
     language : str
         Report language.
     """
     lang = language
-    column = translate(f"{HEADLINE_INDICATORS['datasets_total']} je Projekt", lang)
-    ordered = means[column].sort_values(ascending=False)
-    group_words = translate(group, lang)
+    by = means.index.name
+    ordered = means["datasets_total"].sort_values(ascending=False)
     return t(
         "comparison",
         lang,
-        group=group_words if lang == "de" else group_words.lower(),
-        top=ordered.index[0],
+        group=t(f"comparison.by.{by}", lang),
+        top=_word(by, ordered.index[0], lang),
         top_value=format_number(ordered.iloc[0], 1, lang),
-        bottom=ordered.index[-1],
+        bottom=_word(by, ordered.index[-1], lang),
         bottom_value=format_number(ordered.iloc[-1], 1, lang),
     )
 
@@ -205,7 +203,7 @@ def places(by_state: pd.Series, projects: int, language: str = "de") -> str:
 
 
 def development(trend: pd.DataFrame, wave: str, comparison_wave: str | None, language: str = "de") -> list[str]:
-    """Change since the comparison wave, one sentence per indicator with a direction word."""
+    """Change since the comparison wave, one phrase per indicator (the trend's indicator ids) with a direction word."""
     lang = language
     if comparison_wave is None or comparison_wave not in trend.index:
         return [t("development.first", lang, wave=wave)]
@@ -229,10 +227,7 @@ def development(trend: pd.DataFrame, wave: str, comparison_wave: str | None, lan
         )
     sentences = []
     if changes:
-        head, *rest = changes
-        joiner, last_joiner = t("development.joiner", lang), t("development.last_joiner", lang)
-        tail = (joiner + joiner.join(rest[:-1]) if rest[:-1] else "") + (f"{last_joiner}{rest[-1]}" if rest else "")
-        sentences.append(t("development.changes", lang, wave=comparison_wave, changes=f"{head}{tail}"))
+        sentences.append(t("development.changes", lang, wave=comparison_wave, changes=_joined(changes, lang)))
     if gaps:
         sentences.append(t("development.gaps", lang, gaps=t("development.gap_joiner", lang).join(gaps)))
     sentences.append(t("development.note", lang))
@@ -281,9 +276,7 @@ def data_quality(quality: DataQuality, language: str = "de") -> list[str]:
         )
     ]
     if quality.rows_rejected:
-        reasons = ", ".join(
-            f"{format_int(n, lang)} × {localize_label(rule, lang)}" for rule, n in quality.rejected_by_rule
-        )
+        reasons = ", ".join(f"{format_int(n, lang)} × {t(rule, lang)}" for rule, n in quality.rejected_by_rule)
         sentences.append(t("dq.rejected", lang, reasons=reasons, errors_file=ERRORS_FILE))
     else:
         sentences.append(t("dq.all_passed", lang))
@@ -301,46 +294,11 @@ def data_quality(quality: DataQuality, language: str = "de") -> list[str]:
 # --------------------------------------------------------------------------- alt texts
 
 
-def describe_bars(values: pd.Series, what: str, percent: bool = False, language: str = "de") -> str:
-    """Alt text for a bar chart from its data: what is shown, largest and smallest value."""
-    lang = language
-
-    def fmt(v: float) -> str:
-        return format_percent(v, 0, lang) if percent else format_int(v, lang)
-
-    ordered = values.sort_values(ascending=False)
-    listing = "; ".join(f"{_plain(k)}: {fmt(v)}" for k, v in values.items())
-    return t(
-        "describe.bars",
-        lang,
-        what=what,
-        largest=_plain(ordered.index[0]),
-        largest_value=fmt(ordered.iloc[0]),
-        smallest=_plain(ordered.index[-1]),
-        smallest_value=fmt(ordered.iloc[-1]),
-        listing=listing,
-    )
-
-
-def describe_share(share: float, what: str, language: str = "de") -> str:
-    """Alt text for a single-share bar."""
-    return t("describe.share", language, what=what, share=_share(share, language))
-
-
 def describe_network(nodes: pd.DataFrame, edges: pd.DataFrame, language: str = "de") -> str:
     """Alt text for the network chart (same nodes and edges as the chart)."""
     return t(
         "describe.network", language, nodes=format_int(len(nodes), language), edges=format_int(len(edges), language)
     )
-
-
-def describe_table(frame: pd.DataFrame, what: str, language: str = "de") -> str:
-    """Alt text for a chart drawn from a small table: what is shown and every value."""
-    rows = "; ".join(
-        f"{index}: " + ", ".join(f"{c} {format_number(v, 1, language)}" for c, v in row.items())
-        for index, row in frame.iterrows()
-    )
-    return t("describe.table", language, what=what, rows=rows)
 
 
 #: Chart kinds (the ``label`` :mod:`~mpsc_report.analysis.charts` gives each figure) -> opening phrase of the alt text.
@@ -492,8 +450,20 @@ def _format(value: float, lang: str, decimals: int) -> str:
 
 
 def _genitive(indicator: str, lang: str) -> str:
-    key = f"genitive.{german(indicator)}"
-    return t(key, lang) if key in MESSAGES[lang] else indicator
+    """An indicator id after "die Zahl" / "the number": "der neuen Stellen" / "of new positions"."""
+    return t(f"genitive.{indicator}", lang)
+
+
+def _word(dimension: str, code: object, lang: str) -> str:
+    """The word of a code of ``dimension`` (an axis name of a metric), e.g. ``("kind", "large_city")`` -> Großstadt."""
+    return t(f"{dimension}.{code}", lang)
+
+
+def _joined(changes: list[str], lang: str) -> str:
+    """Changes after "die Zahl": "A, die Zahl B und die Zahl C" / "A, the number B and the number C"."""
+    head, *rest = changes
+    joiner, last_joiner = t("development.joiner", lang), t("development.last_joiner", lang)
+    return head + "".join(joiner + c for c in rest[:-1]) + (last_joiner + rest[-1] if rest else "")
 
 
 def _share(value: float, language: str = "de") -> str:
@@ -535,17 +505,8 @@ def _capital(sentence: str) -> str:
 
 # --------------------------------------------------------------------------- project factsheet
 
-#: How a count of each headline indicator reads after "meldet": (singular, plural).
-_PROJECT_NOUNS: dict[str, tuple[str, str]] = {
-    "Neue Datensätze": ("neu erhobenen Datensatz", "neu erhobene Datensätze"),
-    "Partizipative Aktivitäten": ("partizipative Aktivität", "partizipative Aktivitäten"),
-    "Neue Stellen": ("neue Stelle", "neue Stellen"),
-    "Übertragene Lösungen": ("übertragene Lösung", "übertragene Lösungen"),
-    "Partnerkommunen": ("Partnerkommune", "Partnerkommunen"),
-}
 
-
-def project_key_figures(comparison: ProjectComparison, wave: str) -> tuple[str, list[str]]:
+def project_key_figures(comparison: ProjectComparison, wave: str, language: str = "de") -> tuple[str, list[str]]:
     """A lead sentence and one item per headline indicator: the project's value, the cohort and kind medians.
 
     Numbers are written exactly as the comparison chart writes them (same table, same format).
@@ -556,6 +517,8 @@ def project_key_figures(comparison: ProjectComparison, wave: str) -> tuple[str, 
         Output of :func:`~mpsc_report.analysis.metrics.project_comparison`.
     wave : str
         The wave.
+    language : str
+        Factsheet language.
 
     Returns
     -------
@@ -564,34 +527,37 @@ def project_key_figures(comparison: ProjectComparison, wave: str) -> tuple[str, 
     items : list of str
         E.g. "42 neu erhobene Datensätze – Median der Staffel 2019: 17, der Großstädte: 15,5".
     """
-    table, name = comparison.table, comparison.project_label
-    cohort_row, kind_row = comparison.cohort_label, comparison.kind_label
-    kind_phrase = kind_row.removeprefix("Median ")
+    lang = language
+    table, name = comparison.table, comparison.short_name
     if comparison.answered:
-        lead = f"In Welle {wave} meldet {name}:"
+        lead = t("project.lead", lang, wave=wave, name=name)
     else:
-        lead = (
-            f"Für diese Welle liegen keine Antworten von {name} vor (Welle {wave}). "
-            "Gezeigt werden die Mediane der Vergleichsgruppen:"
-        )
+        lead = t("project.lead.no_answers", lang, wave=wave, name=name)
+    kinds = t(f"kinds.{comparison.kind}", lang)
     items = []
     for indicator in table.columns:
-        singular, plural = _PROJECT_NOUNS.get(indicator, (indicator, indicator))
-        own = table.at[name, indicator]
-        medians = (
-            f"Median der Staffel {comparison.cohort}: {format_median(table.at[cohort_row, indicator])}, "
-            f"{kind_phrase}: {format_median(table.at[kind_row, indicator])}"
+        own = table.at["project", indicator]
+        medians = t(
+            "project.medians",
+            lang,
+            cohort=comparison.cohort,
+            cohort_value=format_median(table.at["cohort", indicator], lang),
+            kinds=kinds,
+            kind_value=format_median(table.at["kind", indicator], lang),
         )
         if not comparison.answered:
-            items.append(f"{indicator} – {medians}")
+            items.append(
+                t("project.item.no_answers", lang, indicator=_word("indicator", indicator, lang), medians=medians)
+            )
         elif math.isnan(own):
-            items.append(f"keine Angabe zur Zahl {_genitive(indicator, 'de')} – {medians}")
+            items.append(t("project.item.missing", lang, genitive=_genitive(indicator, lang), medians=medians))
         else:
-            items.append(f"{format_median(own)} {singular if own == 1 else plural} – {medians}")
+            noun = t(f"noun.{indicator}.{'one' if own == 1 else 'many'}", lang)
+            items.append(t("project.item", lang, value=format_median(own, lang), noun=noun, medians=medians))
     return lead, items
 
 
-def project_development(trend: pd.DataFrame, name: str, wave: str) -> list[str]:
+def project_development(trend: pd.DataFrame, name: str, wave: str, language: str = "de") -> list[str]:
     """How the project's cumulative counts changed since its first answered wave; unanswered waves named as gaps.
 
     Parameters
@@ -602,71 +568,104 @@ def project_development(trend: pd.DataFrame, name: str, wave: str) -> list[str]:
         The project's short name.
     wave : str
         The factsheet's wave (the last row of ``trend``).
+    language : str
+        Factsheet language.
     """
+    lang = language
     answered = [w for w in trend.index if trend.loc[w].notna().any()]
     missing = [w for w in trend.index if w not in answered]
     sentences = []
     if wave not in answered:
-        sentences.append(f"Für diese Welle liegen keine Antworten von {name} vor.")
+        sentences.append(t("project.no_answers", lang, name=name))
     earlier = [w for w in missing if w != wave]
     if earlier:
-        waves = " und ".join(earlier)
-        sentences.append(
-            f"Aus Welle {waves} liegen keine Antworten vor; die Linien zeigen dort eine Lücke und werden nicht ergänzt."
-        )
+        sentences.append(t("project.gaps", lang, waves=t("project.wave_joiner", lang).join(earlier)))
     if wave in answered and len(answered) > 1:
         first = answered[0]
         before, now = trend.loc[first], trend.loc[wave]
         changes = [
-            f"{_genitive(i, 'de')} von {format_int(before[i])} auf {format_int(now[i])} "
-            f"{t(f'development.{_direction(before[i], now[i])}', 'de')}"
+            t(
+                "development.change",
+                lang,
+                what=_genitive(i, lang),
+                old=format_int(before[i], lang),
+                new=format_int(now[i], lang),
+                direction=t(f"development.{_direction(before[i], now[i])}", lang),
+            )
             for i in trend.columns
             if not (math.isnan(before[i]) or math.isnan(now[i]))
         ]
         if changes:
-            head, *rest = changes
-            tail = "".join(f", die Zahl {c}" for c in rest[:-1]) + (f" und die Zahl {rest[-1]}" if rest else "")
-            sentences.append(f"Seit Welle {first} ist bei {name} die Zahl {head}{tail}.")
+            sentences.append(t("project.changes", lang, first=first, name=name, changes=_joined(changes, lang)))
     elif wave in answered:
-        sentences.append(f"Welle {wave} ist die erste mit Antworten von {name}; ein Vergleich ist noch nicht möglich.")
+        sentences.append(t("project.first_wave", lang, wave=wave, name=name))
     return sentences
 
 
-def project_partners(table: pd.DataFrame, name: str) -> str:
-    """The project's partner municipalities in one sentence (same table as the one shown beside it)."""
-    count, among, _ = table.columns
-    total, projects = int(table[count].sum()), int(table[among].sum())
+def project_partners(table: pd.DataFrame, name: str, language: str = "de") -> str:
+    """The project's partner municipalities in one sentence (same table as the one shown beside it).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`~mpsc_report.analysis.metrics.project_partners` (exchange codes).
+    name : str
+        The project's short name.
+    language : str
+        Factsheet language.
+    """
+    lang = language
+    total, projects = int(table["count"].sum()), int(table["model_projects"].sum())
     if total == 0:
-        return f"Für diese Welle liegen von {name} keine Angaben zu Partnerkommunen vor."
-    top = table[count].sort_values(ascending=False, kind="stable")
-    partner_word = "Partnerkommune" if total == 1 else "Partnerkommunen"
-    return (
-        f"{name} nennt {format_int(total)} {partner_word}, {format_int(projects)} davon sind selbst Modellprojekte. "
-        f"Die häufigste Form des Austauschs ist {top.index[0]} ({format_int(top.iloc[0])})."
+        return t("project.no_partners", lang, name=name)
+    top = table["count"].sort_values(ascending=False, kind="stable")
+    return t(
+        "project.partners",
+        lang,
+        name=name,
+        total=format_int(total, lang),
+        partners=t(f"noun.partners_total.{'one' if total == 1 else 'many'}", lang),
+        projects=format_int(projects, lang),
+        top=_word("exchange", top.index[0], lang),
+        top_value=format_int(top.iloc[0], lang),
     )
 
 
-def factsheet_method(comparison: ProjectComparison, synthetic: bool) -> list[str]:
+def factsheet_method(comparison: ProjectComparison, synthetic: bool, language: str = "de") -> list[str]:
     """Notes under a factsheet: what the medians are, how counts are counted, the data's origin."""
-    kind = comparison.kind_label.removeprefix("Median der ")
+    lang = language
     notes = [
-        f"Mediane: mittlerer Wert der antwortenden Modellprojekte der Staffel {comparison.cohort} "
-        f"(n{NBSP}={NBSP}{format_int(comparison.cohort_n)}) und der {kind} "
-        f"(n{NBSP}={NBSP}{format_int(comparison.kind_n)}), jeweils einschließlich {comparison.project_label}; fehlende "
-        "Angaben werden weder geschätzt noch als null gezählt. Alle Zählgrößen sind seit Programmbeginn kumuliert.",
+        t(
+            "project.method",
+            lang,
+            cohort=comparison.cohort,
+            cohort_n=format_int(comparison.cohort_n, lang),
+            kinds=t(f"kinds.{comparison.kind}", lang),
+            kind_n=format_int(comparison.kind_n, lang),
+            name=comparison.short_name,
+        )
     ]
     if synthetic:
-        notes.append(
-            "Dieser Steckbrief beruht auf synthetischen Beispieldaten; die Werte des Modellprojekts und seine "
-            "Freitexte sind erfunden. Es handelt sich nicht um amtliche Ergebnisse."
-        )
+        notes.append(t("project.synthetic", lang))
     return notes
 
 
-def describe_counts(frame: pd.DataFrame, what: str) -> str:
-    """Alt text for a factsheet chart: every value as the chart writes it; a gap reads "keine Daten"."""
+def describe_counts(frame: pd.DataFrame, what: str, language: str = "de") -> str:
+    """Alt text for a factsheet chart: every value as the chart writes it; a gap reads "keine Daten".
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The labelled table the chart draws.
+    what : str
+        What the chart shows, German text of the catalogue (written in the notebook, looked up like a caption).
+    language : str
+        Factsheet language.
+    """
+    lang = language
+    no_data = t("describe.no_data", lang)
     rows = "; ".join(
-        f"{index}: " + ", ".join(f"{c} {'keine Daten' if math.isnan(v) else format_median(v)}" for c, v in row.items())
+        f"{index}: " + ", ".join(f"{c} {no_data if math.isnan(v) else format_median(v, lang)}" for c, v in row.items())
         for index, row in frame.iterrows()
     )
-    return f"{what}. Werte: {rows}."
+    return t("describe.counts", lang, what=t(what, lang), rows=rows)

@@ -1,22 +1,23 @@
-"""Words and sentences of a report per language: German is the source text, English its translation.
+"""The word catalogue: every phrase and every word of a code, in German and English, and :func:`t` to get one.
 
-Two kinds of text live here:
+German is the source text, English its translation. :data:`MESSAGES` maps a language to its entries:
 
-* :data:`MESSAGES` — the package's own phrases under a short key, one template per language, filled with
-  :func:`t` (``t("figure.label", "en", number=3)`` -> ``"Figure 3:"``);
-* :data:`LABELS` — German text written elsewhere (category labels of :mod:`~mpsc_report.data.schema` and
-  :mod:`~mpsc_report.analysis.metrics`, captions written in the notebook) with its English translation, looked up by
-  :func:`translate`. The German text itself is the key, so notebooks stay readable in German; an English
-  report with a caption missing here fails with a message saying what to add.
+* phrases under a dotted key, filled by :func:`t` (``t("figure.label", "en", number=3)`` -> ``"Figure 3:"``);
+* the word of each code the metrics speak, under ``"<dimension>.<code>"`` (``"kind.large_city"`` -> ``"Großstadt"``,
+  ``"cohort.2019"`` -> ``"Staffel 2019"``, ``"indicator.datasets_total"`` -> ``"Neue Datensätze"``);
+* German text written in a notebook or a document (a caption, a table header) under itself: the notebook reads like
+  the report, and the catalogue holds its translation.
+
+:func:`t` is the one way to a word. The document layer applies it once, at the edge (codes in, words out); an
+English document that needs an entry the catalogue lacks fails with :class:`~mpsc_report.errors.TranslationMissing`
+naming it.
 """
 
 from __future__ import annotations
 
-import string
-from typing import overload
+import re
 
-import pandas as pd
-
+from ..data.schema import COHORTS, EXCHANGE_CODES
 from ..errors import TranslationMissing
 
 #: Report languages, the first is the default.
@@ -68,8 +69,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         # charts (mpsc_report/analysis/charts): the words a chart writes by itself ({count} is "n = 73")
         "chart.source": "Quelle: MPSC-Monitoring, Welle {wave}, {count}",
         "chart.source_sample": "Quelle: MPSC-Monitoring, Welle {wave}, {count} · Beispieldaten",
-        "chart.no_data": "keine Daten",
-        "chart.cohort": "Staffel {cohort}",
         # --- words the exporters add (documents/export; owner: helper `contract`) ---
         "export.contents": "Inhalt",
         "export.wave": "Welle {wave}",
@@ -121,8 +120,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         # charts (mpsc_report/analysis/charts): the words a chart writes by itself ({count} is "n = 73")
         "chart.source": "Source: MPSC monitoring, wave {wave}, {count}",
         "chart.source_sample": "Source: MPSC monitoring, wave {wave}, {count} · sample data",
-        "chart.no_data": "no data",
-        "chart.cohort": "Cohort {cohort}",
         # --- words the exporters add (documents/export; owner: helper `contract`) ---
         "export.contents": "Contents",
         "export.wave": "Wave {wave}",
@@ -197,6 +194,8 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "das sind {share}. Für {open_source} Maßnahmen wurde der Quellcode als Open Source veröffentlicht, sodass "
         "alle Kommunen die Lösungen übernehmen können. Insgesamt meldeten die Modellprojekte {total} geplante, "
         "laufende oder abgeschlossene Maßnahmen.",
+        "comparison.by.cohort": "Staffel",
+        "comparison.by.kind": "Art der Kommune",
         "comparison": "Nach {group} betrachtet haben die Modellprojekte der Gruppe „{top}“ im Schnitt die meisten "
         "neuen Datensätze erhoben ({top_value} je Projekt), die der Gruppe „{bottom}“ die wenigsten "
         "({bottom_value}). Die Unterschiede spiegeln vor allem den Projektbeginn und die Größe der Kommunen wider.",
@@ -215,11 +214,11 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "development.gap_joiner": " und ",
         "development.note": "Die Angaben sind seit Programmbeginn kumuliert; Unterschiede im Rücklauf der Wellen "
         "wirken sich auf die Summen aus.",
-        "genitive.Neue Datensätze": "der neuen Datensätze",
-        "genitive.Partizipative Aktivitäten": "der partizipativen Aktivitäten",
-        "genitive.Neue Stellen": "der neuen Stellen",
-        "genitive.Übertragene Lösungen": "der übertragenen Lösungen",
-        "genitive.Partnerkommunen": "der Partnerkommunen",
+        "genitive.datasets_total": "der neuen Datensätze",
+        "genitive.participation_total": "der partizipativen Aktivitäten",
+        "genitive.positions_new": "der neuen Stellen",
+        "genitive.solutions_transferred": "der übertragenen Lösungen",
+        "genitive.partners_total": "der Partnerkommunen",
         "method.who": "Befragt wurden alle {projects} Modellprojekte Smart Cities der drei Staffeln 2019, 2020 und "
         "2021 ({period}). Geantwortet haben {respondents} Modellprojekte ({rate}).",
         "method.counting": "Alle Zählgrößen sind seit Programmbeginn kumuliert und werden über die antwortenden "
@@ -231,12 +230,9 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "method.synthetic": "Dieser Bericht beruht auf synthetischen Beispieldaten. Sie sind so kalibriert, dass die "
         "Welle 2023 die veröffentlichten Programmkennzahlen wiedergibt; alle übrigen Werte, Verteilungen und "
         "Freitexte sind erfunden. Es handelt sich nicht um amtliche Ergebnisse.",
-        "describe.bars": "Balkendiagramm {what}. Größter Wert {largest} ({largest_value}), kleinster Wert "
-        "{smallest} ({smallest_value}). Werte: {listing}.",
-        "describe.share": "Balken, der den Anteil {what} zeigt: {share}.",
         "describe.network": "Netzwerkdiagramm der {nodes} Modellprojekte mit {edges} Verbindungen untereinander, "
         "nach Staffel gefärbt; die Punktgröße zeigt die Zahl der Partnerkommunen.",
-        "describe.table": "{what}. Werte: {rows}.",
+        "describe.counts": "{what}. Werte: {rows}.",
     },
     "en": {
         "dq.format.csv": "CSV file",
@@ -295,6 +291,8 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "sustainability": "Of {completed} completed measures, {continued} are to be continued; that is {share}. "
         "The source code of {open_source} measures has been published as open source, so every municipality can "
         "adopt the solutions. In total, the model projects reported {total} planned, ongoing or completed measures.",
+        "comparison.by.cohort": "cohort",
+        "comparison.by.kind": "kind of municipality",
         "comparison": "By {group}, the model projects of the group “{top}” collected the most new datasets on "
         "average ({top_value} per project), those of the group “{bottom}” the fewest ({bottom_value}). The "
         "differences mainly reflect when the projects started and the size of the municipalities.",
@@ -313,11 +311,11 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "development.gap_joiner": " and ",
         "development.note": "The figures are cumulative since the programme started; differences in the response "
         "of the waves affect the totals.",
-        "genitive.Neue Datensätze": "of new datasets",
-        "genitive.Partizipative Aktivitäten": "of participatory activities",
-        "genitive.Neue Stellen": "of new positions",
-        "genitive.Übertragene Lösungen": "of transferred solutions",
-        "genitive.Partnerkommunen": "of partner municipalities",
+        "genitive.datasets_total": "of new datasets",
+        "genitive.participation_total": "of participatory activities",
+        "genitive.positions_new": "of new positions",
+        "genitive.solutions_transferred": "of transferred solutions",
+        "genitive.partners_total": "of partner municipalities",
         "method.who": "All {projects} Smart Cities model projects of the three cohorts 2019, 2020 and 2021 were "
         "asked ({period}). {respondents} model projects answered ({rate}).",
         "method.counting": "All counts are cumulative since the programme started and are summed over the model "
@@ -328,76 +326,255 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "method.synthetic": "This report is based on synthetic sample data. They are calibrated so that wave 2023 "
         "reproduces the published programme figures; all other values, distributions and free texts are "
         "invented. These are not official results.",
-        "describe.bars": "Bar chart {what}. Largest value {largest} ({largest_value}), smallest value {smallest} "
-        "({smallest_value}). Values: {listing}.",
-        "describe.share": "Bar showing the share {what}: {share}.",
         "describe.network": "Network diagram of the {nodes} model projects with {edges} links among them, coloured "
         "by cohort; dot size shows the number of partner municipalities.",
-        "describe.table": "{what}. Values: {rows}.",
+        "describe.counts": "{what}. Values: {rows}.",
     },
 }
-for _language, _sentences in _NARRATIVE.items():
-    MESSAGES[_language].update(_sentences)
+#: Sentences and labels of the project factsheet (:mod:`~mpsc_report.documents.factsheet` and the ``project_*``
+#: functions of :mod:`~mpsc_report.analysis.narrative`).
+_FACTSHEET: dict[str, dict[str, str]] = {
+    "de": {
+        "factsheet.kicker": "Modellprojekte Smart Cities · Steckbrief",
+        "factsheet.title": "Steckbrief {name}",
+        "factsheet.status": "Befragungswelle {wave} · Stand {date} · {publisher}",
+        "factsheet.no_highlight": "Für diese Welle hat {name} kein Highlight genannt.",
+        "factsheet.quote_source": "{name}, Welle {wave}",
+        "factsheet.colophon.files": "Berechnet aus: {files} (SHA-256).",
+        "factsheet.colophon.code": "Programmstand {git}; {versions}; erstellt {built}.",
+        "median.cohort": "Median Staffel {cohort}",
+        "median.kind": "Median der {kinds}",
+        "project.lead": "In Welle {wave} meldet {name}:",
+        "project.lead.no_answers": "Für diese Welle liegen keine Antworten von {name} vor (Welle {wave}). "
+        "Gezeigt werden die Mediane der Vergleichsgruppen:",
+        "project.medians": "Median der Staffel {cohort}: {cohort_value}, der {kinds}: {kind_value}",
+        "project.item": "{value} {noun} – {medians}",
+        "project.item.no_answers": "{indicator} – {medians}",
+        "project.item.missing": "keine Angabe zur Zahl {genitive} – {medians}",
+        "noun.datasets_total.one": "neu erhobenen Datensatz",
+        "noun.datasets_total.many": "neu erhobene Datensätze",
+        "noun.participation_total.one": "partizipative Aktivität",
+        "noun.participation_total.many": "partizipative Aktivitäten",
+        "noun.positions_new.one": "neue Stelle",
+        "noun.positions_new.many": "neue Stellen",
+        "noun.solutions_transferred.one": "übertragene Lösung",
+        "noun.solutions_transferred.many": "übertragene Lösungen",
+        "noun.partners_total.one": "Partnerkommune",
+        "noun.partners_total.many": "Partnerkommunen",
+        "project.no_answers": "Für diese Welle liegen keine Antworten von {name} vor.",
+        "project.gaps": "Aus Welle {waves} liegen keine Antworten vor; die Linien zeigen dort eine Lücke und werden "
+        "nicht ergänzt.",
+        "project.wave_joiner": " und ",
+        "project.changes": "Seit Welle {first} ist bei {name} die Zahl {changes}.",
+        "project.first_wave": "Welle {wave} ist die erste mit Antworten von {name}; ein Vergleich ist noch nicht "
+        "möglich.",
+        "project.no_partners": "Für diese Welle liegen von {name} keine Angaben zu Partnerkommunen vor.",
+        "project.partners": "{name} nennt {total} {partners}, {projects} davon sind selbst Modellprojekte. "
+        "Die häufigste Form des Austauschs ist {top} ({top_value}).",
+        "project.method": "Mediane: mittlerer Wert der antwortenden Modellprojekte der Staffel {cohort} "
+        "(n\u00a0=\u00a0{cohort_n}) und der {kinds} (n\u00a0=\u00a0{kind_n}), jeweils einschließlich {name}; "
+        "fehlende Angaben werden weder geschätzt noch als null gezählt. Alle Zählgrößen sind seit Programmbeginn "
+        "kumuliert.",
+        "project.synthetic": "Dieser Steckbrief beruht auf synthetischen Beispieldaten; die Werte des Modellprojekts "
+        "und seine Freitexte sind erfunden. Es handelt sich nicht um amtliche Ergebnisse.",
+        "describe.no_data": "keine Daten",
+    },
+    "en": {
+        "factsheet.kicker": "Smart Cities model projects · Factsheet",
+        "factsheet.title": "Factsheet {name}",
+        "factsheet.status": "Survey wave {wave} · As of {date} · {publisher}",
+        "factsheet.no_highlight": "{name} did not name a highlight for this wave.",
+        "factsheet.quote_source": "{name}, wave {wave}",
+        "factsheet.colophon.files": "Computed from: {files} (SHA-256).",
+        "factsheet.colophon.code": "Code version {git}; {versions}; built {built}.",
+        "median.cohort": "Median of cohort {cohort}",
+        "median.kind": "Median of {kinds}",
+        "project.lead": "In wave {wave}, {name} reports:",
+        "project.lead.no_answers": "There are no answers from {name} for this wave (wave {wave}). "
+        "The medians of the comparison groups are shown:",
+        "project.medians": "median of cohort {cohort}: {cohort_value}, of {kinds}: {kind_value}",
+        "project.item": "{value} {noun} – {medians}",
+        "project.item.no_answers": "{indicator} – {medians}",
+        "project.item.missing": "no answer on the number {genitive} – {medians}",
+        "noun.datasets_total.one": "new dataset collected",
+        "noun.datasets_total.many": "new datasets collected",
+        "noun.participation_total.one": "participatory activity",
+        "noun.participation_total.many": "participatory activities",
+        "noun.positions_new.one": "new position",
+        "noun.positions_new.many": "new positions",
+        "noun.solutions_transferred.one": "transferred solution",
+        "noun.solutions_transferred.many": "transferred solutions",
+        "noun.partners_total.one": "partner municipality",
+        "noun.partners_total.many": "partner municipalities",
+        "project.no_answers": "There are no answers from {name} for this wave.",
+        "project.gaps": "There are no answers from wave {waves}; the lines show a gap there and are not filled in.",
+        "project.wave_joiner": " and ",
+        "project.changes": "For {name}, since wave {first} the number {changes}.",
+        "project.first_wave": "Wave {wave} is the first with answers from {name}, so a comparison is not yet possible.",
+        "project.no_partners": "There is no information from {name} on partner municipalities for this wave.",
+        "project.partners": "{name} names {total} {partners} (model projects themselves among them: {projects}). "
+        "The most common form of exchange is {top} ({top_value}).",
+        "project.method": "Medians: the middle value of the responding model projects of cohort {cohort} "
+        "(n\u00a0=\u00a0{cohort_n}) and of the {kinds} (n\u00a0=\u00a0{kind_n}), each including {name}; missing "
+        "answers are neither estimated nor counted as zero. All counts are cumulative since the programme started.",
+        "project.synthetic": "This factsheet is based on synthetic sample data; the values of the model project and "
+        "its free texts are invented. These are not official results.",
+        "describe.no_data": "no data",
+    },
+}
 
-#: German text -> English, for labels of the data and captions written in the notebook.
-LABELS: dict[str, str] = {
-    # schema: dataset themes, participation formats, exchange kinds, measure states, phases, kinds
-    "Klimaanpassung (z. B. Starkregen, Hitzeinseln)": "Climate adaptation (e.g. heavy rain, heat islands)",
-    "Verkehr (ruhend und fließend)": "Traffic (parked and moving)",
-    "Umwelt": "Environment",
-    "Energie": "Energy",
-    "Sonstiges": "Other",
-    "Workshops und Werkstätten": "Workshops and labs",
-    "Informationsveranstaltungen": "Information events",
-    "Online-Beteiligung": "Online participation",
-    "Befragungen": "Surveys",
-    "Sonstige Formate": "Other formats",
-    "Vorbild": "Role model",
-    "Wissensaustausch": "Knowledge exchange",
-    "Gemeinsame Lösungsentwicklung": "Joint development of solutions",
-    "Übertragung": "Transfer",
-    "geplant": "planned",
-    "in Umsetzung": "in progress",
-    "abgeschlossen": "completed",
-    "Strategiephase": "Strategy phase",
-    "Umsetzungsphase": "Implementation phase",
-    "Großstadt": "City",
-    "Mittelstadt": "Medium-sized town",
-    "Kleinstadt/Landgemeinde": "Small town/rural municipality",
-    "interkommunale Kooperation": "inter-municipal cooperation",
-    "Landkreis": "District",
-    "Staffel 2019": "Cohort 2019",
-    "Staffel 2020": "Cohort 2020",
-    "Staffel 2021": "Cohort 2021",
-    "Staffel": "Cohort",
-    "Art der Kommune": "Kind of municipality",
-    "Land": "Land",
-    "Thema": "Theme",
-    "Format": "Format",
-    "Art des Austauschs": "Kind of exchange",
-    "Welle": "Wave",
-    # metrics: series names and indicator columns
-    "Neue Datensätze": "New datasets",
-    "Partizipative Aktivitäten": "Participatory activities",
-    "Neue Stellen": "New positions",
-    "Übertragene Lösungen": "Transferred solutions",
-    "Partnerkommunen": "Partner municipalities",
-    "Neue Datensätze je Projekt": "New datasets per project",
-    "Partizipative Aktivitäten je Projekt": "Participatory activities per project",
-    "Neue Stellen je Projekt": "New positions per project",
-    "Übertragene Lösungen je Projekt": "Transferred solutions per project",
-    "Partnerkommunen je Projekt": "Partner municipalities per project",
-    "Verbindungen": "Links",
-    "Verbindungen zu Modellprojekten": "Links to model projects",
-    "Modellprojekt": "Model project",
-    "Modellprojekte": "Model projects",
-    "Projekte": "Projects",
-    "Antworten": "Answers",
-    "Rücklauf": "Response rate",
-    "Anteil": "Share",
-    "Wert": "Value",
-    "Abgeschlossene Maßnahmen, die weiter betrieben werden": "Completed measures that will be continued",
-    # captions and phrases of notebooks/halftime_review.ipynb
+#: Words of :mod:`~mpsc_report.analysis.formatting`: small numbers spelled out, rounded counts, percentages.
+_FORMATS: dict[str, dict[str, str]] = {
+    "de": {
+        **{
+            f"count_word.{n}": w
+            for n, w in enumerate("null eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf".split())
+        },
+        "rounded.over": "über\u00a0{number}",
+        "rounded.almost": "fast\u00a0{number}",
+        "percent": "{number}\u00a0%",
+    },
+    "en": {
+        **{
+            f"count_word.{n}": w
+            for n, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve".split())
+        },
+        "rounded.over": "over\u00a0{number}",
+        "rounded.almost": "almost\u00a0{number}",
+        "percent": "{number}%",
+    },
+}
+
+#: Words of the theme, format and exchange codes; the data-quality labels of ``_CODES`` are built from them.
+_THEMES: dict[str, tuple[str, str]] = {
+    "datasets_climate": (
+        "Klimaanpassung (z. B. Starkregen, Hitzeinseln)",
+        "Climate adaptation (e.g. heavy rain, heat islands)",
+    ),
+    "datasets_mobility": ("Verkehr (ruhend und fließend)", "Traffic (parked and moving)"),
+    "datasets_environment": ("Umwelt", "Environment"),
+    "datasets_energy": ("Energie", "Energy"),
+    "datasets_other": ("Sonstiges", "Other"),
+}
+_FORMATS_OF_PARTICIPATION: dict[str, tuple[str, str]] = {
+    "participation_workshop": ("Workshops und Werkstätten", "Workshops and labs"),
+    "participation_event": ("Informationsveranstaltungen", "Information events"),
+    "participation_online": ("Online-Beteiligung", "Online participation"),
+    "participation_survey": ("Befragungen", "Surveys"),
+    "participation_other": ("Sonstige Formate", "Other formats"),
+}
+_EXCHANGES: dict[str, tuple[str, str]] = {
+    "role_model": ("Vorbild", "Role model"),
+    "knowledge_exchange": ("Wissensaustausch", "Knowledge exchange"),
+    "joint_development": ("Gemeinsame Lösungsentwicklung", "Joint development of solutions"),
+    "transfer": ("Übertragung", "Transfer"),
+}
+
+#: The word of every code the metrics speak: ``"<dimension>.<code>"`` -> (German, English).
+_CODES: dict[str, tuple[str, str]] = {
+    **{f"cohort.{c}": (f"Staffel {c}", f"Cohort {c}") for c in COHORTS},
+    "cohort.all": ("alle Staffeln", "all cohorts"),
+    "kind.large_city": ("Großstadt", "City"),
+    "kind.medium_town": ("Mittelstadt", "Medium-sized town"),
+    "kind.small_town": ("Kleinstadt/Landgemeinde", "Small town/rural municipality"),
+    "kind.cooperation": ("interkommunale Kooperation", "inter-municipal cooperation"),
+    "kind.district": ("Landkreis", "District"),
+    # kinds in the plural, after "Median der" / "Median of"
+    "kinds.large_city": ("Großstädte", "cities"),
+    "kinds.medium_town": ("Mittelstädte", "medium-sized towns"),
+    "kinds.small_town": ("Kleinstädte und Landgemeinden", "small towns and rural municipalities"),
+    "kinds.cooperation": ("interkommunalen Kooperationen", "inter-municipal cooperations"),
+    "kinds.district": ("Landkreise", "districts"),
+    "phase.strategy": ("Strategiephase", "Strategy phase"),
+    "phase.implementation": ("Umsetzungsphase", "Implementation phase"),
+    **{f"theme.{c}": words for c, words in _THEMES.items()},
+    **{f"format.{c}": words for c, words in _FORMATS_OF_PARTICIPATION.items()},
+    **{f"exchange.{c}": words for c, words in _EXCHANGES.items()},
+    "measure_state.measures_planned": ("geplant", "planned"),
+    "measure_state.measures_in_progress": ("in Umsetzung", "in progress"),
+    "measure_state.measures_completed": ("abgeschlossen", "completed"),
+    # indicators: a Series' name, the columns of a trend
+    "indicator.datasets_total": ("Neue Datensätze", "New datasets"),
+    "indicator.participation_total": ("Partizipative Aktivitäten", "Participatory activities"),
+    "indicator.positions_new": ("Neue Stellen", "New positions"),
+    "indicator.solutions_transferred": ("Übertragene Lösungen", "Transferred solutions"),
+    "indicator.partners_total": ("Partnerkommunen", "Partner municipalities"),
+    "indicator.partner_links": ("Verbindungen", "Links"),
+    "indicator.projects": ("Modellprojekte", "Model projects"),
+    "indicator.measures_continued": (
+        "Abgeschlossene Maßnahmen, die weiter betrieben werden",
+        "Completed measures that will be continued",
+    ),
+    "indicator.continuation_share": ("Anteil", "Share"),
+    # means per responding project (metrics.means_per_project)
+    "per_project.datasets_total": ("Neue Datensätze je Projekt", "New datasets per project"),
+    "per_project.participation_total": ("Partizipative Aktivitäten je Projekt", "Participatory activities per project"),
+    "per_project.positions_new": ("Neue Stellen je Projekt", "New positions per project"),
+    "per_project.solutions_transferred": ("Übertragene Lösungen je Projekt", "Transferred solutions per project"),
+    "per_project.partners_total": ("Partnerkommunen je Projekt", "Partner municipalities per project"),
+    # response (metrics.respondents_by)
+    "response.projects": ("Projekte", "Projects"),
+    "response.respondents": ("Antworten", "Answers"),
+    "response.response_rate": ("Rücklauf", "Response rate"),
+    # the network table (metrics.network_table)
+    "network.cohort": ("Staffel", "Cohort"),
+    "network.partners": ("Partnerkommunen", "Partner municipalities"),
+    "network.links": ("Verbindungen zu Modellprojekten", "Links to model projects"),
+    # one project's partners (metrics.project_partners)
+    "partners.count": ("Partner", "Partners"),
+    "partners.model_projects": ("davon Modellprojekte", "of which model projects"),
+    "partners.names": ("Partnerkommunen (* Modellprojekt)", "Partner municipalities (* model project)"),
+    # data-quality appendix: count columns, item non-response, files
+    "item.measures_planned": ("Maßnahmen geplant", "Measures planned"),
+    "item.measures_in_progress": ("Maßnahmen in Umsetzung", "Measures in progress"),
+    "item.measures_completed": ("Maßnahmen abgeschlossen", "Measures completed"),
+    "item.measures_continued": ("Maßnahmen weiter betrieben", "Measures continued"),
+    "item.measures_open_source": ("Maßnahmen mit Open-Source-Code", "Measures with open-source code"),
+    "item.datasets_total": ("Neue Datensätze insgesamt", "New datasets in total"),
+    **{
+        f"item.{c}": (f"Datensätze: {de.split(' (')[0]}", f"Datasets: {en.split(' (')[0]}")
+        for c, (de, en) in _THEMES.items()
+    },
+    "item.participation_total": ("Partizipative Aktivitäten insgesamt", "Participatory activities in total"),
+    **{f"item.{c}": (f"Aktivitäten: {de}", f"Activities: {en}") for c, (de, en) in _FORMATS_OF_PARTICIPATION.items()},
+    "item.positions_new": ("Neue Stellen", "New positions"),
+    "item.solutions_transferred": ("Übertragene Lösungen", "Transferred solutions"),
+    "item.partners_total": ("Partnerkommunen insgesamt", "Partner municipalities in total"),
+    **{f"item.{EXCHANGE_CODES[c]}": (f"Partner: {de}", f"Partners: {en}") for c, (de, en) in _EXCHANGES.items()},
+    "nonresponse.answered": ("beantwortet", "answered"),
+    "nonresponse.empty": ("leer", "empty"),
+    "nonresponse.special": ("Sondercode", "special code"),
+    "nonresponse.missing": ("ohne Angabe", "no answer"),
+    "rows.read": ("gelesen", "read"),
+    "rows.used": ("verwendet", "used"),
+    "rows.rejected": ("zurückgewiesen", "rejected"),
+    "file.name": ("Datei", "File"),
+    "file.rows_read": ("Zeilen gelesen", "Rows read"),
+    "file.rows_used": ("Zeilen verwendet", "Rows used"),
+    "file.sha256": ("SHA-256", "SHA-256"),
+    # the record of every number of a wave (analysis.numbers.wave_numbers): fields of KeyFigures, then groups
+    "number.respondents": ("Antwortende Modellprojekte", "Responding model projects"),
+    "number.datasets": ("Neue Datensätze", "New datasets"),
+    "number.participation": ("Partizipative Aktivitäten", "Participatory activities"),
+    "number.positions": ("Neue Stellen", "New positions"),
+    "number.solutions_transferred": ("Übertragene Lösungen", "Transferred solutions"),
+    "number.measures_completed": ("Abgeschlossene Maßnahmen", "Completed measures"),
+    "number.measures_continued": ("Weiter betriebene Maßnahmen", "Continued measures"),
+    "number.continuation_share": ("Anteil weiter betriebener Maßnahmen (%)", "Share of measures continued (%)"),
+    "number.open_source": ("Maßnahmen mit Open-Source-Code", "Measures with open-source code"),
+    "number.partners_mean": ("Partnerkommunen je Projekt", "Partner municipalities per project"),
+    "number.network_links": ("Netzwerkverbindungen", "Network links"),
+    "number.category": ("{group}: {category}", "{group}: {category}"),
+    "number_group.datasets_total": ("Datensätze", "Datasets"),
+    "number_group.participation_total": ("Aktivitäten", "Activities"),
+    "number_group.positions_new": ("Neue Stellen", "New positions"),
+    "number_group.partner_links": ("Verbindungen", "Links"),
+}
+
+#: German text written in a notebook or a document (captions, headers, the names validation gives its rules and
+#: files) -> its English translation. The German text is its own key, so notebooks stay readable in German.
+_TEXTS: dict[str, str] = {
+    # captions of notebooks/halftime_review.ipynb
     "Neu erhobene kommunale Datensätze nach Thema": "New municipal datasets collected, by theme",
     "Partizipative Aktivitäten nach Format": "Participatory activities by format",
     "Neue Stellen nach Art der Kommune": "New positions by kind of municipality",
@@ -421,7 +598,33 @@ LABELS: dict[str, str] = {
     "Kennzahlen nach Befragungswelle (kumuliert)": "Indicators by survey wave (cumulative)",
     "Rücklauf nach Staffel": "Response by cohort",
     "Rücklauf nach Art der Kommune": "Response by kind of municipality",
-    # data-quality appendix (report.data_quality_tables) and validation rules
+    # captions and alt texts of notebooks/project_factsheet.ipynb
+    "Kennzahlen des Modellprojekts neben dem Median seiner Staffel und seiner Art von Kommune": (
+        "Indicators of the model project next to the median of its cohort and of its kind of municipality"
+    ),
+    "Kennzahlen des Modellprojekts und Mediane der Vergleichsgruppen": (
+        "Indicators of the model project and medians of the comparison groups"
+    ),
+    "Kennzahlen des Modellprojekts je Befragungswelle (kumuliert; Lücke: keine Antworten)": (
+        "Indicators of the model project by survey wave (cumulative; gap: no answers)"
+    ),
+    "Kennzahlen des Modellprojekts je Befragungswelle": "Indicators of the model project by survey wave",
+    "Partnerkommunen nach Art des Austauschs (* selbst Modellprojekt)": (
+        "Partner municipalities by kind of exchange (* model project itself)"
+    ),
+    # headers of the first column of tables and figure data
+    "Thema": "Theme",
+    "Format": "Format",
+    "Art der Kommune": "Kind of municipality",
+    "Art des Austauschs": "Kind of exchange",
+    "Staffel": "Cohort",
+    "Land": "Land",
+    "Welle": "Wave",
+    "Modellprojekt": "Model project",
+    "Kennzahl": "Indicator",
+    "Rolle": "Role",
+    "Zeilen": "Rows",
+    # data-quality appendix (documents.report.data_quality_tables)
     "Antwortzeilen der Welle: gelesen = verwendet + zurückgewiesen": "Answer rows of the wave: read = used + rejected",
     "Fehlende Angaben je Kennzahl (leere Zellen und Sondercodes zählen nicht mit)": (
         "Missing answers per indicator (empty cells and special codes are not counted)"
@@ -430,124 +633,107 @@ LABELS: dict[str, str] = {
         "Response by kind of municipality and cohort (answers of projects)"
     ),
     "Ausgewertete Dateien mit Prüfsumme (SHA-256)": "Files analysed, with checksum (SHA-256)",
-    "Zeilen": "Rows",
-    "gelesen": "read",
-    "verwendet": "used",
-    "zurückgewiesen": "rejected",
-    "Kennzahl": "Indicator",
-    "beantwortet": "answered",
-    "leer": "empty",
-    "Sondercode": "special code",
-    "ohne Angabe": "no answer",
-    "alle Staffeln": "all cohorts",
-    "Rolle": "Role",
-    "Datei": "File",
-    "Zeilen gelesen": "Rows read",
-    "Zeilen verwendet": "Rows used",
-    "SHA-256": "SHA-256",
+    # roles of the files read (data.validation.SourceFile.role)
+    "Antworten": "Answers",
+    "Partnerkommunen": "Partner municipalities",
+    "Codebuch": "Codebook",
+    # rules of data.validation (the reasons rows are rejected)
     "Zeile nicht lesbar": "unreadable row",
     "ohne Kennung": "no identifier",
+    "doppelte Kennung": "duplicate identifier",
+    "Projekt mehrfach": "project more than once",
+    "unbekanntes Projekt": "unknown project",
+    "Projekt nicht eindeutig": "ambiguous project",
+    "unbekannter Code": "unknown code",
+    "keine Zahl": "not a number",
+    "negative Zahl": "negative number",
+    "unplausibel groß": "implausibly large",
     "keine endliche Zahl": "not a finite number",
     "keine ganze Zahl": "not a whole number",
+    "falsche Zeichenkodierung": "wrong encoding",
     "ohne Datum": "no date",
     "Datum ungültig": "invalid date",
-    "unbekanntes Projekt": "unknown project",
-    "unbekannter Code": "unknown code",
+    "falsche Welle": "wrong wave",
+    "Widerspruch": "contradiction",
+    "Summe stimmt nicht": "total does not add up",
     "ohne Namen": "no name",
-    # colophon (provenance.colophon_rows)
+    "Welle fehlt": "wave missing",
+    "keine Antworten": "no answers",
+    # colophon (documents.provenance.colophon_rows)
     "Datendatei": "Data file",
     "Parameter": "Parameters",
-    "Codebuch": "Codebook",
     "Software": "Software",
     "Programmstand (git)": "Code version (git)",
     "Erstellt (UTC)": "Built (UTC)",
 }
 
-_REVERSE: dict[str, str] = {english: german for german, english in LABELS.items()}
+
+def _add(section: dict[str, dict[str, str]]) -> None:
+    """Add a section's entries to :data:`MESSAGES`; a key two sections define is a mistake, not an override."""
+    for language, entries in section.items():
+        twice = sorted(entries.keys() & MESSAGES[language].keys())
+        if twice:
+            raise ValueError(f"the word catalogue defines {twice} twice ({language}); keep one entry")
+        MESSAGES[language].update(entries)
 
 
-def check_language(language: str) -> str:
-    """Return ``language`` if the package can write it, else raise ``ValueError`` naming the supported ones."""
-    if language not in LANGUAGES:
-        raise ValueError(f"unsupported report language {language!r} (supported: {', '.join(LANGUAGES)})")
-    return language
+for _section in (_NARRATIVE, _FACTSHEET, _FORMATS):
+    _add(_section)
+_add({"de": {k: de for k, (de, _) in _CODES.items()}, "en": {k: en for k, (_, en) in _CODES.items()}})
+_add({"de": {de: de for de in _TEXTS}, "en": dict(_TEXTS)})
+
+#: A catalogue key starts with a lower-case name and a dot (``"figure.label"``, ``"kind.large_city"``,
+#: ``"cohort.2019"``). Anything else given to :func:`t` is German text written in a notebook or a document.
+_KEY = re.compile(r"[a-z][a-z0-9_]*\.\S")
+
+_LANGUAGE_NAMES = {"de": "German", "en": "English"}
 
 
 def t(key: str, language: str = "de", **values: object) -> str:
-    """The package's phrase ``key`` in ``language``, with ``{placeholders}`` filled from ``values``.
+    """The catalogue's entry ``key`` in ``language``, with ``{placeholders}`` filled from ``values``.
 
     Parameters
     ----------
     key : str
-        A key of :data:`MESSAGES`, e.g. ``"figure.label"``.
+        A key of :data:`MESSAGES` (``"figure.label"``, ``"kind.large_city"``), or German text written in a
+        notebook (a caption, a header), which is its own key.
     language : str
-        Report language, ``"de"`` or ``"en"``.
+        Document language, ``"de"`` or ``"en"``.
     **values
         Values of the template's placeholders.
 
     Returns
     -------
     str
-        The filled-in phrase.
-    """
-    template = MESSAGES[check_language(language)][key]
-    return template.format(**values) if values else template
-
-
-def translate(text: str, language: str = "de") -> str:
-    """German ``text`` (a label or a caption) in ``language``; German text is returned unchanged.
+        The filled-in entry. German text the catalogue does not know is returned as it is in a German document.
 
     Raises
     ------
     TranslationMissing
-        When an English report needs a text :data:`LABELS` has no translation for.
+        When the catalogue has no entry for ``key`` in ``language`` (German text: in any other language).
+    ValueError
+        When ``language`` is not a document language.
     """
-    if check_language(language) == "de" or text in _REVERSE:
-        return text
     try:
-        return LABELS[text]
+        entries = MESSAGES[language]
     except KeyError:
-        raise TranslationMissing(
-            f"no English text for {text!r}: add it to LABELS in mpsc_report/i18n.py "
-            f'("{text}": "<English>"), or build the report in German.'
-        ) from None
+        raise ValueError(f"unsupported report language {language!r} (supported: {', '.join(LANGUAGES)})") from None
+    template = entries.get(key)
+    if template is None:
+        if language == LANGUAGES[0] and not _KEY.match(key):
+            return key
+        raise TranslationMissing(_missing(key, language))
+    return template.format(**values) if values else template
 
 
-def localize_label(label: str, language: str = "de") -> str:
-    """One label in ``language``; a label without a translation (a name, a file) stays as it is."""
-    return label if check_language(language) == "de" else LABELS.get(label, label)
-
-
-def german(label: object) -> object:
-    """The German source of a translated label (unchanged if it is German already or not a label)."""
-    return _REVERSE.get(label, label) if isinstance(label, str) else label
-
-
-@overload
-def localize(data: pd.Series, language: str) -> pd.Series: ...
-@overload
-def localize(data: pd.DataFrame, language: str) -> pd.DataFrame: ...
-def localize(data, language):
-    """A copy of ``data`` with German index labels, column labels and name in ``language``.
-
-    Labels that are not text (wave ids, numbers) and labels without a translation (names of places
-    and projects) stay as they are.
-    """
-    if check_language(language) == "de":
-        return data
-
-    def label(value: object) -> object:
-        return LABELS.get(value, value) if isinstance(value, str) else value
-
-    result = data.rename(index=label)
-    if isinstance(result, pd.DataFrame):
-        result = result.rename(columns=label)
-    else:
-        result.name = label(result.name)
-    result.index.name = label(result.index.name)
-    return result
-
-
-def placeholders(template: str) -> set[str]:
-    """Names of the ``{placeholders}`` in a template (for checking that translations match)."""
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+def _missing(key: str, language: str) -> str:
+    name = _LANGUAGE_NAMES.get(language, language)
+    if _KEY.match(key):
+        return (
+            f"the word catalogue has no {name} entry {key!r}: add it to MESSAGES[{language!r}] in "
+            "mpsc_report/analysis/words.py (codes: _CODES)."
+        )
+    return (
+        f"no {name} text for {key!r}: add it to _TEXTS in mpsc_report/analysis/words.py "
+        f'("{key}": "<{name}>"), or build the document in German.'
+    )

@@ -39,7 +39,7 @@ from .schema import (
     DATASET_THEMES,
     EXCHANGE_CODES,
     EXCHANGE_KINDS,
-    KINDS,
+    KIND_CODES,
     PARTICIPATION_FORMATS,
     PARTNER_COLUMNS,
     PHASES,
@@ -777,7 +777,7 @@ class _Template:
     text: str
     phases: tuple[str, ...] = tuple(PHASES)
     waves: tuple[str, ...] = WAVES
-    kinds: tuple[str, ...] = KINDS
+    kinds: tuple[str, ...] = tuple(KIND_CODES)  # the register's (German) kinds
     needs: tuple[str, ...] = ()
 
     def fits(self, wave: str, kind: str, phase: str, context: dict[str, object]) -> bool:

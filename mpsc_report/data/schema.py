@@ -1,18 +1,18 @@
-"""The columns of the project register and of one survey wave, with their German labels.
+"""The columns and codes of the project register and of one survey wave (their words are in the word catalogue).
 
 This module only describes data; reading it is the job of :mod:`mpsc_report.data.load`.
 """
 
 from __future__ import annotations
 
-#: Notice every report on synthetic data carries: title page, every PDF page, method section.
+#: Notice every report on synthetic data carries (German; the word catalogue has it in every language).
 SAMPLE_NOTICE = "Beispieldaten — keine amtlichen Ergebnisse"
 
 #: Columns of the project register (``data/projects.csv``); keys stay strings.
 REGISTER_COLUMNS: tuple[str, ...] = (
     "project_id",  # stable slug, e.g. "solingen"; the key survey rows refer to
     "name",
-    "kind",  # KIND_LABELS keys
+    "kind",  # KIND_CODES keys (German); metrics use the codes
     "state",  # German name of the Land
     "cohort",  # "2019" | "2020" | "2021"
     "ags",  # official municipality key (8 digits) or district key (5 digits), as text
@@ -21,48 +21,50 @@ REGISTER_COLUMNS: tuple[str, ...] = (
     "source",
 )
 
-#: Kinds of municipality in the register, in report order.
-KINDS: tuple[str, ...] = (
-    "Großstadt",
-    "Mittelstadt",
-    "Kleinstadt/Landgemeinde",
-    "interkommunale Kooperation",
-    "Landkreis",
-)
+#: Kinds of municipality: the register's value (German, as ``projects.csv`` writes it) -> code, in report order.
+#: The register file keeps its German values; :mod:`~mpsc_report.analysis.metrics` turns them into these codes.
+KIND_CODES: dict[str, str] = {
+    "Großstadt": "large_city",
+    "Mittelstadt": "medium_town",
+    "Kleinstadt/Landgemeinde": "small_town",
+    "interkommunale Kooperation": "cooperation",
+    "Landkreis": "district",
+}
 
+#: Kind codes, in report order.
+KINDS: tuple[str, ...] = tuple(KIND_CODES.values())
+
+#: Cohort ids (the year the cohort was selected), in report order.
 COHORTS: tuple[str, ...] = ("2019", "2020", "2021")
 
-#: Project phase codes in the data and their labels.
-PHASES: dict[str, str] = {
-    "strategy": "Strategiephase",
-    "implementation": "Umsetzungsphase",
-}
+#: Project phase codes in the data.
+PHASES: tuple[str, ...] = ("strategy", "implementation")
 
-#: Newly collected datasets by theme: column -> label.
-DATASET_THEMES: dict[str, str] = {
-    "datasets_climate": "Klimaanpassung (z. B. Starkregen, Hitzeinseln)",
-    "datasets_mobility": "Verkehr (ruhend und fließend)",
-    "datasets_environment": "Umwelt",
-    "datasets_energy": "Energie",
-    "datasets_other": "Sonstiges",
-}
+#: Newly collected datasets by theme: the count columns, in report order.
+DATASET_THEMES: tuple[str, ...] = (
+    "datasets_climate",
+    "datasets_mobility",
+    "datasets_environment",
+    "datasets_energy",
+    "datasets_other",
+)
 
-#: Participatory activities by format: column -> label.
-PARTICIPATION_FORMATS: dict[str, str] = {
-    "participation_workshop": "Workshops und Werkstätten",
-    "participation_event": "Informationsveranstaltungen",
-    "participation_online": "Online-Beteiligung",
-    "participation_survey": "Befragungen",
-    "participation_other": "Sonstige Formate",
-}
+#: Participatory activities by format: the count columns, in report order.
+PARTICIPATION_FORMATS: tuple[str, ...] = (
+    "participation_workshop",
+    "participation_event",
+    "participation_online",
+    "participation_survey",
+    "participation_other",
+)
 
-#: Partner municipalities by kind of exchange: column -> label.
-EXCHANGE_KINDS: dict[str, str] = {
-    "partners_role_model": "Vorbild",
-    "partners_knowledge_exchange": "Wissensaustausch",
-    "partners_joint_development": "Gemeinsame Lösungsentwicklung",
-    "partners_transfer": "Übertragung",
-}
+#: Partner municipalities by kind of exchange: the per-project count columns, in report order.
+EXCHANGE_KINDS: tuple[str, ...] = (
+    "partners_role_model",
+    "partners_knowledge_exchange",
+    "partners_joint_development",
+    "partners_transfer",
+)
 
 #: Exchange codes in the edge list -> the per-project count column they add up to.
 EXCHANGE_CODES: dict[str, str] = {
@@ -72,12 +74,12 @@ EXCHANGE_CODES: dict[str, str] = {
     "transfer": "partners_transfer",
 }
 
-#: Measures by state of work: column -> label.
-MEASURE_STATES: dict[str, str] = {
-    "measures_planned": "geplant",
-    "measures_in_progress": "in Umsetzung",
-    "measures_completed": "abgeschlossen",
-}
+#: Measures by state of work: the count columns, in report order.
+MEASURE_STATES: tuple[str, ...] = (
+    "measures_planned",
+    "measures_in_progress",
+    "measures_completed",
+)
 
 #: Count columns of one survey wave (non-negative integers; empty = no answer). Counts are cumulative since
 #: the programme started, except planned / in-progress measures, which describe the state at survey time.
@@ -118,21 +120,3 @@ PARTNER_COLUMNS: tuple[str, ...] = (
     "partner_project_id",  # project_id if the partner is itself a model project, else empty
     "exchange",  # EXCHANGE_CODES keys
 )
-
-
-#: German labels of every count column (data-quality appendix: item non-response per indicator).
-COUNT_LABELS: dict[str, str] = {
-    "measures_planned": "Maßnahmen geplant",
-    "measures_in_progress": "Maßnahmen in Umsetzung",
-    "measures_completed": "Maßnahmen abgeschlossen",
-    "measures_continued": "Maßnahmen weiter betrieben",
-    "measures_open_source": "Maßnahmen mit Open-Source-Code",
-    "datasets_total": "Neue Datensätze insgesamt",
-    **{c: f"Datensätze: {label.split(' (')[0]}" for c, label in DATASET_THEMES.items()},
-    "participation_total": "Partizipative Aktivitäten insgesamt",
-    **{c: f"Aktivitäten: {label}" for c, label in PARTICIPATION_FORMATS.items()},
-    "positions_new": "Neue Stellen",
-    "solutions_transferred": "Übertragene Lösungen",
-    "partners_total": "Partnerkommunen insgesamt",
-    **{c: f"Partner: {label}" for c, label in EXCHANGE_KINDS.items()},
-}

@@ -1,7 +1,10 @@
 """The blocks a report or factsheet notebook displays: text, lists, notes, key figures, figures, tables, quotes.
 
-Every string that reaches HTML passes through :func:`escape_text` here — the one escaping boundary.
-Blocks are notebook outputs with ``text/html`` (escaped) and ``text/plain``; the exporters style them.
+Every string that reaches HTML passes through :func:`escape_text` here — the one escaping boundary. This is also
+the edge where codes become words: :meth:`Blocks.label` turns the codes of a metric's result into the words of the
+document's language, and captions and headers written in the notebook are looked up in the same word catalogue
+(:func:`~mpsc_report.analysis.words.t`). Blocks are notebook outputs with ``text/html`` (escaped) and
+``text/plain``; the exporters style them.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from matplotlib.figure import Figure
 
 from ..analysis import charts, narrative
 from ..analysis.formatting import format_int, format_number, format_percent
-from ..analysis.words import localize, t, translate
+from ..analysis.words import t
 from ..errors import DataError
 from . import contract
 
@@ -76,20 +79,25 @@ class Blocks:
     def __init__(self) -> None:
         self._figures = 0
         self._tables = 0
-        self._figure_data: list[tuple[int, str, pd.DataFrame]] = []
 
     @property
     def language(self) -> str:
         """Language of the document, ``"de"`` or ``"en"``."""
         return self.params.language
 
-    def tr(self, text: str) -> str:
-        """German ``text`` written in the notebook (a caption, a label) in the document's language."""
-        return translate(text, self.language)
+    def t(self, key: str, **values: object) -> str:
+        """The word catalogue's entry ``key`` (or German text written in the notebook) in the document's language."""
+        return t(key, self.language, **values)
 
-    def localize(self, data: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
-        """``data`` with its German category and column labels in the document's language (for charts and text)."""
-        return localize(data, self.language)
+    def label(self, data: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+        """``data`` keyed by codes, as a metric returns it, with the words of the document's language (for charts).
+
+        Each named axis is labelled by its name: index values of an axis named ``"kind"`` become the catalogue's
+        ``"kind.<code>"`` words; a Series' name is an indicator id (``"indicator.<name>"``). Axes named ``wave``,
+        ``state`` or ``project`` hold ids and names shown as they are; unnamed axes stay as they are. Axis names
+        are dropped: headers come from the caller (``data_index_label``, ``index_label``).
+        """
+        return label_data(data, self.language)
 
     def _key_figure_values(self) -> dict[str, float | int | None]:
         """Headline figures recorded with the key-figure tiles (for the QA gates); none by default."""
@@ -145,13 +153,15 @@ class Blocks:
             Text alternative written by the author. Default: generated from ``data`` by
             :func:`~mpsc_report.analysis.narrative.describe_chart` (what is shown, largest and smallest value, trend).
         data : pandas.Series or pandas.DataFrame, optional
-            The values the chart shows. Shown as a collapsed table under the figure in HTML and in the
-            appendix of the PDF ("Anhang: Daten zu den Abbildungen").
+            The values the chart shows, keyed by codes as the metric returns them (labelled here with
+            :meth:`label`). Shown as a collapsed table under the figure in HTML and in the appendix of the PDF
+            ("Anhang: Daten zu den Abbildungen").
         data_formats : dict, optional
-            Column -> "int" | "percent" | "decimal" | "text" for the data table (default: whole numbers
+            Column code -> "int" | "percent" | "decimal" | "text" for the data table (default: whole numbers
             as "int", other numbers as "decimal").
         data_index_label : str
-            Header of the data table's first column, in German (default: the index name, else "Kategorie").
+            Header of the data table's first column, German text looked up in the word catalogue
+            (default: "Kategorie").
 
         Raises
         ------
@@ -166,10 +176,10 @@ class Blocks:
                 "(the alt text is generated from them) or alt=<a description>"
             )
         lang = self.language
-        caption = self.tr(caption)
-        frame = _as_frame(data, lang, data_index_label) if data is not None else None
+        caption = t(caption, lang)
+        labelled = self.label(data) if data is not None else None
         if alt is None:
-            alt = narrative.describe_chart(fig.get_label(), caption, data, lang)
+            alt = narrative.describe_chart(fig.get_label(), caption, labelled, lang)
         self._figures += 1
         number = self._figures
         svg = _figure_svg(fig)
@@ -182,9 +192,11 @@ class Blocks:
             "</figure>"
         )
         data_caption = None
-        if frame is not None:
+        if data is not None:
+            frame = _as_frame(labelled, lang, data_index_label)
+            kinds = _column_kinds(_as_frame(data, lang), data_formats or {})
             summary = escape_text(t("figure.data_summary", lang, number=number))
-            table = _data_table_html(frame, data_formats or {}, lang, f"abbildung-{number}-daten")
+            table = _table_html(frame, kinds, lang, f"abbildung-{number}-daten", "mpsc-table mpsc-data-table")
             # A wide table scrolls inside its own region, which keyboard users can focus and scroll too.
             body += (
                 f'<details class="mpsc-figure-data"><summary>{summary}</summary>'
@@ -192,7 +204,6 @@ class Blocks:
                 "</details>"
             )
             data_caption = t("appendix.caption", lang, number=number, caption=caption)
-            self._figure_data.append((number, caption, frame))
         meta = contract.Figure(
             number=number,
             caption=caption,
@@ -210,43 +221,36 @@ class Blocks:
         formats: dict[str, str] | None = None,
         index_label: str = "",
     ) -> Block:
-        """A numbered table; every cell is escaped, numbers German-formatted per column.
+        """A numbered table; every cell is escaped, numbers formatted per column in the document's language.
 
         Parameters
         ----------
         frame : pandas.DataFrame
-            Rows as shown; the index becomes the first column.
+            Rows as shown, keyed by codes as a metric returns them (labelled here with :meth:`label`); the index
+            becomes the first column.
         caption : str
-            Caption after "Tabelle n:".
+            Caption after "Tabelle n:", German text looked up in the word catalogue.
         formats : dict, optional
-            Column -> "int" | "percent" | "decimal" | "text" (default: "int" for numbers, else text).
+            Column code -> "int" | "percent" | "decimal" | "text" (default: whole numbers as "int", other
+            numbers as "decimal", anything else as text).
         index_label : str
-            Header of the index column.
+            Header of the index column, German text looked up in the word catalogue.
         """
         self._tables += 1
         number = self._tables
-        lang = self.params.language
-        formats = {translate(column, lang): kind for column, kind in (formats or {}).items()}
-        frame, caption, index_label = localize(frame, lang), translate(caption, lang), translate(index_label, lang)
-        head = "".join(f'<th scope="col">{escape_text(c)}</th>' for c in [index_label, *frame.columns])
-        rows = []
-        for index, row in frame.iterrows():
-            cells = [f'<th scope="row">{escape_text(index)}</th>']
-            for column, value in row.items():
-                kind = formats.get(column, "int" if pd.api.types.is_number(value) else "text")
-                css = ' class="mpsc-num"' if kind != "text" else ""
-                cells.append(f"<td{css}>{escape_text(_format_cell(value, kind, lang))}</td>")
-            rows.append(f"<tr>{''.join(cells)}</tr>")
+        lang = self.language
+        kinds = _column_kinds(frame, formats or {})
+        labelled, caption = self.label(frame), t(caption, lang)
+        shown = labelled.rename_axis(t(index_label, lang) if index_label else "")
         label = t("table.label", lang, number=number)
+        caption_html = f'<caption><span class="mpsc-label">{escape_text(label)}</span> {escape_text(caption)}</caption>'
         # On a narrow screen a wide table scrolls inside its own region, which keyboard users can focus too.
         body = (
             f'<div class="mpsc-table-scroll" role="region" tabindex="0" aria-label="{escape_text(caption)}">'
-            f'<table class="mpsc-table" id="tabelle-{number}">'
-            f'<caption><span class="mpsc-label">{escape_text(label)}</span> {escape_text(caption)}</caption>'
-            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+            f"{_table_html(shown, kinds, lang, f'tabelle-{number}', 'mpsc-table', caption_html)}</div>"
         )
         meta = contract.Table(number=number, caption=caption).metadata()
-        return Block(body, f"{label} {caption}\n{frame.to_string()}", meta)
+        return Block(body, f"{label} {caption}\n{labelled.to_string()}", meta)
 
     def quotes(self, answers: pd.DataFrame, limit: int = 4) -> Block:
         """Free-text answers as quotes with the project's name (escaped, long ones shortened visibly)."""
@@ -278,40 +282,66 @@ def _format_cell(value: object, kind: str, language: str) -> str:
     return format_int(float(value), language)
 
 
+def label_data(data: pd.Series | pd.DataFrame, language: str) -> pd.Series | pd.DataFrame:
+    """``data`` keyed by codes with the words of ``language``; see :meth:`Blocks.label`."""
+    labelled = data.copy()
+    labelled.index = _words(data.index, language)
+    if isinstance(labelled, pd.DataFrame):
+        labelled.columns = _words(data.columns, language)
+    elif isinstance(labelled.name, str):
+        labelled.name = t(f"indicator.{labelled.name}", language)
+    return labelled
+
+
+#: Axes whose values are ids or names, shown as they are: wave ids, German names of the Länder, project names.
+_AS_THEY_ARE = frozenset({"wave", "state", "project"})
+
+
+def _words(axis: pd.Index, language: str) -> pd.Index:
+    """An axis named after a dimension (a lower-case name) with the word of each code; other axes keep their values."""
+    name = axis.name
+    if not (isinstance(name, str) and name.isidentifier() and name.islower()) or name in _AS_THEY_ARE:
+        return axis.rename(None)
+    return pd.Index([t(f"{name}.{code}", language) for code in axis])
+
+
 def _as_frame(data: pd.Series | pd.DataFrame, language: str, index_label: str = "") -> pd.DataFrame:
-    """The values of a chart as a table with translated labels: a Series becomes one column."""
-    data = localize(data, language)
+    """The values of a chart as a table: a Series becomes one column; the index header is ``index_label``."""
     if isinstance(data, pd.Series):
         name = data.name if isinstance(data.name, str) and data.name else t("data.value", language)
         data = data.to_frame(name=name)
     if index_label:
-        data = data.rename_axis(translate(index_label, language))
-    elif not (isinstance(data.index.name, str) and data.index.name):
-        data = data.rename_axis(t("data.category", language))
+        return data.rename_axis(t(index_label, language))
+    if not (isinstance(data.index.name, str) and data.index.name):
+        return data.rename_axis(t("data.category", language))
     return data
 
 
-def _data_table_html(frame: pd.DataFrame, formats: dict[str, str], language: str, table_id: str) -> str:
-    """The data of a figure as an HTML table: a header row, the index as row headers, numbers formatted."""
-    formats = {translate(column, language): kind for column, kind in formats.items()}
+def _column_kinds(frame: pd.DataFrame, formats: dict[str, str]) -> list[str]:
+    """Format of each column, in order: the one given for its code, else from its values (see :func:`_number_kind`)."""
+    return [formats.get(str(column)) or _number_kind(frame[column]) for column in frame.columns]
+
+
+def _table_html(
+    frame: pd.DataFrame, kinds: list[str], language: str, table_id: str, css_class: str, caption_html: str = ""
+) -> str:
+    """A frame as an HTML table: a header row, the index as row headers, each column formatted by its kind."""
     head = "".join(f'<th scope="col">{escape_text(c)}</th>' for c in [frame.index.name, *frame.columns])
-    kinds = {column: _number_kind(frame[column]) for column in frame.columns}
     rows = []
-    for index, row in frame.iterrows():
+    for index, row in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
         cells = [f'<th scope="row">{escape_text(index)}</th>']
-        for column, value in row.items():
-            kind = formats.get(str(column)) or kinds[column]
+        for value, kind in zip(row, kinds, strict=True):
             css = ' class="mpsc-num"' if kind != "text" else ""
             cells.append(f"<td{css}>{escape_text(_format_cell(value, kind, language))}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return (
-        f'<table class="mpsc-table mpsc-data-table" id="{escape_text(table_id)}">'
+        f'<table class="{css_class}" id="{escape_text(table_id)}">{caption_html}'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 
 def _number_kind(values: pd.Series) -> str:
-    """Format of a data-table column: "int" (whole numbers), "decimal" (one decimal throughout) or "text"."""
+    """Format of a column: "int" (whole numbers), "decimal" (one decimal throughout) or "text"."""
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
         return "text"
     known = values.dropna().astype(float)

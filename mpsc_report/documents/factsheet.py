@@ -14,8 +14,9 @@ import pandas as pd
 
 from ..analysis import metrics
 from ..analysis.formatting import format_date
+from ..analysis.words import t
 from ..data.params import FactsheetParams
-from ..data.schema import PHASES, SAMPLE_NOTICE
+from ..data.schema import PHASES
 from ..data.waves import Waves, open_waves
 from ..errors import ParamsError
 from .blocks import Block, escape_text
@@ -55,6 +56,19 @@ class Factsheet(WaveDocument):
         """Headline figures of the project next to the medians of its cohort and kind."""
         return metrics.project_comparison(self.responses, self.register, self.params.project)
 
+    def comparison_table(self) -> pd.DataFrame:
+        """The comparison's table in words, as the chart and its alt text show it.
+
+        Rows: the project's short name, "Median Staffel 2019", "Median der Großstädte"; columns: the indicators.
+        """
+        comparison, lang = self.comparison, self.language
+        rows = {
+            "project": comparison.short_name,
+            "cohort": t("median.cohort", lang, cohort=comparison.cohort),
+            "kind": t("median.kind", lang, kinds=t(f"kinds.{comparison.kind}", lang)),
+        }
+        return self.label(comparison.table.rename(index=rows).rename_axis(index=None))
+
     def trend(self) -> pd.DataFrame:
         """The project's cumulative counts in every wave up to this one (unanswered waves are gaps)."""
         return metrics.project_trend({w: d.responses for w, d in self.waves.items()}, self.params.project)
@@ -76,19 +90,22 @@ class Factsheet(WaveDocument):
         Its metadata has the role "title-page" (the exporters read title, wave and notice from it) and the
         layout "factsheet" (no full title page, no table of contents).
         """
-        p = self.params
+        p, lang = self.params, self.language
         answer = self.answer
-        phase = PHASES.get(str(answer["phase"]), "") if answer is not None else ""
-        facts = [f"Staffel {self.project['cohort']}", str(self.project["kind"]), str(self.project["state"]), phase]
-        status = f"Befragungswelle {p.wave} · Stand {format_date(p.report_date, p.language)} · {p.publisher}"
-        notice = f'<p class="mpsc-sample-notice">{escape_text(SAMPLE_NOTICE)}</p>' if self.synthetic else ""
-        short = self.comparison.project_label
-        title = f"Steckbrief {short}"
+        phase = t(f"phase.{answer['phase']}", lang) if answer is not None and answer["phase"] in PHASES else ""
+        cohort, kind = self.project["cohort"], self.project["kind"]
+        facts = [t(f"cohort.{cohort}", lang), t(f"kind.{kind}", lang), str(self.project["state"]), phase]
+        date = format_date(p.report_date, lang)
+        status = t("factsheet.status", lang, wave=p.wave, date=date, publisher=p.publisher)
+        sample_notice = t("sample_notice", lang)
+        notice = f'<p class="mpsc-sample-notice">{escape_text(sample_notice)}</p>' if self.synthetic else ""
+        short = self.comparison.short_name
+        title = t("factsheet.title", lang, name=short)
         # A long register name ("Kooperation Brandis/Partheland (Borsdorf, …)") is printed in full under its short form.
         full = f'<p class="mpsc-factsheet-name">{escape_text(self.name)}</p>' if short != self.name else ""
         body = (
             '<header class="mpsc-factsheet-header">'
-            '<p class="mpsc-kicker">Modellprojekte Smart Cities · Steckbrief</p>'
+            f'<p class="mpsc-kicker">{escape_text(t("factsheet.kicker", lang))}</p>'
             f'<h1 class="mpsc-factsheet-title">{escape_text(short)}</h1>{full}'
             f'<p class="mpsc-factsheet-facts">{escape_text(" · ".join(f for f in facts if f))}</p>'
             f'<p class="mpsc-factsheet-status">{escape_text(status)}</p>'
@@ -100,10 +117,10 @@ class Factsheet(WaveDocument):
             wave=p.wave,
             language=p.language,
             sample_data=self.synthetic,
-            notice=SAMPLE_NOTICE if self.synthetic else "",
+            notice=sample_notice if self.synthetic else "",
             layout=FACTSHEET_LAYOUT,
         )
-        return Block(body, plain + ("\n" + SAMPLE_NOTICE if self.synthetic else ""), meta.metadata())
+        return Block(body, plain + ("\n" + sample_notice if self.synthetic else ""), meta.metadata())
 
     def colophon(self) -> Block:
         """Where the numbers come from, in three lines (the last cell): files with SHA-256, code version, build time.
@@ -111,12 +128,12 @@ class Factsheet(WaveDocument):
         The full record goes into the block's metadata, and from there into the PDF and HTML metadata, like
         the wave report's colophon; it also marks the notebook as run to its end for the QA gates.
         """
-        record = self.provenance()
+        record, lang = self.provenance(), self.language
         files = ", ".join(f"{PurePosixPath(f.path).name} ({f.sha256[:12]}…)" for f in record.files)
         versions = ", ".join(f"{name} {version}" for name, version in record.versions.items() if name != "python")
         lines = [
-            f"Berechnet aus: {files} (SHA-256).",
-            f"Programmstand {record.git_label}; {versions}; erstellt {record.built_at}.",
+            t("factsheet.colophon.files", lang, files=files),
+            t("factsheet.colophon.code", lang, git=record.git_label, versions=versions, built=record.built_at),
         ]
         body = "".join(f'<p class="mpsc-factsheet-colophon">{escape_text(line)}</p>' for line in lines)
         # The numbers of a factsheet: the project's own headline figures in this wave (None: not answered).
@@ -126,12 +143,12 @@ class Factsheet(WaveDocument):
 
     def highlight(self) -> Block:
         """The project's highlight of this wave as a quote (escaped, shortened visibly), or a note."""
-        answer = self.answer
+        answer, lang = self.answer, self.language
         text = "" if answer is None else str(answer["highlight"]).strip()
         if not text:
-            return self.note(f"Für diese Welle hat {self.comparison.project_label} kein Highlight genannt.")
-        quote = pd.DataFrame({"name": [f"{self.name}, Welle {self.params.wave}"], "text": [text]})
-        return self.quotes(quote, limit=1)
+            return self.note(t("factsheet.no_highlight", lang, name=self.comparison.short_name))
+        source = t("factsheet.quote_source", lang, name=self.name, wave=self.params.wave)
+        return self.quotes(pd.DataFrame({"name": [source], "text": [text]}), limit=1)
 
 
 def open_factsheet(params: FactsheetParams) -> Factsheet:

@@ -12,9 +12,9 @@ import pandas as pd
 from ..analysis import metrics
 from ..analysis.formatting import format_date, format_int
 from ..analysis.numbers import wave_numbers
-from ..analysis.words import localize_label, t
+from ..analysis.words import t
 from ..data.params import WaveParams
-from ..data.schema import COHORTS, COUNT_COLUMNS, COUNT_LABELS, KINDS, SAMPLE_NOTICE
+from ..data.schema import COHORTS, COUNT_COLUMNS, KINDS
 from ..data.validation import DataQuality
 from ..data.waves import open_waves
 from .blocks import Block, escape_text
@@ -76,7 +76,7 @@ class Report(WaveDocument):
         p = self.params
         lang = p.language
         period = t("title.period", lang, start=format_date(p.field_start, lang), end=format_date(p.field_end, lang))
-        sample_notice = SAMPLE_NOTICE if lang == "de" else t("sample_notice", lang)
+        sample_notice = t("sample_notice", lang)
         notice = f'<p class="mpsc-sample-notice">{escape_text(sample_notice)}</p>' if self.synthetic else ""
         wave_line = t("title.wave", lang, wave=p.wave, period=period)
         parts = [
@@ -110,7 +110,7 @@ class Report(WaveDocument):
         """
         record = self.provenance()
         intro = t("colophon.intro", self.language)
-        labelled = [(localize_label(label, self.language), value) for label, value in colophon_rows(record)]
+        labelled = [(t(label, self.language), value) for label, value in colophon_rows(record)]
         rows = "".join(
             f'<tr><th scope="row">{escape_text(label)}</th><td>{escape_text(value)}</td></tr>'
             for label, value in labelled
@@ -140,31 +140,31 @@ class Report(WaveDocument):
 
         Every cell goes through :meth:`table`, so file names and reasons are escaped like any other text.
         """
-        q = self.quality
+        q, lang = self.quality, self.language
+        counts = [("rows.read", q.rows_read), ("rows.used", q.rows_used), ("rows.rejected", q.rows_rejected)]
         rows = pd.DataFrame(
-            {"Zeilen": [q.rows_read, q.rows_used, q.rows_rejected]},
-            index=["gelesen", "verwendet", "zurückgewiesen"],
+            {t("Zeilen", lang): [n for _, n in counts] + [n for _, n in q.rejected_by_rule]},
+            index=[t(key, lang) for key, _ in counts]
+            + [t("dq.of_which", lang, rule=t(rule, lang)) for rule, _ in q.rejected_by_rule],
         )
-        for rule, count in q.rejected_by_rule:
-            rows.loc[t("dq.of_which", self.language, rule=localize_label(rule, self.language))] = count
         blocks = [
             self.table(rows, "Antwortzeilen der Welle: gelesen = verwendet + zurückgewiesen", index_label="Zeilen"),
             self.table(
                 _item_nonresponse(self.responses, q),
                 "Fehlende Angaben je Kennzahl (leere Zellen und Sondercodes zählen nicht mit)",
-                formats={"ohne Angabe": "percent"},
+                formats={"missing": "percent"},
                 index_label="Kennzahl",
             ),
             self.table(
-                _response_by_cohort_and_kind(self.responses, self.register, self.language),
+                _response_by_cohort_and_kind(self.responses, self.register, lang),
                 "Rücklauf nach Art der Kommune und Staffel (Antworten von Projekten)",
-                formats={c: "text" for c in (*(f"Staffel {c}" for c in COHORTS), "alle Staffeln")},
+                formats={c: "text" for c in (*COHORTS, "all")},
                 index_label="Art der Kommune",
             ),
             self.table(
-                _source_files(q),
+                _source_files(q, lang),
                 "Ausgewertete Dateien mit Prüfsumme (SHA-256)",
-                formats={"Zeilen gelesen": "text", "Zeilen verwendet": "text", "SHA-256": "text"},
+                formats={"rows_read": "text", "rows_used": "text", "sha256": "text"},
                 index_label="Rolle",
             ),
         ]
@@ -172,47 +172,49 @@ class Report(WaveDocument):
 
 
 def _item_nonresponse(responses: pd.DataFrame, quality: DataQuality) -> pd.DataFrame:
-    """Per count column: answered, empty, special-coded, and the share without an answer."""
+    """Per count column (index ``item``): answered, empty, special-coded, and the share without an answer."""
     n = len(responses)
     rows = {}
     for column in COUNT_COLUMNS:
         missing = int(responses[column].isna().sum())
         special = sum(quality.missing_reasons.get(column, {}).values())
-        rows[COUNT_LABELS[column]] = {
-            "beantwortet": n - missing,
-            "leer": missing - special,
-            "Sondercode": special,
-            "ohne Angabe": missing / n if n else float("nan"),
+        rows[column] = {
+            "answered": n - missing,
+            "empty": missing - special,
+            "special": special,
+            "missing": missing / n if n else float("nan"),
         }
-    return pd.DataFrame.from_dict(rows, orient="index")
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis(index="item", columns="nonresponse")
 
 
 def _response_by_cohort_and_kind(responses: pd.DataFrame, register: pd.DataFrame, language: str = "de") -> pd.DataFrame:
-    """'answered von projects' per kind of municipality (rows) and cohort (columns)."""
+    """'answered of projects' per kind of municipality (rows, kind codes) and cohort (columns, cohort ids and "all")."""
     answered = set(responses["project_id"].dropna())
-    flags = register.assign(answered=register["project_id"].isin(answered))
+    coded = metrics.with_kind_codes(register)
+    flags = coded.assign(answered=coded["project_id"].isin(answered))
     table = {}
     for kind in KINDS:
         cells = {}
-        for cohort in (*COHORTS, "alle"):
-            group = flags[(flags["kind"] == kind) & ((flags["cohort"] == cohort) | (cohort == "alle"))]
-            label = "alle Staffeln" if cohort == "alle" else f"Staffel {cohort}"
-            cells[label] = t("dq.x_of_y", language, x=int(group["answered"].sum()), y=len(group)) if len(group) else "–"
+        for cohort in (*COHORTS, "all"):
+            group = flags[(flags["kind"] == kind) & ((flags["cohort"] == cohort) | (cohort == "all"))]
+            cells[cohort] = (
+                t("dq.x_of_y", language, x=int(group["answered"].sum()), y=len(group)) if len(group) else "–"
+            )
         table[kind] = cells
-    return pd.DataFrame.from_dict(table, orient="index")
+    return pd.DataFrame.from_dict(table, orient="index").rename_axis(index="kind", columns="cohort")
 
 
-def _source_files(quality: DataQuality) -> pd.DataFrame:
-    """The files used, with rows read and used and the SHA-256 in groups of 16 (so it wraps)."""
+def _source_files(quality: DataQuality, language: str = "de") -> pd.DataFrame:
+    """The files used (index: their role, in words), rows read and used, the SHA-256 in groups of 16 (so it wraps)."""
     return pd.DataFrame(
         {
-            "Datei": [f.name for f in quality.files],
-            "Zeilen gelesen": ["–" if f.rows_read is None else format_int(f.rows_read) for f in quality.files],
-            "Zeilen verwendet": ["–" if f.rows_used is None else format_int(f.rows_used) for f in quality.files],
-            "SHA-256": [" ".join(f.sha256[i : i + 16] for i in range(0, 64, 16)) for f in quality.files],
+            "name": [f.name for f in quality.files],
+            "rows_read": ["–" if f.rows_read is None else format_int(f.rows_read, language) for f in quality.files],
+            "rows_used": ["–" if f.rows_used is None else format_int(f.rows_used, language) for f in quality.files],
+            "sha256": [" ".join(f.sha256[i : i + 16] for i in range(0, 64, 16)) for f in quality.files],
         },
-        index=[f.role for f in quality.files],
-    )
+        index=[t(f.role, language) for f in quality.files],
+    ).rename_axis(columns="file")
 
 
 def open_report(params: WaveParams) -> Report:

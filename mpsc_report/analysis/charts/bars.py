@@ -34,7 +34,7 @@ from .style import (
     TEXT_COLOUR,
     VALUE_SIZE,
     colours_for,
-    has_fixed_colours,
+    fixed_colours,
 )
 
 #: Bar colours of the factsheet comparison: the project, the cohort median, the median of its kind.
@@ -228,7 +228,7 @@ def comparison_chart(
     n_panels = len(data.columns)
     n_rows, n_cols = panel_grid(n_panels)
     categories = [wrap(label, 22) for label in data.index]
-    if colours is None and not has_fixed_colours(data.index):
+    if colours is None and fixed_colours(data.index, ("cohort", "kind")) is None:
         bar_colours = [MAIN_COLOUR] * len(data.index)
     else:
         colour_map = colours_for(data.index, colours)

@@ -46,7 +46,7 @@ def format_value(value: float, value_format: str, language: str) -> str:
 
 def label_bars(ax, bars, values: np.ndarray, write: Callable[[float], str], language: str) -> list[Text]:
     """Write each value at the end of its bar as ``write`` writes it; a missing value reads "keine Daten" in grey."""
-    texts = [write(v) if math.isfinite(v) else t("chart.no_data", language) for v in values]
+    texts = [write(v) if math.isfinite(v) else t("describe.no_data", language) for v in values]
     labels = ax.bar_label(bars, labels=texts, padding=3, fontsize=VALUE_SIZE, color=TEXT_COLOUR)
     for label, value in zip(labels, values, strict=True):
         if not math.isfinite(value):

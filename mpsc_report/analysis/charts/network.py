@@ -137,7 +137,7 @@ def network_chart(
         Patch(
             facecolor=group_colours[group],
             edgecolor="none",
-            label=t("chart.cohort", language, cohort=group) if group in COHORTS else group,
+            label=t(f"cohort.{group}", language) if group in COHORTS else group,
         )
         for group in present
     ]

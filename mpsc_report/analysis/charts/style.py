@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from cycler import cycler
 
 from ...data.schema import COHORTS, KINDS, MEASURE_STATES
-from ..words import LANGUAGES, german, t
+from ..words import LANGUAGES, t
 
 #: Okabe–Ito palette, safe for the common forms of colour blindness.
 OKABE_ITO: tuple[str, ...] = (
@@ -34,7 +34,7 @@ COLOURS_BY_COHORT: dict[str, str] = dict(zip(COHORTS, OKABE_ITO[:3], strict=True
 COLOURS_BY_KIND: dict[str, str] = dict(zip(KINDS, ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"), strict=True))
 
 #: One colour per state of work of a measure (German label), the same in every chart and wave.
-COLOURS_BY_MEASURE_STATE: dict[str, str] = dict(zip(MEASURE_STATES.values(), OKABE_ITO[:3], strict=True))
+COLOURS_BY_MEASURE_STATE: dict[str, str] = dict(zip(MEASURE_STATES, OKABE_ITO[:3], strict=True))
 
 #: Width of every figure in inches: one A4 text column.
 FIGURE_WIDTH = 6.7
@@ -101,31 +101,35 @@ def colours_for(keys: Iterable[object], colours: Mapping[str, str] | None) -> di
     """Colour per key: given colours, else fixed cohort/kind/state colours, else Okabe–Ito in order."""
     names = [str(key) for key in keys]
     if colours is not None:
-        missing = [name for name in names if name not in colours and german(name) not in colours]
+        missing = [name for name in names if name not in colours]
         if missing:
             raise ValueError(f"colours has no colour for {missing}")
-        return {name: colours[name] if name in colours else colours[german(name)] for name in names}
-    cohort_ids = [cohort_id(name) for name in names]
-    if set(cohort_ids) <= set(COHORTS):
-        return {name: COLOURS_BY_COHORT[cid] for name, cid in zip(names, cohort_ids, strict=True)}
-    # Fixed colours per category, looked up by the German label so a translated chart keeps its colours.
-    sources = [german(name) for name in names]
-    if set(sources) <= set(KINDS):
-        return {name: COLOURS_BY_KIND[src] for name, src in zip(names, sources, strict=True)}
-    if set(sources) <= set(COLOURS_BY_MEASURE_STATE):
-        return {name: COLOURS_BY_MEASURE_STATE[src] for name, src in zip(names, sources, strict=True)}
+        return {name: colours[name] for name in names}
+    fixed = fixed_colours(names, ("cohort", "kind", "measure_state"))
+    if fixed is not None:
+        return fixed
     return {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(names)}
 
 
-def has_fixed_colours(keys: Iterable[object]) -> bool:
-    """Whether every key is a cohort or a kind of municipality (in any language), which have fixed colours."""
-    return {cohort_id(str(german(key))) for key in keys} <= set(COHORTS) | set(KINDS)
+#: Categories with a fixed colour: dimension (as the word catalogue names it) -> code -> colour.
+_FIXED_COLOURS: dict[str, dict[str, str]] = {
+    "cohort": COLOURS_BY_COHORT,
+    "kind": COLOURS_BY_KIND,
+    "measure_state": COLOURS_BY_MEASURE_STATE,
+}
 
 
-def cohort_id(label: str) -> str:
-    """The cohort of a cohort label in any language: "Staffel 2019" or "Cohort 2019" -> "2019"; others unchanged."""
-    for language in LANGUAGES:
-        for cohort in COHORTS:
-            if label == t("chart.cohort", language, cohort=cohort):
-                return cohort
-    return label
+def fixed_colours(keys: Iterable[object], dimensions: Sequence[str]) -> dict[str, str] | None:
+    """The fixed colour of each key when all are categories of one of ``dimensions``, else None.
+
+    A key is a code (``"large_city"``) or its word in any report language (``"Großstadt"``, ``"City"``), so a
+    labelled chart keeps the colours of its categories in every language.
+    """
+    names = [str(key) for key in keys]
+    for dimension in dimensions:
+        colours = _FIXED_COLOURS[dimension]
+        by_word = {t(f"{dimension}.{code}", language): code for code in colours for language in LANGUAGES}
+        codes = [name if name in colours else by_word.get(name) for name in names]
+        if None not in codes:
+            return {name: colours[code] for name, code in zip(names, codes, strict=True)}
+    return None

@@ -75,7 +75,7 @@ def trend_chart(
             )
         for i in np.flatnonzero(~np.isfinite(y)):
             ax.annotate(
-                t("chart.no_data", language),
+                t("describe.no_data", language),
                 (x[i], _gap_position(y, i) if top > 0 else 0.5),
                 ha="center",
                 va="center",
