@@ -7,22 +7,18 @@ import re
 import sys
 from pathlib import Path
 
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .data.load import check_responses_file
-from .data.params import IntakeParams, load_params
-from .data.validation import ERRORS_FILE, ValidationFailed, failures_csv
-from .documents.report import open_report
 from .errors import BuildError, DataError, MpscReportError, ParamsError
 from .pipeline.batch import BatchOptions, BatchResult, default_jobs, run_batch
-from .pipeline.build import CELL_TIMEOUT_SECONDS
 from .pipeline.progress import Progress
 from .pipeline.units import FACTSHEET_NOTEBOOK, KINDS, REPORT_NOTEBOOK, plan_units
-from .pipeline.workers import UNIT_TIMEOUT_SECONDS
-from .write import write_atomic
+
+# The pipeline wing imports pandas, papermill, nbconvert and matplotlib only where a step needs them, and every
+# command here imports the data and documents wings when it runs, so `--help` and a build with nothing to do stay
+# fast (tests/test_architecture.py checks that matplotlib stays out of them).
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -88,14 +84,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--cell-timeout",
         type=float,
-        default=CELL_TIMEOUT_SECONDS,
+        default=BatchOptions.cell_timeout,
         metavar="S",
         help="seconds one notebook cell may run (default: %(default)s)",
     )
     run.add_argument(
         "--unit-timeout",
         type=float,
-        default=UNIT_TIMEOUT_SECONDS,
+        default=BatchOptions.unit_timeout,
         metavar="S",
         help="seconds one unit may take before its kernel and browser are killed (default: %(default)s)",
     )
@@ -209,6 +205,9 @@ def _summarise(outcome: BatchResult) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .data.validation import failures_csv
+    from .write import write_atomic
+
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     status = 0
     for target in args.targets:
@@ -234,6 +233,10 @@ _TABLE_ROWS = 50
 
 
 def _validate_params(path: Path) -> tuple[str, int, list]:
+    from .data.params import load_params
+    from .data.validation import ValidationFailed
+    from .documents.report import open_report
+
     params = load_params(path)
     try:
         report = open_report(params)
@@ -244,6 +247,11 @@ def _validate_params(path: Path) -> tuple[str, int, list]:
 
 
 def _validate_file(path: Path, args: argparse.Namespace) -> tuple[str, int, list]:
+    from pydantic import ValidationError
+
+    from .data.load import check_responses_file
+    from .data.params import IntakeParams
+
     wave = args.wave or (path.stem.removeprefix("wave_") if path.stem.startswith("wave_") else None)
     if not wave:
         raise ParamsError(f"{path}: cannot tell the wave from the file name; pass --wave, e.g. --wave 2023.")
@@ -266,6 +274,8 @@ def _validate_file(path: Path, args: argparse.Namespace) -> tuple[str, int, list
 
 def _errors_path(output_dir: Path, wave: str) -> Path:
     """``OUTPUT_DIR/<wave>/validation_errors.csv``, refusing a wave id that would leave OUTPUT_DIR."""
+    from .data.validation import ERRORS_FILE
+
     base = output_dir.resolve()
     folder = (base / wave).resolve()
     if not folder.is_relative_to(base) or folder == base or not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z_-]{0,31}", wave):

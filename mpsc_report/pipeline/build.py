@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..data.params import WaveParams
 from ..errors import BuildError, EnvironmentProblem, ExportError, MpscReportError
 from ..write import write_all_atomic
 from . import kernels
@@ -123,6 +122,7 @@ def validate_data(unit: Unit) -> None:
     For a wave report every validation failure (file rejected, or rows quarantined) is listed in
     ``validation_errors.csv`` beside the unit's outputs; a clean run removes a stale list.
     """
+    from ..data.params import WaveParams
     from ..data.validation import ERRORS_FILE, ValidationFailed, failures_csv
     from ..write import write_atomic
 
