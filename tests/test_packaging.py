@@ -49,6 +49,22 @@ def test_console_script_is_declared():
     assert scripts == {"mpsc-report": "mpsc_report.cli:main"}
 
 
+def test_the_test_command_checks_the_import_contracts_before_pytest():
+    [line] = [x for x in (ROOT / "make.sh").read_text().splitlines() if x.strip().startswith("test)")]
+    assert 0 < line.index("lint-imports") < line.index("pytest")
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    assert config["root_package"] == "mpsc_report"
+    contracts = {c["type"]: c for c in config["contracts"]}
+    wings = ["pipeline", "documents", "analysis", "data"]
+    assert contracts["layers"]["layers"] == [f"mpsc_report.{w}" for w in wings]
+    assert contracts["protected"]["protected_modules"] == ["mpsc_report.cli"]
+    assert contracts["protected"]["allowed_importers"] == []
+    assert contracts["acyclic_siblings"]["ancestors"] == ["mpsc_report"]
+    underneath = contracts["forbidden"]
+    assert set(underneath["source_modules"]) == {"mpsc_report.errors", "mpsc_report.write"}
+    assert set(underneath["forbidden_modules"]) >= {f"mpsc_report.{w}" for w in [*wings, "cli"]}
+
+
 def test_ci_runs_exactly_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
