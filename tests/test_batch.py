@@ -5,8 +5,10 @@ Real kernels run tiny fixture factsheet notebooks written here; faults that need
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -26,7 +28,8 @@ from mpsc_report.pipeline.batch import BatchOptions, run_batch
 from mpsc_report.pipeline.build import build_unit
 from mpsc_report.pipeline.lock import output_lock
 from mpsc_report.pipeline.manifest import read_manifest, render_index
-from mpsc_report.pipeline.units import Unit, plan_units
+from mpsc_report.pipeline.progress import Progress
+from mpsc_report.pipeline.units import Unit, UnitResult, plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -479,3 +482,45 @@ def test_all_without_a_factsheet_notebook_builds_the_reports_with_a_note(tmp_pat
     assert "does not exist yet; --all builds the wave reports only" in capsys.readouterr().err
     args = _parser().parse_args(["build", "--cohort", "2020"])
     assert _kinds(args) == ("factsheet",)
+
+
+# ----------------------------------------------------------------------------------------------
+# Progress display
+
+
+def _result(project: str, status: str = "built", error: str | None = None) -> UnitResult:
+    unit = Unit("factsheet", f"2023/factsheets/{project}", Path("f.ipynb"), None, Path("."), project, Path("."))
+    return UnitResult(unit, status=status, error=error, seconds=1.25)
+
+
+def test_progress_in_a_log_is_one_plain_line_per_unit():
+    stream = io.StringIO()
+    progress = Progress(4, stream=stream)  # not a terminal: no live line
+    progress.skip(1)
+    progress.unit_finished(_result("solingen"))
+    progress.unit_finished(_result("ulm", "failed", "cell [3] raised ZeroDivisionError: broken [on purpose]"))
+    progress.finish()
+    assert stream.getvalue().splitlines() == [
+        "1 unit(s) unchanged since the last build: skipped (--force rebuilds them)",
+        "built    2023/factsheets/solingen (1.2 s) [2/4] done 1 · failed 0 · skipped 1 · running 0 · remaining 2 · "
+        "ETA 0:00",
+        "FAILED   2023/factsheets/ulm (1.2 s): cell [3] raised ZeroDivisionError: broken [on purpose]",
+    ]
+    assert "\x1b[" not in stream.getvalue()
+
+
+def test_progress_on_a_terminal_keeps_a_live_line_and_prints_failures_above_it():
+    stream = io.StringIO()
+    progress = Progress(3, stream=stream, live=True)
+    progress.skip(1)
+    progress.tick(2)
+    progress.unit_finished(_result("solingen"))
+    progress.unit_finished(_result("ulm", "failed", "cell [3] raised ZeroDivisionError: broken [on purpose]"))
+    progress.tick(0)
+    progress.finish()
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stream.getvalue())  # the display's cursor and colour codes
+    assert "\x1b[" in stream.getvalue()  # redrawn in place
+    assert "built    2023/factsheets/solingen" not in text  # successes only with --verbose
+    assert "FAILED   2023/factsheets/ulm (1.2 s): cell [3] raised ZeroDivisionError: broken [on purpose]" in text
+    assert text.rstrip().endswith("[3/3] done 1 · failed 1 · skipped 1 · running 0 · remaining 0 · ETA 0:00")
+    assert text.index("FAILED") < text.rindex("[3/3] done 1")
