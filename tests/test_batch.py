@@ -27,7 +27,7 @@ from mpsc_report.pipeline import build as build_module
 from mpsc_report.pipeline.batch import BatchOptions, run_batch
 from mpsc_report.pipeline.build import build_unit
 from mpsc_report.pipeline.lock import output_lock
-from mpsc_report.pipeline.manifest import read_manifest, render_index
+from mpsc_report.pipeline.manifest import Manifest, read_manifest, render_index, write_manifest
 from mpsc_report.pipeline.progress import Progress
 from mpsc_report.pipeline.units import Unit, UnitResult, plan_units
 
@@ -226,7 +226,7 @@ def test_failing_units_fail_alone_keep_stale_outputs_and_unchanged_units_are_ski
 
     again = run_batch(units[:1], out, BatchOptions(formats=("html",), jobs=2))
     assert [r.status for r in again.results] == ["skipped"]
-    assert read_manifest(out)["units"]["2023/factsheets/ulm"]["stale"] is True  # other units keep their entry
+    assert read_manifest(out).units["2023/factsheets/ulm"].stale is True  # other units keep their entry
 
 
 def test_cell_timeout_and_unit_timeout_each_fail_their_unit_and_leave_no_process(project, tmp_path, marker):
@@ -426,17 +426,22 @@ def test_skip_needs_same_inputs_and_untouched_outputs(project, tmp_path, fake_ex
 
 
 def test_index_escapes_what_it_shows():
-    manifest = {
-        "run": {"started": "<b>", "jobs": 1},
-        "units": {
-            "2023/factsheets/x<script>": {
-                "status": "failed",
-                "stale": True,
-                "error": {"message": "<script>alert(1)</script>", "failed_notebook": "failed/a b.ipynb"},
-                "outputs": {"html": {"path": '2023/x"onmouseover=1.html'}},
-            }
-        },
-    }
+    unit = {"kind": "factsheet", "wave": "2023", "notebook": "f.ipynb", "out_dir": "2023", "stem": "x"}
+    run = {"finished": "<i>", "seconds": 1, "executor": "local", "formats": ["html"]}
+    manifest = Manifest.model_validate(
+        {
+            "run": {"started": "<b>", "jobs": 1, **run},
+            "units": {
+                "2023/factsheets/x<script>": {
+                    **unit,
+                    "status": "failed",
+                    "stale": True,
+                    "error": {"message": "<script>alert(1)</script>", "failed_notebook": "failed/a b.ipynb"},
+                    "outputs": {"html": {"path": '2023/x"onmouseover=1.html', "size": 1, "mtime_ns": 1}},
+                }
+            },
+        }
+    )
     page = render_index(manifest)
     assert "<script" not in page and "&lt;script&gt;alert(1)" in page
     assert 'href="failed/a%20b.ipynb"' in page and 'onmouseover=1.html"' not in page
@@ -457,12 +462,10 @@ def test_a_dask_cluster_builds_the_same_units_with_the_same_manifest(project, tm
     assert {r.unit.project: r.status for r in outcome.results} == {"solingen": "built", "ulm": "failed"}
     assert "Steckbrief solingen" in (out / "2023" / "factsheets" / "solingen.html").read_text()
     manifest = read_manifest(out)
-    assert manifest["run"]["executor"] == "dask"
-    ulm = manifest["units"]["2023/factsheets/ulm"]
-    assert (
-        ulm["error"]["cell"]["ename"] == "ZeroDivisionError" and not (out / "2023" / "factsheets" / "ulm.html").exists()
-    )
-    assert ulm["error"]["failed_notebook"] == "failed/2023/factsheets/ulm.ipynb"
+    assert manifest.run.executor == "dask"
+    ulm = manifest.units["2023/factsheets/ulm"]
+    assert ulm.error.cell.ename == "ZeroDivisionError" and not (out / "2023" / "factsheets" / "ulm.html").exists()
+    assert ulm.error.failed_notebook == "failed/2023/factsheets/ulm.ipynb"
 
 
 def test_fail_fast_starts_no_further_unit(project, tmp_path, fake_execution):
@@ -471,7 +474,7 @@ def test_fail_fast_starts_no_further_unit(project, tmp_path, fake_execution):
     fake_execution.append(build_module.UnitFailure("cell [3] raised ValueError"))
     outcome = run_batch(units, out, BatchOptions(formats=("html",), jobs=0, fail_fast=True))
     assert [r.status for r in outcome.results] == ["failed", "not-run", "not-run"]
-    assert read_manifest(out)["run"]["counts"]["not-run"] == 2
+    assert read_manifest(out).run.counts["not-run"] == 2
 
 
 def test_all_without_a_factsheet_notebook_builds_the_reports_with_a_note(tmp_path, capsys):
@@ -524,3 +527,65 @@ def test_progress_on_a_terminal_keeps_a_live_line_and_prints_failures_above_it()
     assert "FAILED   2023/factsheets/ulm (1.2 s): cell [3] raised ZeroDivisionError: broken [on purpose]" in text
     assert text.rstrip().endswith("[3/3] done 1 · failed 1 · skipped 1 · running 0 · remaining 0 · ETA 0:00")
     assert text.index("FAILED") < text.rindex("[3/3] done 1")
+
+
+# ----------------------------------------------------------------------------------------------
+# Manifest
+
+#: An entry as the build before the pydantic manifest wrote it (keys sorted, every field present).
+_OLD_ENTRY = {
+    "attempts": 1,
+    "error": None,
+    "fingerprint": "6a108bfd",
+    "finished": "2026-11-27T10:27:43+00:00",
+    "kind": "factsheet",
+    "last_success": "2026-11-27T10:27:43+00:00",
+    "notebook": "/tmp/baseline/notebooks/project_factsheet.ipynb",
+    "out_dir": "2023/factsheets",
+    "outputs": {"html": {"mtime_ns": 1795775263416198943, "path": "2023/factsheets/ulm.html", "size": 232866}},
+    "params": {"data": "sample", "language": "de", "project": "ulm", "report_date": "2024-02-07", "wave": "2023"},
+    "params_file": "params/2023.yaml",
+    "project": "ulm",
+    "seconds": 4.674,
+    "stale": False,
+    "status": "built",
+    "stem": "ulm",
+    "wave": "2023",
+    "worker": {"peak_kernel_rss_mb": 217.7, "peak_rss_mb": 221.2, "peak_tree_pss_mb": 796.9, "pid": 3549},
+}
+
+
+def test_manifest_keeps_its_json_shape_and_survives_entries_it_cannot_read(tmp_path):
+    run = {"started": "a", "finished": "b", "seconds": 1.0, "executor": "local", "jobs": 2, "dask_scheduler": None}
+    run |= {"formats": ["html"], "force": False, "argv": [], "interrupted": False, "counts": {"built": 1}, "units": []}
+    written = {"schema": 1, "run": run, "units": {"2023/factsheets/ulm": _OLD_ENTRY}}
+    (tmp_path / "manifest.json").write_text(json.dumps(written))
+
+    manifest = read_manifest(tmp_path)
+    assert manifest.units["2023/factsheets/ulm"].outputs["html"].size == 232866
+    write_manifest(tmp_path, manifest)
+    assert json.loads((tmp_path / "manifest.json").read_text()) == written  # the README's layout, unchanged
+
+    broken = {**written, "run": {**run, "executor": "cloud"}}
+    broken["units"] = {"2023/factsheets/ulm": _OLD_ENTRY, "2023/factsheets/gera": {"status": "built", "new": 1}}
+    (tmp_path / "manifest.json").write_text(json.dumps(broken))
+    manifest = read_manifest(tmp_path)
+    assert list(manifest.units) == ["2023/factsheets/ulm"] and manifest.run is None  # gera is simply built again
+
+    for other in ({**written, "schema": 2}, ["not", "a", "manifest"]):
+        (tmp_path / "manifest.json").write_text(json.dumps(other))
+        assert read_manifest(tmp_path).units == {}
+    (tmp_path / "manifest.json").write_text('{"schema": 1, "units": {')
+    assert read_manifest(tmp_path).units == {}
+
+
+def test_a_build_over_an_unreadable_manifest_entry_rebuilds_that_unit(project, tmp_path, fake_execution):
+    _, out = project
+    unit = _one_unit(project, tmp_path)
+    options = BatchOptions(formats=("html",), jobs=0)
+    assert [r.status for r in run_batch([unit], out, options).results] == ["built"]
+    data = json.loads((out / "manifest.json").read_text())
+    del data["units"][unit.unit_id]["outputs"]["html"]["size"]
+    (out / "manifest.json").write_text(json.dumps(data))
+    assert [r.status for r in run_batch([unit], out, options).results] == ["built"]
+    assert [r.status for r in run_batch([unit], out, options).results] == ["skipped"]
