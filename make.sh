@@ -44,7 +44,8 @@ python_env() {
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     log "installing mpsc-report and its dependencies into $VENV"
     "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -c constraints.txt -e ".[test]"
+    # The dask extra (build --dask-scheduler) too: the tests run a Dask cluster.
+    "$VENV/bin/python" -m pip install -q -c constraints.txt -e ".[test,dask]"
     # Build matplotlib's font cache now, with the system fonts installed, so the first report is not slow.
     "$VENV/bin/python" -c "from matplotlib import font_manager as fm; fm._load_fontmanager(try_read_cache=False)"
     echo "$want" > "$stamp"

@@ -98,7 +98,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--dask-scheduler",
         metavar="ADDRESS",
-        help="run the units on this Dask cluster (e.g. tcp://10.0.0.5:8786) instead of local workers",
+        help="run the units on this Dask cluster (e.g. tcp://10.0.0.5:8786) instead of local workers; needs the "
+        "optional dask extra (pip install 'mpsc-report[dask]')",
     )
     run.add_argument("--verbose", "-v", action="store_true", help="a line for every unit built")
     build.set_defaults(func=_build)

@@ -468,6 +468,23 @@ def test_a_dask_cluster_builds_the_same_units_with_the_same_manifest(project, tm
     assert ulm.error.failed_notebook == "failed/2023/factsheets/ulm.ipynb"
 
 
+def test_dask_scheduler_without_the_dask_extra_says_what_to_install_before_anything_runs(
+    project, tmp_path, monkeypatch, capsys
+):
+    from mpsc_report.cli import main
+
+    params_dir, out = project
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the dask extra were not installed
+    code = main(
+        ["build", "--params-dir", str(params_dir), "--output-dir", str(out), "--project", "ulm"]
+        + ["--factsheet-notebook", str(factsheet_notebook(tmp_path, {})), "--dask-scheduler", "tcp://127.0.0.1:9"]
+    )
+    assert code == EnvironmentProblem.exit_code
+    err = capsys.readouterr().err
+    assert "--dask-scheduler needs the optional Dask support" in err and "pip install 'mpsc-report[dask]'" in err
+    assert not out.exists()
+
+
 def test_fail_fast_starts_no_further_unit(project, tmp_path, fake_execution):
     params_dir, out = project
     units = factsheets(params_dir, out, factsheet_notebook(tmp_path, {}), ["solingen", "ulm", "wolfsburg"])

@@ -24,7 +24,7 @@ def _split(requirement: str) -> tuple[str, str]:
 def test_environment_yml_lists_the_pyproject_dependencies():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    wanted = [*project["dependencies"], *extras["test"], *extras["dev"]]
+    wanted = [*project["dependencies"], *extras["test"], *extras["dask"], *extras["dev"]]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = dict(_split(d) for d in env["dependencies"] if isinstance(d, str) and d not in ("pip",))
     assert conda.pop("python") == "=3.11"

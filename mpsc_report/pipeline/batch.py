@@ -27,7 +27,7 @@ from .manifest import (
 )
 from .progress import Progress
 from .units import Unit, UnitResult
-from .workers import UNIT_TIMEOUT_SECONDS, run_dask, run_inline, run_local
+from .workers import UNIT_TIMEOUT_SECONDS, require_dask, run_dask, run_inline, run_local
 
 #: Folder under the output folder for the workers' own output (kernel warnings, tracebacks).
 LOG_DIR = ".logs"
@@ -103,11 +103,14 @@ def run_batch(
     Returns
     -------
     BatchResult
-        Raised exceptions are only for problems before any unit runs (lock held, folder not writable);
+        Raised exceptions are only for problems before any unit runs (lock held, folder not writable, Dask
+        asked for but not installed);
         a build stopped by Ctrl-C returns with ``interrupted`` set after writing the manifest.
     """
     options = options or BatchOptions()
     started_wall, started = now_iso(), time.perf_counter()
+    if options.dask_scheduler:
+        require_dask()
     check_writable(output_dir)
     with output_lock(output_dir):
         manifest = read_manifest(output_dir)
