@@ -49,21 +49,6 @@ class UnitFailure(BuildError):
         self.transient = transient
 
 
-def build_units(
-    units: list[Unit],
-    formats: tuple[str, ...] = ("html", "pdf"),
-    on_progress: Callable[[UnitResult], None] | None = None,
-) -> list[UnitResult]:
-    """Build units one after the other in this process, keeping going past failures (no manifest)."""
-    results = []
-    for unit in units:
-        result = build_unit(unit, formats)
-        results.append(result)
-        if on_progress:
-            on_progress(result)
-    return results
-
-
 def build_unit(
     unit: Unit,
     formats: tuple[str, ...] = ("html", "pdf"),
