@@ -165,7 +165,7 @@ def _units_to_build(output_dir: Path) -> tuple[int, int] | None:
     manifest, fingerprinter = read_manifest(output_dir), Fingerprinter()
     formats = ("html", "pdf")
     todo = [
-        u for u in units if not is_current(manifest["units"].get(u.unit_id), fingerprinter.unit(u, formats), output_dir)
+        u for u in units if not is_current(manifest.units.get(u.unit_id), fingerprinter.unit(u, formats), output_dir)
     ]
     return len(todo), len(units)
 
