@@ -18,12 +18,14 @@ import uuid
 from pathlib import Path
 
 import nbformat
+import papermill
 import psutil
 import pytest
 
 from mpsc_report.data.load import load_register
 from mpsc_report.errors import BuildError, EnvironmentProblem, ExportError
 from mpsc_report.pipeline import build as build_module
+from mpsc_report.pipeline import kernels
 from mpsc_report.pipeline.batch import BatchOptions, run_batch
 from mpsc_report.pipeline.build import build_unit
 from mpsc_report.pipeline.lock import output_lock
@@ -349,6 +351,30 @@ def test_a_kernel_that_dies_at_start_is_retried_but_a_cell_error_is_not(project,
     fake_execution.extend([build_module.UnitFailure("cell [3] raised ValueError", transient=False)])
     failed = build_unit(unit, ("html",))
     assert failed.status == "failed" and failed.attempts == 1 and "ValueError" in failed.error
+
+
+def test_a_kernel_started_ahead_answers_at_once_with_the_package_imported(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys\nprint(sorted(sys.modules)); dir()")])
+    nb.metadata["kernelspec"] = {"name": "mpsc-report", "display_name": "Python (mpsc-report)", "language": "python"}
+    nb_path = tmp_path / "probe.ipynb"
+    nbformat.write(nb, nb_path)
+    pool = kernels.KernelPool()
+    try:
+        for run in range(3):  # taken right after the start, as after an HTML-only export
+            pool.prestart("mpsc-report", tmp_path)
+            manager = pool.take("mpsc-report", tmp_path)
+            assert manager is not None
+            try:
+                out = tmp_path / f"out{run}.ipynb"
+                papermill.execute_notebook(nb_path, out, km=manager, progress_bar=False, start_timeout=30)
+            finally:
+                kernels.release(manager)
+            [cell] = nbformat.read(out, as_version=4).cells
+            modules, names = cell.outputs[0]["text"], cell.outputs[1]["data"]["text/plain"]
+            assert "'matplotlib'" in modules and "'mpsc_report.analysis.charts'" in modules and "'pandas'" in modules
+            assert "mpsc_report" not in names  # the warm-up leaves the notebook's namespace empty
+    finally:
+        pool.close()
 
 
 def test_kernel_start_faults_are_recognised():
