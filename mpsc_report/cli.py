@@ -6,10 +6,7 @@ import argparse
 import re
 import sys
 from pathlib import Path
-
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from .errors import BuildError, DataError, MpscReportError, ParamsError
 from .pipeline.batch import BatchOptions, BatchResult, default_jobs, run_batch
@@ -19,6 +16,9 @@ from .pipeline.units import FACTSHEET_NOTEBOOK, KINDS, REPORT_NOTEBOOK, plan_uni
 # The pipeline wing imports pandas, papermill, nbconvert and matplotlib only where a step needs them, and every
 # command here imports the data and documents wings when it runs, so `--help` and a build with nothing to do stay
 # fast (tests/test_architecture.py checks that matplotlib stays out of them).
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,6 +206,9 @@ def _summarise(outcome: BatchResult) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.markup import escape
+
     from .data.validation import failures_csv
     from .write import write_atomic
 
@@ -285,6 +288,9 @@ def _errors_path(output_dir: Path, wave: str) -> Path:
 
 
 def _failure_table(target: Path, failures: list) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title=f"Validation problems: {target}", show_lines=False, expand=False)
     for name in ("where", "column", "value", "respondent", "problem", "fix"):
         table.add_column(name, overflow="fold")
