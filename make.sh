@@ -2,7 +2,7 @@
 # Set-up and tasks of mpsc-report on Debian 12 (as root, or a user with sudo). Idempotent.
 #   ./make.sh report   install what is missing, then build every wave report and project factsheet (build --all);
 #                      arguments replace --all, e.g. ./make.sh report --wave 2023
-#   ./make.sh test     install what is missing, then run the test suite
+#   ./make.sh test     install what is missing, then check the import contracts and run the test suite
 #   ./make.sh lab      install what is missing, then open JupyterLab on notebooks/ with the project kernel
 #   ./make.sh setup    only install
 set -euo pipefail
@@ -44,7 +44,8 @@ python_env() {
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     log "installing mpsc-report and its dependencies into $VENV"
     "$VENV/bin/python" -m pip install -q --upgrade pip
-    "$VENV/bin/python" -m pip install -q -c constraints.txt -e ".[test]"
+    # The dask extra (build --dask-scheduler) too: the tests run a Dask cluster.
+    "$VENV/bin/python" -m pip install -q -c constraints.txt -e ".[test,dask]"
     # Build matplotlib's font cache now, with the system fonts installed, so the first report is not slow.
     "$VENV/bin/python" -c "from matplotlib import font_manager as fm; fm._load_fontmanager(try_read_cache=False)"
     echo "$want" > "$stamp"
@@ -78,7 +79,8 @@ test_tools() {
 case "${1:-}" in
   setup) setup ;;
   report) setup; shift; if [ $# -eq 0 ]; then set -- --all; fi; "$VENV/bin/mpsc-report" build "$@" ;;
-  test) setup; test_tools; shift; "$VENV/bin/python" -m pytest "$@" ;;
+  # The import-linter contracts (pyproject.toml [tool.importlinter]: the wings' one-way arrows, no cycles) first.
+  test) setup; test_tools; shift; "$VENV/bin/lint-imports" --no-cache --no-logo; "$VENV/bin/python" -m pytest "$@" ;;
   lab) setup; shift
     # Jupyter refuses to run as root unless told; root is how this project's machines are used.
     root_flag=(); [ "$(id -u)" -eq 0 ] && root_flag=(--allow-root)

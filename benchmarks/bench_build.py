@@ -1,13 +1,17 @@
-"""Benchmark the build: plain CLI chain vs ``mpsc-report build``, 1 vs 2 workers, factsheets, no-op, memory.
+"""Benchmark the build: start-up, plain CLI chain vs ``mpsc-report build``, 1 vs 2 workers, factsheets, no-op, memory.
 
 Run from the project root with the project's environment::
 
-    .venv/bin/python benchmarks/bench_build.py            # everything (several minutes)
-    .venv/bin/python benchmarks/bench_build.py --quick    # 2023 only, 4 factsheets: a smoke run
+    .venv/bin/python benchmarks/bench_build.py                 # everything (several minutes)
+    .venv/bin/python benchmarks/bench_build.py --quick         # 2023 only, 4 factsheets: a smoke run
+    .venv/bin/python benchmarks/bench_build.py --startup-only  # import, --help, no-op rebuild: seconds
 
 Every measurement is a separate command run with ``subprocess`` and timed by wall clock, so interpreter start
-and imports count as they do for a user. Outputs go to a temporary folder (``--keep`` keeps it). Timings on a
-busy machine are not representative; the targets (2-core machine) are printed beside the figures.
+and imports count as they do for a user. Outputs go to a temporary folder (``--keep`` keeps it). The no-op
+rebuild of every unit (``build --all`` with nothing to do) is timed on an output folder that is current, by
+default ``outputs/`` after ``./make.sh report`` (``--noop-dir``); it is left out, with the reason, when some unit
+there would be rebuilt. Timings on a busy machine are not representative; the targets (2-core machine) are printed
+beside the figures, and the load average with them.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     factsheets = 4 if args.quick and args.factsheets == 73 else args.factsheets
     rows: list[tuple[str, str, str]] = []
     try:
+        rows.extend(_startup(args.noop_dir))
+        if args.startup_only:
+            return 0
         report_build = _time(_build(work / "one", ["--wave", "2023", "--kind", "report", "-j", "1", "--force"]))
         cli = 0.0
         if not args.skip_cli:
@@ -105,7 +114,60 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--factsheet-notebook", type=Path, default=FACTSHEET, help="factsheet notebook to use")
     parser.add_argument("--skip-cli", action="store_true", help="leave out the plain CLI chain")
     parser.add_argument("--keep", action="store_true", help="keep the outputs")
+    parser.add_argument("--startup-only", action="store_true", help="only import, --help and the no-op rebuild")
+    parser.add_argument(
+        "--noop-dir", type=Path, default=ROOT / "outputs", help="a current output folder of `build --all`"
+    )
     return parser
+
+
+#: Runs of each start-up measurement; the median is reported.
+_REPEAT = 5
+
+
+def _startup(noop_dir: Path) -> list[tuple[str, str, str]]:
+    """``import mpsc_report`` (-X importtime), ``mpsc-report --help`` and ``build --all`` with nothing to do."""
+    imports = []
+    for _ in range(_REPEAT):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import mpsc_report"], capture_output=True, text=True, check=True
+        )
+        line = next(x for x in done.stderr.splitlines() if x.rstrip().endswith("| mpsc_report"))
+        imports.append(int(re.split(r"\s*\|\s*", line)[1]) / 1e6)
+    rows = [("import mpsc_report (-X importtime, cumulative)", f"{statistics.median(imports):.3f} s", "< 0.3 s")]
+    help_times = [_time([str(BIN / "mpsc-report"), "--help"]) for _ in range(_REPEAT)]
+    rows.append(("mpsc-report --help (wall)", f"{statistics.median(help_times):.2f} s", ""))
+    stale = _units_to_build(noop_dir)
+    if stale is None:
+        rows.append(("no-op rebuild, build --all", "skipped", f"no manifest in {noop_dir}"))
+    elif stale[0]:
+        rows.append(
+            ("no-op rebuild, build --all", "skipped", f"{stale[0]} of {stale[1]} units in {noop_dir} not current")
+        )
+    else:
+        command = [str(BIN / "mpsc-report"), "build", "--all", "--output-dir", str(noop_dir)]
+        noop = statistics.median(_time(command) for _ in range(_REPEAT))
+        rows.append((f"no-op rebuild, build --all ({stale[1]} units, all unchanged)", f"{noop:.2f} s", "< 1 s"))
+    return rows
+
+
+def _units_to_build(output_dir: Path) -> tuple[int, int] | None:
+    """(units ``build --all`` would build, units planned) for ``output_dir``, or ``None`` without a manifest."""
+    sys.path.insert(0, str(ROOT))
+    from mpsc_report.pipeline.fingerprint import Fingerprinter
+    from mpsc_report.pipeline.manifest import is_current, read_manifest
+    from mpsc_report.pipeline.units import plan_units
+
+    if not (output_dir / "manifest.json").is_file():
+        return None
+    kinds = ("report", "factsheet") if FACTSHEET.is_file() else ("report",)
+    units = plan_units(ROOT / "params", output_dir, REPORT, kinds=kinds, factsheet_notebook=FACTSHEET)
+    manifest, fingerprinter = read_manifest(output_dir), Fingerprinter()
+    formats = ("html", "pdf")
+    todo = [
+        u for u in units if not is_current(manifest.units.get(u.unit_id), fingerprinter.unit(u, formats), output_dir)
+    ]
+    return len(todo), len(units)
 
 
 def _build(out: Path, extra: list[str]) -> list[str]:

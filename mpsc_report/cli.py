@@ -7,21 +7,19 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-
-from .data.params import IntakeParams, load_params
-from .data.validation import ERRORS_FILE, ValidationFailed, failures_csv
 from .errors import BuildError, DataError, MpscReportError, ParamsError
 from .pipeline.batch import BatchOptions, BatchResult, default_jobs, run_batch
-from .pipeline.build import CELL_TIMEOUT_SECONDS
 from .pipeline.progress import Progress
 from .pipeline.units import FACTSHEET_NOTEBOOK, KINDS, REPORT_NOTEBOOK, plan_units
-from .pipeline.workers import UNIT_TIMEOUT_SECONDS
-from .write import write_atomic
+
+# The pipeline wing imports pandas, papermill, nbconvert and matplotlib only where a step needs them, and every
+# command here imports the data and documents wings when it runs, so `--help` and a build with nothing to do stay
+# fast (tests/test_architecture.py checks that matplotlib stays out of them).
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,21 +85,22 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--cell-timeout",
         type=float,
-        default=CELL_TIMEOUT_SECONDS,
+        default=BatchOptions.cell_timeout,
         metavar="S",
         help="seconds one notebook cell may run (default: %(default)s)",
     )
     run.add_argument(
         "--unit-timeout",
         type=float,
-        default=UNIT_TIMEOUT_SECONDS,
+        default=BatchOptions.unit_timeout,
         metavar="S",
         help="seconds one unit may take before its kernel and browser are killed (default: %(default)s)",
     )
     run.add_argument(
         "--dask-scheduler",
         metavar="ADDRESS",
-        help="run the units on this Dask cluster (e.g. tcp://10.0.0.5:8786) instead of local workers",
+        help="run the units on this Dask cluster (e.g. tcp://10.0.0.5:8786) instead of local workers; needs the "
+        "optional dask extra (pip install 'mpsc-report[dask]')",
     )
     run.add_argument("--verbose", "-v", action="store_true", help="a line for every unit built")
     build.set_defaults(func=_build)
@@ -217,6 +216,12 @@ def _summarise(outcome: BatchResult) -> None:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.markup import escape
+
+    from .data.validation import failures_csv
+    from .write import write_atomic
+
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     status = 0
     for target in args.targets:
@@ -255,6 +260,8 @@ class _Checked:
 
 
 def _validate_params(path: Path) -> _Checked:
+    from .data.params import load_params
+    from .data.validation import ValidationFailed
     from .data.waves import open_waves
 
     params = load_params(path)
@@ -268,7 +275,10 @@ def _validate_params(path: Path) -> _Checked:
 
 
 def _validate_file(path: Path, args: argparse.Namespace) -> _Checked:
+    from pydantic import ValidationError
+
     from .data.load import check_wave_files
+    from .data.params import IntakeParams
 
     wave = args.wave or (path.stem.removeprefix("wave_") if path.stem.startswith("wave_") else None)
     if not wave:
@@ -302,6 +312,8 @@ _PLAIN_WAVE = r"[0-9A-Za-z][0-9A-Za-z_-]{0,31}"
 
 def _errors_path(output_dir: Path, wave: str) -> Path:
     """``OUTPUT_DIR/<wave>/validation_errors.csv``, refusing a wave id that would leave OUTPUT_DIR."""
+    from .data.validation import ERRORS_FILE
+
     base = output_dir.resolve()
     folder = (base / wave).resolve()
     if not folder.is_relative_to(base) or folder == base or not re.fullmatch(_PLAIN_WAVE, wave):
@@ -310,6 +322,9 @@ def _errors_path(output_dir: Path, wave: str) -> Path:
 
 
 def _failure_table(target: Path, failures: list) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title=f"Validation problems: {target}", show_lines=False, expand=False)
     for name in ("where", "column", "value", "respondent", "problem", "fix"):
         table.add_column(name, overflow="fold")

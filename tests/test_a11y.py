@@ -15,7 +15,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from mpsc_report.pipeline.build import build_units
+from mpsc_report.pipeline.build import build_unit
 from mpsc_report.pipeline.units import plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,7 +40,7 @@ def _build(tmp_path: Path, language: str, formats: tuple[str, ...]) -> Path:
             "subtitle": "Results of the project monitoring, survey wave end of 2023",
         }
     (params_dir / "2023.yaml").write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
-    results = build_units(plan_units(params_dir, tmp_path / "out", NOTEBOOK), formats=formats)
+    results = [build_unit(unit, formats) for unit in plan_units(params_dir, tmp_path / "out", NOTEBOOK)]
     assert all(r.ok for r in results), [r.error for r in results]
     return tmp_path / "out" / "2023"
 

@@ -5,8 +5,10 @@ Real kernels run tiny fixture factsheet notebooks written here; faults that need
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -16,17 +18,20 @@ import uuid
 from pathlib import Path
 
 import nbformat
+import papermill
 import psutil
 import pytest
 
 from mpsc_report.data.load import load_register
 from mpsc_report.errors import BuildError, EnvironmentProblem, ExportError
 from mpsc_report.pipeline import build as build_module
+from mpsc_report.pipeline import kernels
 from mpsc_report.pipeline.batch import BatchOptions, run_batch
 from mpsc_report.pipeline.build import build_unit
 from mpsc_report.pipeline.lock import output_lock
-from mpsc_report.pipeline.manifest import read_manifest, render_index
-from mpsc_report.pipeline.units import Unit, plan_units
+from mpsc_report.pipeline.manifest import Manifest, read_manifest, render_index, write_manifest
+from mpsc_report.pipeline.progress import Progress
+from mpsc_report.pipeline.units import Unit, UnitResult, plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -223,7 +228,7 @@ def test_failing_units_fail_alone_keep_stale_outputs_and_unchanged_units_are_ski
 
     again = run_batch(units[:1], out, BatchOptions(formats=("html",), jobs=2))
     assert [r.status for r in again.results] == ["skipped"]
-    assert read_manifest(out)["units"]["2023/factsheets/ulm"]["stale"] is True  # other units keep their entry
+    assert read_manifest(out).units["2023/factsheets/ulm"].stale is True  # other units keep their entry
 
 
 def test_cell_timeout_and_unit_timeout_each_fail_their_unit_and_leave_no_process(project, tmp_path, marker):
@@ -348,6 +353,30 @@ def test_a_kernel_that_dies_at_start_is_retried_but_a_cell_error_is_not(project,
     assert failed.status == "failed" and failed.attempts == 1 and "ValueError" in failed.error
 
 
+def test_a_kernel_started_ahead_answers_at_once_with_the_package_imported(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys\nprint(sorted(sys.modules)); dir()")])
+    nb.metadata["kernelspec"] = {"name": "mpsc-report", "display_name": "Python (mpsc-report)", "language": "python"}
+    nb_path = tmp_path / "probe.ipynb"
+    nbformat.write(nb, nb_path)
+    pool = kernels.KernelPool()
+    try:
+        for run in range(3):  # taken right after the start, as after an HTML-only export
+            pool.prestart("mpsc-report", tmp_path)
+            manager = pool.take("mpsc-report", tmp_path)
+            assert manager is not None
+            try:
+                out = tmp_path / f"out{run}.ipynb"
+                papermill.execute_notebook(nb_path, out, km=manager, progress_bar=False, start_timeout=30)
+            finally:
+                kernels.release(manager)
+            [cell] = nbformat.read(out, as_version=4).cells
+            modules, names = cell.outputs[0]["text"], cell.outputs[1]["data"]["text/plain"]
+            assert "'matplotlib'" in modules and "'mpsc_report.analysis.charts'" in modules and "'pandas'" in modules
+            assert "mpsc_report" not in names  # the warm-up leaves the notebook's namespace empty
+    finally:
+        pool.close()
+
+
 def test_kernel_start_faults_are_recognised():
     assert build_module._kernel_start_fault(RuntimeError("Kernel died before replying to kernel_info"))
     assert not build_module._kernel_start_fault(RuntimeError("Kernel died"))
@@ -423,17 +452,22 @@ def test_skip_needs_same_inputs_and_untouched_outputs(project, tmp_path, fake_ex
 
 
 def test_index_escapes_what_it_shows():
-    manifest = {
-        "run": {"started": "<b>", "jobs": 1},
-        "units": {
-            "2023/factsheets/x<script>": {
-                "status": "failed",
-                "stale": True,
-                "error": {"message": "<script>alert(1)</script>", "failed_notebook": "failed/a b.ipynb"},
-                "outputs": {"html": {"path": '2023/x"onmouseover=1.html'}},
-            }
-        },
-    }
+    unit = {"kind": "factsheet", "wave": "2023", "notebook": "f.ipynb", "out_dir": "2023", "stem": "x"}
+    run = {"finished": "<i>", "seconds": 1, "executor": "local", "formats": ["html"]}
+    manifest = Manifest.model_validate(
+        {
+            "run": {"started": "<b>", "jobs": 1, **run},
+            "units": {
+                "2023/factsheets/x<script>": {
+                    **unit,
+                    "status": "failed",
+                    "stale": True,
+                    "error": {"message": "<script>alert(1)</script>", "failed_notebook": "failed/a b.ipynb"},
+                    "outputs": {"html": {"path": '2023/x"onmouseover=1.html', "size": 1, "mtime_ns": 1}},
+                }
+            },
+        }
+    )
     page = render_index(manifest)
     assert "<script" not in page and "&lt;script&gt;alert(1)" in page
     assert 'href="failed/a%20b.ipynb"' in page and 'onmouseover=1.html"' not in page
@@ -454,12 +488,27 @@ def test_a_dask_cluster_builds_the_same_units_with_the_same_manifest(project, tm
     assert {r.unit.project: r.status for r in outcome.results} == {"solingen": "built", "ulm": "failed"}
     assert "Steckbrief solingen" in (out / "2023" / "factsheets" / "solingen.html").read_text()
     manifest = read_manifest(out)
-    assert manifest["run"]["executor"] == "dask"
-    ulm = manifest["units"]["2023/factsheets/ulm"]
-    assert (
-        ulm["error"]["cell"]["ename"] == "ZeroDivisionError" and not (out / "2023" / "factsheets" / "ulm.html").exists()
+    assert manifest.run.executor == "dask"
+    ulm = manifest.units["2023/factsheets/ulm"]
+    assert ulm.error.cell.ename == "ZeroDivisionError" and not (out / "2023" / "factsheets" / "ulm.html").exists()
+    assert ulm.error.failed_notebook == "failed/2023/factsheets/ulm.ipynb"
+
+
+def test_dask_scheduler_without_the_dask_extra_says_what_to_install_before_anything_runs(
+    project, tmp_path, monkeypatch, capsys
+):
+    from mpsc_report.cli import main
+
+    params_dir, out = project
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the dask extra were not installed
+    code = main(
+        ["build", "--params-dir", str(params_dir), "--output-dir", str(out), "--project", "ulm"]
+        + ["--factsheet-notebook", str(factsheet_notebook(tmp_path, {})), "--dask-scheduler", "tcp://127.0.0.1:9"]
     )
-    assert ulm["error"]["failed_notebook"] == "failed/2023/factsheets/ulm.ipynb"
+    assert code == EnvironmentProblem.exit_code
+    err = capsys.readouterr().err
+    assert "--dask-scheduler needs the optional Dask support" in err and "pip install 'mpsc-report[dask]'" in err
+    assert not out.exists()
 
 
 def test_fail_fast_starts_no_further_unit(project, tmp_path, fake_execution):
@@ -468,7 +517,7 @@ def test_fail_fast_starts_no_further_unit(project, tmp_path, fake_execution):
     fake_execution.append(build_module.UnitFailure("cell [3] raised ValueError"))
     outcome = run_batch(units, out, BatchOptions(formats=("html",), jobs=0, fail_fast=True))
     assert [r.status for r in outcome.results] == ["failed", "not-run", "not-run"]
-    assert read_manifest(out)["run"]["counts"]["not-run"] == 2
+    assert read_manifest(out).run.counts["not-run"] == 2
 
 
 def test_all_without_a_factsheet_notebook_builds_the_reports_with_a_note(tmp_path, capsys):
@@ -479,3 +528,107 @@ def test_all_without_a_factsheet_notebook_builds_the_reports_with_a_note(tmp_pat
     assert "does not exist yet; --all builds the wave reports only" in capsys.readouterr().err
     args = _parser().parse_args(["build", "--cohort", "2020"])
     assert _kinds(args) == ("factsheet",)
+
+
+# ----------------------------------------------------------------------------------------------
+# Progress display
+
+
+def _result(project: str, status: str = "built", error: str | None = None) -> UnitResult:
+    unit = Unit("factsheet", f"2023/factsheets/{project}", Path("f.ipynb"), None, Path("."), project, Path("."))
+    return UnitResult(unit, status=status, error=error, seconds=1.25)
+
+
+def test_progress_in_a_log_is_one_plain_line_per_unit():
+    stream = io.StringIO()
+    progress = Progress(4, stream=stream)  # not a terminal: no live line
+    progress.skip(1)
+    progress.unit_finished(_result("solingen"))
+    progress.unit_finished(_result("ulm", "failed", "cell [3] raised ZeroDivisionError: broken [on purpose]"))
+    progress.finish()
+    assert stream.getvalue().splitlines() == [
+        "1 unit(s) unchanged since the last build: skipped (--force rebuilds them)",
+        "built    2023/factsheets/solingen (1.2 s) [2/4] done 1 · failed 0 · skipped 1 · running 0 · remaining 2 · "
+        "ETA 0:00",
+        "FAILED   2023/factsheets/ulm (1.2 s): cell [3] raised ZeroDivisionError: broken [on purpose]",
+    ]
+    assert "\x1b[" not in stream.getvalue()
+
+
+def test_progress_on_a_terminal_keeps_a_live_line_and_prints_failures_above_it():
+    stream = io.StringIO()
+    progress = Progress(3, stream=stream, live=True)
+    progress.skip(1)
+    progress.tick(2)
+    progress.unit_finished(_result("solingen"))
+    progress.unit_finished(_result("ulm", "failed", "cell [3] raised ZeroDivisionError: broken [on purpose]"))
+    progress.tick(0)
+    progress.finish()
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stream.getvalue())  # the display's cursor and colour codes
+    assert "\x1b[" in stream.getvalue()  # redrawn in place
+    assert "built    2023/factsheets/solingen" not in text  # successes only with --verbose
+    assert "FAILED   2023/factsheets/ulm (1.2 s): cell [3] raised ZeroDivisionError: broken [on purpose]" in text
+    assert text.rstrip().endswith("[3/3] done 1 · failed 1 · skipped 1 · running 0 · remaining 0 · ETA 0:00")
+    assert text.index("FAILED") < text.rindex("[3/3] done 1")
+
+
+# ----------------------------------------------------------------------------------------------
+# Manifest
+
+#: An entry as the build before the pydantic manifest wrote it (keys sorted, every field present).
+_OLD_ENTRY = {
+    "attempts": 1,
+    "error": None,
+    "fingerprint": "6a108bfd",
+    "finished": "2026-11-27T10:27:43+00:00",
+    "kind": "factsheet",
+    "last_success": "2026-11-27T10:27:43+00:00",
+    "notebook": "/tmp/baseline/notebooks/project_factsheet.ipynb",
+    "out_dir": "2023/factsheets",
+    "outputs": {"html": {"mtime_ns": 1795775263416198943, "path": "2023/factsheets/ulm.html", "size": 232866}},
+    "params": {"data": "sample", "language": "de", "project": "ulm", "report_date": "2024-02-07", "wave": "2023"},
+    "params_file": "params/2023.yaml",
+    "project": "ulm",
+    "seconds": 4.674,
+    "stale": False,
+    "status": "built",
+    "stem": "ulm",
+    "wave": "2023",
+    "worker": {"peak_kernel_rss_mb": 217.7, "peak_rss_mb": 221.2, "peak_tree_pss_mb": 796.9, "pid": 3549},
+}
+
+
+def test_manifest_keeps_its_json_shape_and_survives_entries_it_cannot_read(tmp_path):
+    run = {"started": "a", "finished": "b", "seconds": 1.0, "executor": "local", "jobs": 2, "dask_scheduler": None}
+    run |= {"formats": ["html"], "force": False, "argv": [], "interrupted": False, "counts": {"built": 1}, "units": []}
+    written = {"schema": 1, "run": run, "units": {"2023/factsheets/ulm": _OLD_ENTRY}}
+    (tmp_path / "manifest.json").write_text(json.dumps(written))
+
+    manifest = read_manifest(tmp_path)
+    assert manifest.units["2023/factsheets/ulm"].outputs["html"].size == 232866
+    write_manifest(tmp_path, manifest)
+    assert json.loads((tmp_path / "manifest.json").read_text()) == written  # the README's layout, unchanged
+
+    broken = {**written, "run": {**run, "executor": "cloud"}}
+    broken["units"] = {"2023/factsheets/ulm": _OLD_ENTRY, "2023/factsheets/gera": {"status": "built", "new": 1}}
+    (tmp_path / "manifest.json").write_text(json.dumps(broken))
+    manifest = read_manifest(tmp_path)
+    assert list(manifest.units) == ["2023/factsheets/ulm"] and manifest.run is None  # gera is simply built again
+
+    for other in ({**written, "schema": 2}, ["not", "a", "manifest"]):
+        (tmp_path / "manifest.json").write_text(json.dumps(other))
+        assert read_manifest(tmp_path).units == {}
+    (tmp_path / "manifest.json").write_text('{"schema": 1, "units": {')
+    assert read_manifest(tmp_path).units == {}
+
+
+def test_a_build_over_an_unreadable_manifest_entry_rebuilds_that_unit(project, tmp_path, fake_execution):
+    _, out = project
+    unit = _one_unit(project, tmp_path)
+    options = BatchOptions(formats=("html",), jobs=0)
+    assert [r.status for r in run_batch([unit], out, options).results] == ["built"]
+    data = json.loads((out / "manifest.json").read_text())
+    del data["units"][unit.unit_id]["outputs"]["html"]["size"]
+    (out / "manifest.json").write_text(json.dumps(data))
+    assert [r.status for r in run_batch([unit], out, options).results] == ["built"]
+    assert [r.status for r in run_batch([unit], out, options).results] == ["skipped"]

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from mpsc_report.data.schema import SAMPLE_NOTICE
 from mpsc_report.errors import BuildError
-from mpsc_report.pipeline.build import build_unit, build_units
+from mpsc_report.pipeline.build import build_unit
 from mpsc_report.pipeline.units import plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("outputs")
-    results = build_units(plan_units(ROOT / "params", out, NOTEBOOK))
+    results = [build_unit(unit) for unit in plan_units(ROOT / "params", out, NOTEBOOK)]
     failures = {r.unit.name: r.error for r in results if not r.ok}
     assert not failures
     return out

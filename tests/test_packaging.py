@@ -24,7 +24,7 @@ def _split(requirement: str) -> tuple[str, str]:
 def test_environment_yml_lists_the_pyproject_dependencies():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    wanted = [*project["dependencies"], *extras["test"], *extras["dev"]]
+    wanted = [*project["dependencies"], *extras["test"], *extras["dask"], *extras["dev"]]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = dict(_split(d) for d in env["dependencies"] if isinstance(d, str) and d not in ("pip",))
     assert conda.pop("python") == "=3.11"
@@ -47,6 +47,22 @@ def test_exporters_are_registered_for_nbconvert():
 def test_console_script_is_declared():
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts == {"mpsc-report": "mpsc_report.cli:main"}
+
+
+def test_the_test_command_checks_the_import_contracts_before_pytest():
+    [line] = [x for x in (ROOT / "make.sh").read_text().splitlines() if x.strip().startswith("test)")]
+    assert 0 < line.index("lint-imports") < line.index("pytest")
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    assert config["root_package"] == "mpsc_report"
+    contracts = {c["type"]: c for c in config["contracts"]}
+    wings = ["pipeline", "documents", "analysis", "data"]
+    assert contracts["layers"]["layers"] == [f"mpsc_report.{w}" for w in wings]
+    assert contracts["protected"]["protected_modules"] == ["mpsc_report.cli"]
+    assert contracts["protected"]["allowed_importers"] == []
+    assert contracts["acyclic_siblings"]["ancestors"] == ["mpsc_report"]
+    underneath = contracts["forbidden"]
+    assert set(underneath["source_modules"]) == {"mpsc_report.errors", "mpsc_report.write"}
+    assert set(underneath["forbidden_modules"]) >= {f"mpsc_report.{w}" for w in [*wings, "cli"]}
 
 
 def test_ci_runs_exactly_the_readme_test_command():

@@ -16,9 +16,8 @@ from .build import CELL_TIMEOUT_SECONDS
 from .fingerprint import Fingerprinter
 from .lock import check_writable, output_lock
 from .manifest import (
-    INDEX_NAME,
-    MANIFEST_NAME,
-    SCHEMA_VERSION,
+    STATUSES,
+    RunRecord,
     is_current,
     now_iso,
     read_manifest,
@@ -28,7 +27,7 @@ from .manifest import (
 )
 from .progress import Progress
 from .units import Unit, UnitResult
-from .workers import UNIT_TIMEOUT_SECONDS, run_dask, run_inline, run_local
+from .workers import UNIT_TIMEOUT_SECONDS, require_dask, run_dask, run_inline, run_local
 
 #: Folder under the output folder for the workers' own output (kernel warnings, tracebacks).
 LOG_DIR = ".logs"
@@ -104,11 +103,14 @@ def run_batch(
     Returns
     -------
     BatchResult
-        Raised exceptions are only for problems before any unit runs (lock held, folder not writable);
+        Raised exceptions are only for problems before any unit runs (lock held, folder not writable, Dask
+        asked for but not installed);
         a build stopped by Ctrl-C returns with ``interrupted`` set after writing the manifest.
     """
     options = options or BatchOptions()
     started_wall, started = now_iso(), time.perf_counter()
+    if options.dask_scheduler:
+        require_dask()
     check_writable(output_dir)
     with output_lock(output_dir):
         manifest = read_manifest(output_dir)
@@ -116,7 +118,7 @@ def run_batch(
         fingerprints = {u.unit_id: fingerprinter.unit(u, options.formats) for u in units}
         todo, skipped = [], []
         for unit in units:
-            entry = manifest["units"].get(unit.unit_id)
+            entry = manifest.units.get(unit.unit_id)
             if not options.force and is_current(entry, fingerprints[unit.unit_id], output_dir):
                 skipped.append(UnitResult(unit, status="skipped", attempts=0))
             else:
@@ -169,29 +171,23 @@ def run_batch(
                     record_result(manifest, result, fingerprints[result.unit.unit_id], output_dir)
             results.extend(ran)
             seconds = time.perf_counter() - started
-            manifest.update(
-                schema=SCHEMA_VERSION,
-                run={
-                    "started": started_wall,
-                    "finished": now_iso(),
-                    "seconds": round(seconds, 3),
-                    "executor": executor,
-                    "jobs": options.jobs if not options.dask_scheduler else None,
-                    "dask_scheduler": options.dask_scheduler,
-                    "formats": list(options.formats),
-                    "force": options.force,
-                    "argv": argv if argv is not None else sys.argv[1:],
-                    "interrupted": interrupted,
-                    "counts": {
-                        s: sum(1 for r in results if r.status == s)
-                        for s in ("built", "skipped", "failed", "timeout", "interrupted", "not-run")
-                    },
-                    "units": [u.unit_id for u in units],
-                },
+            manifest.run = RunRecord(
+                started=started_wall,
+                finished=now_iso(),
+                seconds=round(seconds, 3),
+                executor=executor,
+                jobs=options.jobs if not options.dask_scheduler else None,
+                dask_scheduler=options.dask_scheduler,
+                formats=list(options.formats),
+                force=options.force,
+                argv=argv if argv is not None else sys.argv[1:],
+                interrupted=interrupted,
+                counts={s: sum(1 for r in results if r.status == s) for s in STATUSES},
+                units=[u.unit_id for u in units],
             )
             manifest_path = write_manifest(output_dir, manifest)
             index_path = write_index(output_dir, manifest)
     return BatchResult(results, manifest_path, index_path, seconds, interrupted)
 
 
-__all__ = ["INDEX_NAME", "MANIFEST_NAME", "BatchOptions", "BatchResult", "default_jobs", "run_batch"]
+__all__ = ["BatchOptions", "BatchResult", "default_jobs", "run_batch"]

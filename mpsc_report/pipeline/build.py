@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..data.params import WaveParams
 from ..errors import BuildError, EnvironmentProblem, ExportError, MpscReportError
 from ..write import write_all_atomic
 from . import kernels
@@ -48,21 +47,6 @@ class UnitFailure(BuildError):
         self.cell = cell
         self.failed_notebook = failed_notebook
         self.transient = transient
-
-
-def build_units(
-    units: list[Unit],
-    formats: tuple[str, ...] = ("html", "pdf"),
-    on_progress: Callable[[UnitResult], None] | None = None,
-) -> list[UnitResult]:
-    """Build units one after the other in this process, keeping going past failures (no manifest)."""
-    results = []
-    for unit in units:
-        result = build_unit(unit, formats)
-        results.append(result)
-        if on_progress:
-            on_progress(result)
-    return results
 
 
 def build_unit(
@@ -124,6 +108,7 @@ def validate_data(unit: Unit) -> None:
     notebooks call. For a wave report every validation failure (file rejected, or rows quarantined) is listed in
     ``validation_errors.csv`` beside the unit's outputs; a clean run removes a stale list.
     """
+    from ..data.params import WaveParams
     from ..data.validation import ERRORS_FILE, ValidationFailed, failures_csv
     from ..data.waves import open_waves
     from ..write import write_atomic

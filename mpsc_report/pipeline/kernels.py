@@ -13,8 +13,13 @@ from pathlib import Path
 
 _pool: KernelPool | None = None
 
-#: Code a kernel started ahead runs before its notebook: only the imports every report notebook starts with.
-WARM_UP = "import mpsc_report"
+#: Code a kernel started ahead runs before its notebook: the modules behind the notebooks' ``mpsc_report`` calls
+#: (pandas, matplotlib, the metrics and charts). ``import mpsc_report`` alone loads nothing (PEP 562), so the
+#: modules are named; the name the import binds is deleted again, the notebook's namespace stays empty.
+WARM_UP = (
+    "import mpsc_report.documents.report, mpsc_report.documents.factsheet, mpsc_report.analysis.narrative\n"
+    "del mpsc_report"
+)
 
 
 class KernelPool:
@@ -30,11 +35,12 @@ class KernelPool:
         if self._spare is not None and self._key == key:
             return
         self.close()
+        from jupyter_client.blocking import BlockingKernelClient
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
         class _Manager(AsyncKernelManager):
-            """Remembers the client nbclient makes, so its channels can be closed after the run."""
+            """Remembers the clients (the warm-up's and nbclient's), so their channels can be closed after the run."""
 
             clients: list
 
@@ -46,9 +52,14 @@ class KernelPool:
         manager = _Manager(kernel_name=kernel_name)
         try:
             run_sync(manager.start_kernel)(cwd=str(cwd))
-            # Warm it up: the package import (pandas, matplotlib) runs while the current unit exports. Silent and
-            # without history, so the notebook's execution counts start at 1 as usual; nothing else is run.
-            warm = manager.client()
+            # Warm it up: the package's imports (pandas, matplotlib) run while the current unit exports. Silent and
+            # without history, so the notebook's execution counts start at 1 as usual; nothing else is run. A
+            # blocking client of its own, not manager.client(): an asyncio client whose loop is not running left
+            # about half the kernels deaf to nbclient's kernel_info ("Kernel didn't respond in 60 seconds"), each
+            # costing a unit 60 s and a retry on a busy machine.
+            warm = BlockingKernelClient()
+            warm.load_connection_info(manager.get_connection_info())
+            manager.__dict__.setdefault("clients", []).append(warm)
             warm.start_channels()
             warm.execute(WARM_UP, silent=True, store_history=False)
         except Exception:  # papermill will start one itself and report the problem precisely

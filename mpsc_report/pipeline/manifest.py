@@ -3,6 +3,7 @@
 The manifest lists every unit ever built into an output folder, keyed by unit id, with the status of its
 last run, the fingerprint and file stats of its current outputs (for skipping), and for a failure the
 failing cell, the error and where the partial notebook is. Units not selected in a run keep their entry.
+It is one pydantic model (:class:`Manifest`), read and written only here; the JSON layout is the README's.
 """
 
 from __future__ import annotations
@@ -12,8 +13,17 @@ import json
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationError,
+    model_serializer,
+)
 
 from ..write import write_atomic
 from .units import Unit, UnitResult
@@ -25,8 +35,109 @@ SCHEMA_VERSION = 1
 #: Note written beside the kept outputs of a unit whose latest build failed.
 STALE_SUFFIX = ".STALE.txt"
 
+Status = Literal["built", "skipped", "failed", "timeout", "interrupted", "not-run"]
+#: Every status, in the order counts are shown.
+STATUSES: tuple[Status, ...] = ("built", "skipped", "failed", "timeout", "interrupted", "not-run")
 #: Statuses whose outputs are current.
 CURRENT = ("built", "skipped")
+
+
+class _Record(BaseModel):
+    """A part of the manifest: keys it does not know (a newer build's) are dropped when read."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+
+class OutputFile(_Record):
+    """One output of a unit as its build left it: path relative to the output folder, size, modification time."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+class FailedCell(_Record):
+    """The cell a unit's notebook stopped in."""
+
+    index: int
+    execution_count: int | None = None
+    source: str = ""
+    ename: str | None = None
+    evalue: str | None = None
+
+
+class UnitError(_Record):
+    """Why the latest build of a unit failed, and where its partial notebook is kept."""
+
+    type: str | None = None
+    message: str | None = None
+    cell: FailedCell | None = None
+    failed_notebook: str | None = None
+
+
+class WorkerStats(_Record):
+    """The process that built a unit: PID, peak memory (MB), browser launches so far."""
+
+    pid: int | None = None
+    peak_rss_mb: float | None = None
+    peak_kernel_rss_mb: float | None = None
+    peak_tree_pss_mb: float | None = None
+    printer_launches: int | None = None
+
+    @model_serializer(mode="wrap")
+    def _measured_only(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Write only what was measured (a unit that timed out has no browser count)."""
+        return {key: value for key, value in handler(self).items() if value is not None}
+
+
+class UnitEntry(_Record):
+    """A unit's entry: what it is, how its latest run ended, and the outputs that are current (for skipping)."""
+
+    kind: str
+    wave: str
+    project: str | None = None
+    notebook: str
+    params_file: str | None = None
+    params: dict[str, Any] = Field(default_factory=dict)
+    out_dir: str
+    stem: str
+    status: Status
+    stale: bool = False
+    last_success: str | None = None
+    fingerprint: str | None = None
+    outputs: dict[str, OutputFile] = Field(default_factory=dict)
+    seconds: float = 0.0
+    attempts: int = 0
+    finished: str | None = None
+    worker: WorkerStats | None = None
+    error: UnitError | None = None
+
+
+class RunRecord(_Record):
+    """The latest run into the output folder."""
+
+    started: str
+    finished: str
+    seconds: float
+    executor: Literal["local", "inline", "dask"]
+    jobs: int | None = None
+    dask_scheduler: str | None = None
+    formats: list[str]
+    force: bool = False
+    argv: list[str] = Field(default_factory=list)
+    interrupted: bool = False
+    counts: dict[str, int] = Field(default_factory=dict)
+    units: list[str] = Field(default_factory=list)
+
+
+class Manifest(_Record):
+    """``manifest.json``: the schema version, the latest run and every unit ever built into the folder."""
+
+    schema_version: int = Field(SCHEMA_VERSION, alias="schema")
+    run: RunRecord | None = None
+    units: dict[str, UnitEntry] = Field(default_factory=dict)
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True, populate_by_name=True)
 
 
 def now_iso() -> str:
@@ -34,81 +145,100 @@ def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def read_manifest(output_dir: Path) -> dict[str, Any]:
-    """The manifest of an output folder; an empty one when missing, unreadable or of another schema."""
+def read_manifest(output_dir: Path) -> Manifest:
+    """The manifest of an output folder; an empty one when missing, unreadable or of another schema.
+
+    An entry that does not fit the model (written by an older or broken build) is dropped, so only that unit is
+    built again; a ``run`` that does not fit is dropped too (the next run writes a new one).
+    """
     try:
         data = json.loads((output_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {"schema": SCHEMA_VERSION, "units": {}}
+        return Manifest()
     if not isinstance(data, dict) or data.get("schema") != SCHEMA_VERSION or not isinstance(data.get("units"), dict):
-        return {"schema": SCHEMA_VERSION, "units": {}}
-    return data
-
-
-def write_manifest(output_dir: Path, manifest: dict[str, Any]) -> Path:
-    """Write the manifest atomically."""
-    text = json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False)
-    return write_atomic(output_dir / MANIFEST_NAME, text + "\n")
-
-
-def is_current(entry: dict[str, Any] | None, fingerprint: str, output_dir: Path) -> bool:
-    """Whether a unit may be skipped: same fingerprint, last run good, outputs untouched since it wrote them."""
-    if not entry or entry.get("stale") or entry.get("status") not in CURRENT or entry.get("fingerprint") != fingerprint:
-        return False
-    outputs = entry.get("outputs") or {}
-    if not outputs:
-        return False
-    for recorded in outputs.values():
+        return Manifest()
+    units = {}
+    for unit_id, entry in data["units"].items():
         try:
-            stat = os.stat(output_dir / recorded["path"])
-        except (OSError, KeyError, TypeError):
+            units[str(unit_id)] = UnitEntry.model_validate(entry)
+        except ValidationError:
+            continue
+    try:
+        run = RunRecord.model_validate(data["run"]) if data.get("run") is not None else None
+    except ValidationError:
+        run = None
+    return Manifest(run=run, units=units)
+
+
+def write_manifest(output_dir: Path, manifest: Manifest) -> Path:
+    """Write the manifest atomically."""
+    return write_atomic(output_dir / MANIFEST_NAME, manifest.model_dump_json(indent=1, by_alias=True) + "\n")
+
+
+def is_current(entry: UnitEntry | None, fingerprint: str, output_dir: Path) -> bool:
+    """Whether a unit may be skipped: same fingerprint, last run good, outputs untouched since it wrote them."""
+    if not entry or entry.stale or entry.status not in CURRENT or entry.fingerprint != fingerprint:
+        return False
+    if not entry.outputs:
+        return False
+    for recorded in entry.outputs.values():
+        try:
+            stat = os.stat(output_dir / recorded.path)
+        except OSError:
             return False
-        if stat.st_size != recorded.get("size") or stat.st_mtime_ns != recorded.get("mtime_ns"):
+        if stat.st_size != recorded.size or stat.st_mtime_ns != recorded.mtime_ns:
             return False
     return True
 
 
-def record_result(
-    manifest: dict[str, Any], result: UnitResult, fingerprint: str | None, output_dir: Path
-) -> dict[str, Any]:
+def record_result(manifest: Manifest, result: UnitResult, fingerprint: str | None, output_dir: Path) -> UnitEntry:
     """Update the manifest entry of ``result``'s unit; mark kept earlier outputs stale when it failed."""
     unit = result.unit
-    previous = manifest["units"].get(unit.unit_id, {})
-    entry = _describe_unit(unit, output_dir)
-    entry.update(status=result.status, seconds=round(result.seconds, 3), attempts=result.attempts, finished=now_iso())
-    if result.worker:
-        entry["worker"] = result.worker
+    previous = manifest.units.get(unit.unit_id)
+    fields = _describe_unit(unit, output_dir)
+    fields.update(
+        status=result.status,
+        seconds=round(result.seconds, 3),
+        attempts=result.attempts,
+        finished=now_iso(),
+        worker=result.worker or None,
+    )
     stale_note = unit.output(STALE_SUFFIX)
     if result.status == "skipped":
-        for key in ("fingerprint", "outputs", "last_success", "worker"):
-            entry[key] = previous.get(key)
-        entry.update(stale=False, error=None, seconds=0.0, attempts=0)
+        if previous is not None:
+            fields.update(
+                fingerprint=previous.fingerprint,
+                outputs=previous.outputs,
+                last_success=previous.last_success,
+                worker=previous.worker,
+            )
+        fields.update(seconds=0.0, attempts=0)
     elif result.ok:
-        entry.update(
+        fields.update(
             fingerprint=fingerprint,
             outputs=_stat_outputs(result.outputs, output_dir),
-            last_success=entry["finished"],
-            stale=False,
-            error=None,
+            last_success=fields["finished"],
         )
         stale_note.unlink(missing_ok=True)
     else:
         kept = [p for p in _final_paths(unit) if p.exists()]
-        entry.update(
-            fingerprint=previous.get("fingerprint") if kept else None,
-            outputs=_stat_outputs(kept, output_dir) if kept else {},
-            last_success=previous.get("last_success") if kept else None,
-            stale=bool(kept),
-            error={
-                "type": result.error_type,
-                "message": result.error,
-                "cell": result.cell,
-                "failed_notebook": _relative(result.failed_notebook, output_dir) if result.failed_notebook else None,
-            },
-        )
         if kept:
-            _write_stale_note(stale_note, result, entry["last_success"])
-    manifest["units"][unit.unit_id] = entry
+            fields.update(
+                fingerprint=previous.fingerprint if previous else None,
+                outputs=_stat_outputs(kept, output_dir),
+                last_success=previous.last_success if previous else None,
+                stale=True,
+            )
+        fields["error"] = {
+            "type": result.error_type,
+            "message": result.error,
+            "cell": result.cell,
+            "failed_notebook": _relative(result.failed_notebook, output_dir) if result.failed_notebook else None,
+        }
+    entry = UnitEntry.model_validate(fields)
+    if entry.stale:
+        _write_stale_note(stale_note, result, entry.last_success)
+    manifest.units[unit.unit_id] = entry
     return entry
 
 
@@ -129,15 +259,13 @@ def _final_paths(unit: Unit) -> list[Path]:
     return [unit.output(suffix) for suffix in (".ipynb", ".html", ".pdf")]
 
 
-def _stat_outputs(paths: list[Path], output_dir: Path) -> dict[str, dict[str, Any]]:
+def _stat_outputs(paths: list[Path], output_dir: Path) -> dict[str, OutputFile]:
     found = {}
     for path in paths:
         stat = path.stat()
-        found[path.suffix.lstrip(".")] = {
-            "path": _relative(path, output_dir),
-            "size": stat.st_size,
-            "mtime_ns": stat.st_mtime_ns,
-        }
+        found[path.suffix.lstrip(".")] = OutputFile(
+            path=_relative(path, output_dir), size=stat.st_size, mtime_ns=stat.st_mtime_ns
+        )
     return found
 
 
@@ -180,20 +308,24 @@ pre{white-space:pre-wrap;margin:.2em 0;font-size:.85em}
 """
 
 
-def render_index(manifest: dict[str, Any]) -> str:
+def render_index(manifest: Manifest) -> str:
     """A self-contained HTML page (no script, no external resource) listing every unit of the manifest.
 
     Every text from the manifest is escaped; links are relative to the output folder.
     """
-    units = manifest.get("units", {})
-    run = manifest.get("run", {})
+    units = manifest.units
+    run = manifest.run
     counts: dict[str, int] = {}
     for entry in units.values():
-        counts[entry.get("status", "?")] = counts.get(entry.get("status", "?"), 0) + 1
-    stale = sum(1 for e in units.values() if e.get("stale"))
+        counts[entry.status] = counts.get(entry.status, 0) + 1
+    stale = sum(1 for e in units.values() if e.stale)
     summary = ", ".join(f"{n} {_STATUS_LABEL.get(s, s)}" for s, n in sorted(counts.items()))
     rows = "\n".join(_index_row(unit_id, entry) for unit_id, entry in sorted(units.items()))
     esc = html.escape
+
+    def shown(value: object) -> str:
+        return esc(str("?" if value is None else value))
+
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
@@ -201,9 +333,9 @@ def render_index(manifest: dict[str, Any]) -> str:
 <title>mpsc-report build index</title><style>{_CSS}</style></head>
 <body><main>
 <h1>mpsc-report build index</h1>
-<p>Last run: {esc(str(run.get("started", "?")))} – {esc(str(run.get("finished", "?")))},
-{esc(str(run.get("seconds", "?")))} s, {esc(str(run.get("jobs", "?")))} worker(s)
-({esc(str(run.get("executor", "?")))}).
+<p>Last run: {shown(run and run.started)} – {shown(run and run.finished)},
+{shown(run and run.seconds)} s, {shown(run and run.jobs)} worker(s)
+({shown(run and run.executor)}).
 {len(units)} unit(s): {esc(summary)}{f"; {stale} stale (older output kept)" if stale else ""}.
 Details: <a href="{MANIFEST_NAME}">{MANIFEST_NAME}</a>.</p>
 <table>
@@ -215,34 +347,28 @@ Details: <a href="{MANIFEST_NAME}">{MANIFEST_NAME}</a>.</p>
 """
 
 
-def _index_row(unit_id: str, entry: dict[str, Any]) -> str:
+def _index_row(unit_id: str, entry: UnitEntry) -> str:
     esc = html.escape
-    status = entry.get("status", "?")
-    css = "ok" if status in CURRENT else "bad"
-    label = esc(_STATUS_LABEL.get(status, status))
-    if entry.get("stale"):
+    css = "ok" if entry.status in CURRENT else "bad"
+    label = esc(_STATUS_LABEL.get(entry.status, entry.status))
+    if entry.stale:
         label += ' <span class="stale">— STALE: outputs are from the last success, not current</span>'
-    links = " ".join(
-        f'<a href="{esc(quote(out["path"]))}">{esc(kind)}</a>'
-        for kind, out in sorted((entry.get("outputs") or {}).items())
-        if isinstance(out, dict) and "path" in out
-    )
-    error = entry.get("error") or {}
+    links = " ".join(f'<a href="{esc(quote(out.path))}">{esc(kind)}</a>' for kind, out in sorted(entry.outputs.items()))
     problem = ""
-    if error:
-        cell = error.get("cell") or {}
-        where = f"cell {cell.get('index')} (In [{cell.get('execution_count')}]): " if cell else ""
-        problem = f"<pre>{esc(where + str(error.get('message', '')))}</pre>"
-        if error.get("failed_notebook"):
-            problem += f'<a href="{esc(quote(error["failed_notebook"]))}">partial notebook</a>'
+    if entry.error:
+        cell = entry.error.cell
+        where = f"cell {cell.index} (In [{cell.execution_count}]): " if cell else ""
+        problem = f"<pre>{esc(where + str(entry.error.message or ''))}</pre>"
+        if entry.error.failed_notebook:
+            problem += f'<a href="{esc(quote(entry.error.failed_notebook))}">partial notebook</a>'
     return (
         f'<tr><td>{esc(unit_id)}</td><td class="{css}">{label}</td>'
-        f'<td class="num">{esc(str(entry.get("seconds", "")))}</td>'
-        f"<td>{esc(str(entry.get('last_success') or '—'))}</td>"
+        f'<td class="num">{esc(str(entry.seconds))}</td>'
+        f"<td>{esc(str(entry.last_success or '—'))}</td>"
         f"<td>{links or '—'}</td><td>{problem}</td></tr>"
     )
 
 
-def write_index(output_dir: Path, manifest: dict[str, Any]) -> Path:
+def write_index(output_dir: Path, manifest: Manifest) -> Path:
     """Write ``index.html`` atomically."""
     return write_atomic(output_dir / INDEX_NAME, render_index(manifest))

@@ -1,12 +1,15 @@
-"""Progress of a build: a live status line on a terminal, one line per finished unit elsewhere (CI logs)."""
+"""Progress of a build: a live status line on a terminal (rich.progress), one line per finished unit in logs."""
 
 from __future__ import annotations
 
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .units import UnitResult
+
+if TYPE_CHECKING:
+    import rich.progress
 
 
 def format_duration(seconds: float) -> str:
@@ -19,6 +22,9 @@ def format_duration(seconds: float) -> str:
 
 class Progress:
     """Count units done / failed / skipped / remaining and estimate the time left.
+
+    On a terminal a rich.progress display keeps a bar and the status line at the bottom, redrawn in place, with
+    failures (and with ``verbose`` every unit) printed above it; elsewhere every finished unit is one plain line.
 
     Parameters
     ----------
@@ -39,7 +45,8 @@ class Progress:
         self.total = total
         self.done = self.failed = self.skipped = self.running = 0
         self.started = time.monotonic()
-        self._line_shown = False
+        self._display: rich.progress.Progress | None = None
+        self._task: rich.progress.TaskID | None = None
 
     @property
     def remaining(self) -> int:
@@ -47,7 +54,10 @@ class Progress:
         return self.total - self.done - self.failed - self.skipped
 
     def eta(self) -> float | None:
-        """Seconds left at the throughput so far (units built or failed per second); ``None`` before the first."""
+        """Seconds left at the throughput so far (units built or failed per second); ``None`` before the first.
+
+        Skipped units take no time, so they do not count towards the throughput.
+        """
         finished = self.done + self.failed
         if not finished:
             return None
@@ -67,6 +77,7 @@ class Progress:
         self.skipped += count
         if count:
             self._print(f"{count} unit(s) unchanged since the last build: skipped (--force rebuilds them)")
+            self._redraw()
 
     def unit_finished(self, result: UnitResult) -> None:
         """Record one finished unit and show it (failures always, successes when not live or verbose)."""
@@ -83,20 +94,42 @@ class Progress:
     def tick(self, running: int) -> None:
         """Redraw the live line with the number of units running now."""
         self.running = running
-        if self.live:
-            self.stream.write("\r\033[K" + self.status_line())
-            self.stream.flush()
-            self._line_shown = True
+        self._redraw()
 
     def finish(self) -> None:
-        """End the live line."""
-        if self.live and self._line_shown:
-            self.stream.write("\r\033[K" + self.status_line() + "\n")
-            self.stream.flush()
-            self._line_shown = False
+        """End the live display, leaving its last state on screen."""
+        if self._display is not None:
+            self._redraw()
+            self._display.stop()
+            self._display = self._task = None
+
+    def _redraw(self) -> None:
+        if not self.live:
+            return
+        display = self._display or self._start()
+        assert self._task is not None
+        display.update(self._task, completed=self.total - self.remaining, status=self.status_line())
+
+    def _start(self) -> rich.progress.Progress:
+        """Open the rich display on first use (rich.progress is imported only for a live terminal)."""
+        from rich.console import Console
+        from rich.progress import BarColumn, TextColumn
+        from rich.progress import Progress as Display
+
+        console = Console(file=self.stream, force_terminal=True, highlight=False)
+        self._display = Display(
+            BarColumn(bar_width=24),
+            TextColumn("{task.fields[status]}", markup=False),
+            console=console,
+            refresh_per_second=4,  # other output of this process is printed above the display
+        )
+        self._task = self._display.add_task("build", total=self.total, status=self.status_line())
+        self._display.start()
+        return self._display
 
     def _print(self, text: str) -> None:
-        if self.live and self._line_shown:
-            self.stream.write("\r\033[K")
-            self._line_shown = False
-        print(text, file=self.stream, flush=True)
+        if self.live:
+            display = self._display or self._start()
+            display.console.print(text, markup=False, highlight=False, soft_wrap=True)
+        else:
+            print(text, file=self.stream, flush=True)

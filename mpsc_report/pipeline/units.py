@@ -8,10 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from ..data.params import FactsheetParams, WaveParams, load_params
 from ..errors import BuildError
+
+if TYPE_CHECKING:  # imported where used: `mpsc-report --help` needs none of the data wing
+    from ..data.params import FactsheetParams, WaveParams
 
 #: The notebook every wave report is built from, relative to the project root.
 REPORT_NOTEBOOK = Path("notebooks/halftime_review.ipynb")
@@ -144,6 +146,8 @@ def plan_units(
         A notebook is missing, a requested wave, project or cohort does not exist, or two files declare the
         same wave.
     """
+    from ..data.params import FactsheetParams
+
     kinds = tuple(dict.fromkeys(kinds))
     unknown = [k for k in kinds if k not in KINDS]
     if unknown or not kinds:
@@ -158,22 +162,26 @@ def plan_units(
     selected = _select_waves(params_dir, waves)
     base = output_dir.resolve()
     chosen = _select_projects(projects, cohorts, register) if "factsheet" in kinds else []
+    report_nb, factsheet_nb = notebook.resolve(), factsheet_notebook.resolve()
     units = []
     for path, params in selected:
         wave_dir = _inside(base, params.wave)
         if "report" in kinds:
-            nb = notebook.resolve()
-            units.append(Unit("report", f"{params.wave}/report", nb, params, wave_dir, nb.stem, base, path))
+            units.append(
+                Unit("report", f"{params.wave}/report", report_nb, params, wave_dir, report_nb.stem, base, path)
+            )
+        out = _inside(base, f"{params.wave}/factsheets") if chosen else wave_dir
         for project in chosen:
             fs = FactsheetParams.from_wave(params, project)
-            out = _inside(base, f"{params.wave}/factsheets")
             unit_id = f"{params.wave}/factsheets/{fs.project}"
             _inside(base, unit_id)
-            units.append(Unit("factsheet", unit_id, factsheet_notebook.resolve(), fs, out, fs.project, base, path))
+            units.append(Unit("factsheet", unit_id, factsheet_nb, fs, out, fs.project, base, path))
     return units
 
 
 def _select_waves(params_dir: Path, waves: Iterable[str] | None) -> list[tuple[Path, WaveParams]]:
+    from ..data.params import load_params
+
     files = sorted(params_dir.glob("*.yaml"))
     if not files:
         raise BuildError(f"no params files (*.yaml) in {params_dir}; add one per wave, e.g. params/2023.yaml.")

@@ -369,6 +369,27 @@ def _not_run(queue, message: str) -> list[UnitResult]:
 # Dask
 
 
+#: What to install for ``--dask-scheduler``: the optional ``dask`` extra (``distributed``).
+DASK_INSTALL_HINT = "pip install 'mpsc-report[dask]' (in a checkout: .venv/bin/pip install -e '.[dask]')"
+
+
+def require_dask() -> None:
+    """Fail with the install command when the optional Dask support (``distributed``) is missing.
+
+    Raises
+    ------
+    EnvironmentProblem
+        Before any unit runs, naming the extra to install.
+    """
+    import importlib.util
+
+    if importlib.util.find_spec("distributed") is None:
+        raise EnvironmentProblem(
+            f"--dask-scheduler needs the optional Dask support, which is not installed: {DASK_INSTALL_HINT}; "
+            "or build without --dask-scheduler on local workers."
+        )
+
+
 def run_unit_on_cluster(unit: Unit, formats: tuple[str, ...], cell_timeout: float, unit_timeout: float) -> UnitResult:
     """Build one unit on a Dask worker (one thread per worker): same steps as a local worker.
 
@@ -417,10 +438,9 @@ def run_dask(
     The workers must see the same files as this process (notebooks, data, output folder) and run one thread
     each (papermill is not thread-safe).
     """
-    try:
-        from distributed import Client, wait
-    except ModuleNotFoundError as exc:
-        raise EnvironmentProblem("Dask is not installed; pip install 'dask[distributed]'.") from exc
+    require_dask()
+    from distributed import Client, wait
+
     try:
         client = Client(address, timeout=30)
     except OSError as exc:
