@@ -23,6 +23,7 @@ import psutil
 import pytest
 
 from mpsc_report.data.load import load_register
+from mpsc_report.documents.contract import read_document
 from mpsc_report.errors import BuildError, EnvironmentProblem, ExportError
 from mpsc_report.pipeline import build as build_module
 from mpsc_report.pipeline import kernels
@@ -226,9 +227,16 @@ def test_failing_units_fail_alone_keep_stale_outputs_and_unchanged_units_are_ski
     assert "<script" not in index
     assert wait_for_no_orphans(marker) == []
 
+    # The numbers the built factsheet states are recorded from its document contract, and kept while skipped.
+    recorded = manifest["units"]["2023/factsheets/solingen"]["numbers"]
+    stated = read_document(nbformat.read(folder / "solingen.ipynb", as_version=4)).numbers
+    assert recorded == stated and len(recorded) >= 4 and all(v is None or v >= 0 for v in recorded.values())
+    assert "numbers" not in ulm and "numbers" not in cottbus  # nothing current is stated by a failed unit
+
     again = run_batch(units[:1], out, BatchOptions(formats=("html",), jobs=2))
     assert [r.status for r in again.results] == ["skipped"]
     assert read_manifest(out).units["2023/factsheets/ulm"].stale is True  # other units keep their entry
+    assert read_manifest(out).units["2023/factsheets/solingen"].numbers == recorded
 
 
 def test_cell_timeout_and_unit_timeout_each_fail_their_unit_and_leave_no_process(project, tmp_path, marker):

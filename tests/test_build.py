@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -119,6 +121,41 @@ def test_pdf_text_keeps_umlauts_and_figures(pdf2023):
     for phrase in ("Über 1.000", "298 neue Stellen", "zwölf", "Maßnahmen", "Übertragung", "„Digitale Transformation"):
         assert phrase in text, phrase
     assert "Inhalt" in pdf2023.pages[1].extract_text()
+
+
+#: The German 2023 report's text as a reader gets it, page by page (the colophon page's provenance left out).
+#: A change to the report's wording, numbers or page breaks shows up here on purpose: read the diff, and when the
+#: change is meant, update the file with ``MPSC_UPDATE_GOLDEN=1 ./make.sh test -k golden`` and commit it.
+GOLDEN_2023 = ROOT / "tests" / "golden" / "report_2023_de.txt"
+
+
+def report_text(pdf: Path) -> str:
+    """The PDF's text per page (``pdftotext``), whitespace squeezed; the colophon (last page) keeps only its heading."""
+    raw = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [[" ".join(line.split()) for line in page.splitlines()] for page in raw.split("\f")[:-1]]
+    pages[-1] = [line for line in pages[-1] if line in COLOPHON_HEADINGS or line.startswith(("Seite", "Page"))]
+    return "".join(
+        f"=== Seite {number}\n" + "".join(f"{line}\n" for line in lines if line)
+        for number, lines in enumerate(pages, start=1)
+    )
+
+
+#: Headings of the colophon page, whose values (commit, build time, hashes) change with every build.
+COLOPHON_HEADINGS = ("Impressum und Herkunft der Zahlen", "Colophon: where the numbers come from")
+
+
+def test_golden_2023_report_text_changes_only_on_purpose(built):
+    text = report_text(built / "2023" / "halftime_review.pdf")
+    if os.environ.get("MPSC_UPDATE_GOLDEN") == "1":
+        GOLDEN_2023.parent.mkdir(exist_ok=True)
+        GOLDEN_2023.write_text(text, encoding="utf-8")
+    golden = GOLDEN_2023.read_text(encoding="utf-8")
+    if text != golden:
+        diff = "\n".join(difflib.unified_diff(golden.splitlines(), text.splitlines(), "golden", "built", lineterm=""))
+        pytest.fail(
+            f"The 2023 report's text differs from {GOLDEN_2023.relative_to(ROOT)}; if the change is meant, run "
+            f"MPSC_UPDATE_GOLDEN=1 ./make.sh test -k golden and commit the file.\n{diff[:4000]}"
+        )
 
 
 def test_pdf_fonts_are_embedded(built):

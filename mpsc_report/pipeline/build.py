@@ -67,6 +67,9 @@ def build_unit(
         kernels.prestart(KERNEL_NAME, unit.notebook.parent)  # the next unit's kernel boots while this one exports
         exported = _with_retries(lambda: export_notebook(unit, nb, formats), result)
         result.outputs = commit_outputs(unit, nb, exported)
+        from ..documents.contract import read_document  # pydantic models: only once a unit was built
+
+        result.numbers = read_document(nb).numbers
     except MpscReportError as exc:
         result.status = "failed"
         result.error = str(exc)

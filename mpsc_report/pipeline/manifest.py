@@ -111,6 +111,16 @@ class UnitEntry(_Record):
     finished: str | None = None
     worker: WorkerStats | None = None
     error: UnitError | None = None
+    #: Every number the current outputs state, by indicator (from the document contract; kept while skipped).
+    numbers: dict[str, int | float | None] = Field(default_factory=dict)
+
+    @model_serializer(mode="wrap")
+    def _numbers_when_known(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Write ``numbers`` only for a unit whose outputs state some (an entry of an older build stays as it was)."""
+        written = handler(self)
+        if not written.get("numbers"):
+            written.pop("numbers", None)
+        return written
 
 
 class RunRecord(_Record):
@@ -211,6 +221,7 @@ def record_result(manifest: Manifest, result: UnitResult, fingerprint: str | Non
                 outputs=previous.outputs,
                 last_success=previous.last_success,
                 worker=previous.worker,
+                numbers=previous.numbers,
             )
         fields.update(seconds=0.0, attempts=0)
     elif result.ok:
@@ -218,6 +229,7 @@ def record_result(manifest: Manifest, result: UnitResult, fingerprint: str | Non
             fingerprint=fingerprint,
             outputs=_stat_outputs(result.outputs, output_dir),
             last_success=fields["finished"],
+            numbers=result.numbers,
         )
         stale_note.unlink(missing_ok=True)
     else:
@@ -228,6 +240,7 @@ def record_result(manifest: Manifest, result: UnitResult, fingerprint: str | Non
                 outputs=_stat_outputs(kept, output_dir),
                 last_success=previous.last_success if previous else None,
                 stale=True,
+                numbers=previous.numbers if previous else {},
             )
         fields["error"] = {
             "type": result.error_type,

@@ -93,6 +93,8 @@ class UnitResult:
     seconds: float = 0.0
     attempts: int = 1
     worker: dict[str, Any] = field(default_factory=dict)
+    #: Every number the built document states, by indicator, as its document contract records it.
+    numbers: dict[str, int | float | None] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
