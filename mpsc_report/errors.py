@@ -6,10 +6,20 @@ from __future__ import annotations
 class MpscReportError(Exception):
     """Base class of every error this package raises on purpose.
 
-    Library code raises it; only the command line turns it into an exit code.
+    Library code raises it; only the command line turns it into an exit code. The message is our own sentence
+    (what, where, how to fix it); what a library said about it goes into ``detail`` and is shown as one indented
+    "detail:" line under the message, never instead of it.
     """
 
     exit_code = 1
+
+    def __init__(self, message: str = "", *, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = " ".join(detail.split()) if detail else None
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  detail: {self.detail}" if self.detail else self.message
 
 
 class ParamsError(MpscReportError):
