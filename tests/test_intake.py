@@ -342,3 +342,99 @@ def test_codebook_question_missing_from_the_export_names_the_closest_header(tmp_
     (tmp_path / "wave_2023.csv").write_bytes(export.replace(b'"G06Q01"', b'"G06Q01x"'))
     with pytest.raises(DataError, match=r"'G06Q01' for 'positions_new' \(closest header: 'G06Q01x'\)"):
         load(tmp_path, format="limesurvey", codebook="mpsc_2023")
+
+
+# --- header rows people make (issue 14) -----------------------------------------------------------------------------
+
+
+def write_grouped_xlsx(path, header, rows, groups, sheet="Antworten"):
+    """A sheet whose row 1 holds merged group headers (``groups``: (title, first column, last column), 1-based)."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    for title, first, last in groups:
+        ws.cell(row=1, column=first, value=title)
+        ws.merge_cells(start_row=1, start_column=first, end_row=1, end_column=last)
+    for number, values in enumerate([header, *rows], start=2):
+        for column, value in enumerate(values, start=1):
+            ws.cell(row=number, column=column, value=int(value) if value.isdigit() else (value or None))
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("groups", [[("Stammdaten", 1, 5), ("Antworten", 6, 31)], [("Stammdaten", 1, 31)]])
+def test_xlsx_group_header_is_recognised_and_header_row_reads_it(tmp_path, groups):
+    header, rows = sample_rows(3)
+    groups = [(title, first, min(last, len(header))) for title, first, last in groups]
+    write_grouped_xlsx(tmp_path / "wave_2023.xlsx", header, rows, groups)
+    with pytest.raises(DataError) as err:
+        load(tmp_path, format="xlsx", sheet="Antworten")
+    message = str(err.value)
+    assert message.startswith("wave_2023.xlsx sheet 'Antworten' row 1 looks like a group header ('Stammdaten'")
+    assert message.endswith("the column names are in row 2 — set `intake: {header_row: 2}`.")
+    wave = load(tmp_path, format="xlsx", sheet="Antworten", header_row=2)
+    pd.testing.assert_frame_equal(wave.responses, load_wave(SAMPLE, "2023").responses.head(3))
+
+
+def test_xlsx_with_header_row_names_cells_of_the_rows_below(tmp_path):
+    header, rows = sample_rows(3)
+    set_cell(header, rows[1], "positions_new", "-3")
+    write_grouped_xlsx(tmp_path / "wave_2023.xlsx", header, rows, [("Stammdaten", 1, 5)])
+    (failure,) = failures(tmp_path, format="xlsx", sheet="Antworten", header_row=2)
+    letter = openpyxl.utils.get_column_letter(header.index("positions_new") + 1)
+    assert failure.describe().startswith(f"wave_2023.xlsx sheet 'Antworten' cell {letter}4, column 'positions_new'")
+
+
+def test_xlsx_header_messages_name_sheet_and_cells_never_lines(tmp_path):
+    header, rows = sample_rows(2)
+    unnamed = list(header)
+    unnamed[2] = ""
+    write_xlsx(tmp_path / "wave_2023.xlsx", unnamed, rows)
+    with pytest.raises(DataError) as err:
+        load(tmp_path, format="xlsx", sheet="Antworten")
+    assert str(err.value).startswith("wave_2023.xlsx sheet 'Antworten' row 1: no column name in cell C1;")
+    assert "line" not in str(err.value)
+    doubled = list(header)
+    doubled[3] = header[0]
+    write_xlsx(tmp_path / "wave_2023.xlsx", doubled, rows)
+    with pytest.raises(
+        DataError,
+        match=r"sheet 'Antworten' row 1: duplicate column name\(s\) 'respondent_id' "
+        r"\(cells A1 and D1\)",
+    ):
+        load(tmp_path, format="xlsx", sheet="Antworten")
+
+
+def test_xlsx_header_row_on_an_empty_row_says_where_the_names_seem_to_be(tmp_path):
+    header, rows = sample_rows(2)
+    write_grouped_xlsx(tmp_path / "wave_2023.xlsx", header, rows, [("Stammdaten", 1, 5)])
+    book = openpyxl.load_workbook(tmp_path / "wave_2023.xlsx")
+    book["Antworten"].insert_rows(1, amount=2)
+    book.save(tmp_path / "wave_2023.xlsx")
+    with pytest.raises(
+        DataError, match=r"sheet 'Antworten' row 1 is empty, .* in row 3 — set `intake: \{header_row: 3\}`"
+    ):
+        load(tmp_path, format="xlsx", sheet="Antworten")
+
+
+def test_csv_group_header_line_is_recognised_and_header_row_reads_it(tmp_path):
+    header, rows = sample_rows(3)
+    set_cell(header, rows[2], "positions_new", "-3")
+    groups = ["Stammdaten", *[""] * 4, "Antworten", *[""] * (len(header) - 6)]
+    path = write_wave(tmp_path, header, rows)
+    path.write_text(",".join(groups) + "\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load(tmp_path)
+    assert str(err.value) == (
+        "wave_2023.csv line 1 looks like a group header ('Stammdaten', 'Antworten' above several columns); the "
+        "column names are in the next line — set `intake: {header_row: 2}`."
+    )
+    (failure,) = failures(tmp_path, header_row=2)
+    assert failure.line == 5 and failure.column == "positions_new"  # physical lines stay right
+
+
+def test_header_row_is_validated_and_left_out_of_the_colophon_when_1():
+    with pytest.raises(ValueError, match="header_row"):
+        IntakeParams(header_row=0)
+    assert "header_row" not in IntakeParams().model_dump()
+    assert IntakeParams(format="xlsx", sheet="Daten", header_row=2).model_dump()["header_row"] == 2

@@ -306,9 +306,9 @@ def _read_wave(
     codebook: _intake.CodebookFile | None = None,
 ) -> _ReadWave:
     if intake.format == "xlsx":
-        table = _intake.read_xlsx_table(responses, intake.sheet)
+        table = _intake.read_xlsx_table(responses, intake.sheet, intake.header_row)
     else:
-        table = _intake.read_csv_table(responses, intake.encoding, intake.separator)
+        table = _intake.read_csv_table(responses, intake.encoding, intake.separator, intake.header_row)
     if codebook is None and intake.codebook:
         codebook = load_codebook(intake.codebook)
     if codebook is not None:
