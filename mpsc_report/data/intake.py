@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import DataError, ParamsError
+from ..errors import DataError, ParamsError, library_detail
 from .schema import WAVE_COLUMNS
 
 #: Largest survey export read (bytes); bigger files are refused before parsing.
@@ -280,8 +280,9 @@ def _parse_csv(path: Path, text: str, encoding: str, separator: str, sha256: str
                 records.append((start, record))
     except csv.Error as exc:
         raise DataError(
-            f"{path.name} line {end + 1}: cannot be read as CSV ({exc}) — a quoted field is probably never closed; "
-            'close the quote ("…") or remove it. Nothing after this line could be read.'
+            f"{path.name} line {end + 1}: cannot be read as CSV — a quoted field is probably never closed; "
+            'close the quote ("…") or remove it. Nothing after this line could be read.',
+            detail=library_detail(exc),
         ) from None
     if not records:
         raise DataError(f"{path.name} is empty (no header, no answers). Export the survey again.")
@@ -423,11 +424,19 @@ _NUMBER_LIKE = re.compile(r"^[+-]?[\d.,:\s/-]+$")
 def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
+        if size > MAX_DATA_BYTES:
+            raise DataError(
+                f"{path.name}: {size} bytes is larger than the {MAX_DATA_BYTES} bytes a survey export may be."
+            )
+        return path.read_bytes()
     except FileNotFoundError:
         raise DataError(f"{path}: file not found.") from None
-    if size > MAX_DATA_BYTES:
-        raise DataError(f"{path.name}: {size} bytes is larger than the {MAX_DATA_BYTES} bytes a survey export may be.")
-    return path.read_bytes()
+    except PermissionError as exc:
+        raise DataError(
+            f"{path}: permission denied; give the user running the build read access.", detail=library_detail(exc)
+        ) from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read (a folder, or a broken disk?).", detail=library_detail(exc)) from None
 
 
 # --- Excel ----------------------------------------------------------------------------------------------------
@@ -458,18 +467,34 @@ def read_xlsx_table(path: Path, sheet: str, header_row: int = 1) -> Table:
             f"{path.name} is not an Excel file ({looks}); save it as .xlsx, or set `intake: {{format: csv}}` "
             "and name it .csv."
         )
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_XLSX_ENTRIES or sum(i.file_size for i in infos) > MAX_XLSX_UNCOMPRESSED:
-            raise DataError(f"{path.name}: the workbook unpacks to more than we read (zip bomb?); refused.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise DataError(
+            f"{path.name} is a damaged Excel file (its zip container cannot be opened); save it again as .xlsx.",
+            detail=library_detail(exc),
+        ) from None
+    if len(infos) > MAX_XLSX_ENTRIES or sum(i.file_size for i in infos) > MAX_XLSX_UNCOMPRESSED:
+        raise DataError(f"{path.name}: the workbook unpacks to more than we read (zip bomb?); refused.")
     import openpyxl  # with defusedxml installed, openpyxl parses the XML without entity expansion
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        values, formulas = _read_sheet(openpyxl, path, data, sheet)
+    except (InvalidFileException, *_BROKEN_WORKBOOK) as exc:
+        raise DataError(_broken_workbook(path, exc), detail=library_detail(exc)) from None
+    return _sheet_table(path, sheet, values, formulas, hashlib.sha256(data).hexdigest(), header_row)
+
+
+def _read_sheet(openpyxl: Any, path: Path, data: bytes, sheet: str) -> tuple[list[tuple], list[tuple[int, int, str]]]:
+    """The cached values of a sheet and where its formulas are (read-only mode parses the XML while iterating)."""
+    values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
         formula_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (InvalidFileException, KeyError, zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DataError(f"{path.name} is not a readable Excel workbook ({exc}); save it again as .xlsx.") from None
+    except BaseException:
+        values_book.close()
+        raise
     try:
         if sheet not in values_book.sheetnames:
             raise DataError(
@@ -486,7 +511,38 @@ def read_xlsx_table(path: Path, sheet: str, header_row: int = 1) -> Table:
     finally:
         values_book.close()
         formula_book.close()
-    return _sheet_table(path, sheet, values, formulas, hashlib.sha256(data).hexdigest(), header_row)
+    return values, formulas
+
+
+#: What openpyxl (and defusedxml, ElementTree, zipfile under it) raise for a workbook it cannot read, besides its
+#: own InvalidFileException: a missing or broken part, invalid XML, refused declarations (defusedxml's errors are
+#: ValueErrors), values of the wrong type.
+_BROKEN_WORKBOOK = (
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    EOFError,
+    OSError,
+    SyntaxError,  # xml.etree.ElementTree.ParseError
+    zipfile.BadZipFile,
+)
+
+
+def _broken_workbook(path: Path, exc: BaseException) -> str:
+    """Our sentence for a workbook openpyxl could not read: XML declarations named as such."""
+    chain, current = [], exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    if any(type(e).__module__.startswith("defusedxml") for e in chain):
+        return (
+            f"{path.name} contains XML document-type or entity declarations, which an Excel file never needs and "
+            "which can be used to attack the reader (an XML bomb or a file read); refused. Open it in Excel or "
+            "LibreOffice and save it again as .xlsx, or export the answers as CSV."
+        )
+    return f"{path.name} is not a readable Excel workbook (a part is missing or damaged); save it again as .xlsx."
 
 
 def _sheet_table(
