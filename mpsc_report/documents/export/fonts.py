@@ -105,9 +105,13 @@ def font_face_css(font_dir: Path, text: str = "") -> str:
     regular = cmap(font_dir / OPEN_SANS_FACES[0][0])
     points = {ord(char) for char in unicodedata.normalize("NFC", text)}
     extra = frozenset(p for p in points - _FONT_UNICODES if p in regular)
+    lacking = points - _FONT_UNICODES - extra
+    if not lacking:  # the usual case: Open Sans draws everything
+        return _open_sans_css(font_dir, extra)
     chain = font_chain(font_dir)
     wanted: dict[Path, set[int]] = {}
-    for cluster in dict.fromkeys(graphemes(text)):
+    words = {word for word in text.split() if not lacking.isdisjoint(map(ord, word))}  # clusters never hold spaces
+    for cluster in dict.fromkeys(c for word in sorted(words) for c in graphemes(word)):
         cluster_points = {ord(char) for char in cluster}
         if cluster.isascii() or cluster_points <= _FONT_UNICODES | extra:
             continue
