@@ -22,6 +22,24 @@ class MpscReportError(Exception):
         return f"{self.message}\n  detail: {self.detail}" if self.detail else self.message
 
 
+def library_detail(exc: BaseException) -> str:
+    """What a library said about an error, for the ``detail`` line: ``Type: text`` of the innermost cause.
+
+    A library often wraps the real reason (``raise … from``, or an exception raised while handling another) in
+    generic words ("Please see the exception for more details"); the detail names the cause and, after it, which
+    exception types carried it.
+    """
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    root = chain[-1]
+    text = f"{type(root).__name__}: {' '.join(str(root).split()) or '(no message)'}"
+    carriers = [type(e).__name__ for e in reversed(chain[:-1])]
+    return text + (f" (reported as {' <- '.join(carriers)})" if carriers else "")
+
+
 class ParamsError(MpscReportError):
     """A params file or a notebook parameter is missing, unknown or of the wrong type."""
 

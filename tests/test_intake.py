@@ -342,3 +342,212 @@ def test_codebook_question_missing_from_the_export_names_the_closest_header(tmp_
     (tmp_path / "wave_2023.csv").write_bytes(export.replace(b'"G06Q01"', b'"G06Q01x"'))
     with pytest.raises(DataError, match=r"'G06Q01' for 'positions_new' \(closest header: 'G06Q01x'\)"):
         load(tmp_path, format="limesurvey", codebook="mpsc_2023")
+
+
+# --- header rows people make (issue 14) -----------------------------------------------------------------------------
+
+
+def write_grouped_xlsx(path, header, rows, groups, sheet="Antworten"):
+    """A sheet whose row 1 holds merged group headers (``groups``: (title, first column, last column), 1-based)."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    for title, first, last in groups:
+        ws.cell(row=1, column=first, value=title)
+        ws.merge_cells(start_row=1, start_column=first, end_row=1, end_column=last)
+    for number, values in enumerate([header, *rows], start=2):
+        for column, value in enumerate(values, start=1):
+            ws.cell(row=number, column=column, value=int(value) if value.isdigit() else (value or None))
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("groups", [[("Stammdaten", 1, 5), ("Antworten", 6, 31)], [("Stammdaten", 1, 31)]])
+def test_xlsx_group_header_is_recognised_and_header_row_reads_it(tmp_path, groups):
+    header, rows = sample_rows(3)
+    groups = [(title, first, min(last, len(header))) for title, first, last in groups]
+    write_grouped_xlsx(tmp_path / "wave_2023.xlsx", header, rows, groups)
+    with pytest.raises(DataError) as err:
+        load(tmp_path, format="xlsx", sheet="Antworten")
+    message = str(err.value)
+    assert message.startswith("wave_2023.xlsx sheet 'Antworten' row 1 looks like a group header ('Stammdaten'")
+    assert message.endswith("the column names are in row 2 — set `intake: {header_row: 2}`.")
+    wave = load(tmp_path, format="xlsx", sheet="Antworten", header_row=2)
+    pd.testing.assert_frame_equal(wave.responses, load_wave(SAMPLE, "2023").responses.head(3))
+
+
+def test_xlsx_with_header_row_names_cells_of_the_rows_below(tmp_path):
+    header, rows = sample_rows(3)
+    set_cell(header, rows[1], "positions_new", "-3")
+    write_grouped_xlsx(tmp_path / "wave_2023.xlsx", header, rows, [("Stammdaten", 1, 5)])
+    (failure,) = failures(tmp_path, format="xlsx", sheet="Antworten", header_row=2)
+    letter = openpyxl.utils.get_column_letter(header.index("positions_new") + 1)
+    assert failure.describe().startswith(f"wave_2023.xlsx sheet 'Antworten' cell {letter}4, column 'positions_new'")
+
+
+def test_xlsx_header_messages_name_sheet_and_cells_never_lines(tmp_path):
+    header, rows = sample_rows(2)
+    unnamed = list(header)
+    unnamed[2] = ""
+    write_xlsx(tmp_path / "wave_2023.xlsx", unnamed, rows)
+    with pytest.raises(DataError) as err:
+        load(tmp_path, format="xlsx", sheet="Antworten")
+    assert str(err.value).startswith("wave_2023.xlsx sheet 'Antworten' row 1: no column name in cell C1;")
+    assert "line" not in str(err.value)
+    doubled = list(header)
+    doubled[3] = header[0]
+    write_xlsx(tmp_path / "wave_2023.xlsx", doubled, rows)
+    with pytest.raises(
+        DataError,
+        match=r"sheet 'Antworten' row 1: duplicate column name\(s\) 'respondent_id' "
+        r"\(cells A1 and D1\)",
+    ):
+        load(tmp_path, format="xlsx", sheet="Antworten")
+
+
+def test_xlsx_header_row_on_an_empty_row_says_where_the_names_seem_to_be(tmp_path):
+    header, rows = sample_rows(2)
+    write_grouped_xlsx(tmp_path / "wave_2023.xlsx", header, rows, [("Stammdaten", 1, 5)])
+    book = openpyxl.load_workbook(tmp_path / "wave_2023.xlsx")
+    book["Antworten"].insert_rows(1, amount=2)
+    book.save(tmp_path / "wave_2023.xlsx")
+    with pytest.raises(
+        DataError, match=r"sheet 'Antworten' row 1 is empty, .* in row 3 — set `intake: \{header_row: 3\}`"
+    ):
+        load(tmp_path, format="xlsx", sheet="Antworten")
+
+
+def test_csv_group_header_line_is_recognised_and_header_row_reads_it(tmp_path):
+    header, rows = sample_rows(3)
+    set_cell(header, rows[2], "positions_new", "-3")
+    groups = ["Stammdaten", *[""] * 4, "Antworten", *[""] * (len(header) - 6)]
+    path = write_wave(tmp_path, header, rows)
+    path.write_text(",".join(groups) + "\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load(tmp_path)
+    assert str(err.value) == (
+        "wave_2023.csv line 1 looks like a group header ('Stammdaten', 'Antworten' above several columns); the "
+        "column names are in the next line — set `intake: {header_row: 2}`."
+    )
+    (failure,) = failures(tmp_path, header_row=2)
+    assert failure.line == 5 and failure.column == "positions_new"  # physical lines stay right
+
+
+def test_header_row_is_validated_and_left_out_of_the_colophon_when_1():
+    with pytest.raises(ValueError, match="header_row"):
+        IntakeParams(header_row=0)
+    assert "header_row" not in IntakeParams().model_dump()
+    assert IntakeParams(format="xlsx", sheet="Daten", header_row=2).model_dump()["header_row"] == 2
+
+
+# --- library words stay inside (issue 14) ---------------------------------------------------------------------------
+
+
+def _rewrite_member(path, member, change):
+    """Rewrite one part of an .xlsx (a zip) with ``change(bytes) -> bytes``."""
+    import zipfile
+
+    parts = {}
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            parts[info] = archive.read(info.filename)
+    with zipfile.ZipFile(path, "w") as archive:
+        for info, data in parts.items():
+            if member is None or info.filename != member:
+                archive.writestr(info, data if member is not None or info.filename != "xl/workbook.xml" else b"")
+            else:
+                archive.writestr(info, change(data))
+
+
+def _our_sentence_then_detail(error: Exception) -> tuple[str, str]:
+    message, _, detail = str(error).partition("\n  detail: ")
+    assert detail, "the library's words belong in a detail line"
+    return message, detail
+
+
+@pytest.mark.parametrize("member", ["xl/workbook.xml", "xl/worksheets/sheet1.xml"])
+def test_workbook_with_xml_entity_declarations_is_refused_in_our_words(tmp_path, member):
+    path = write_xlsx(tmp_path / "wave_2023.xlsx", *sample_rows(2))
+    _rewrite_member(path, member, lambda xml: b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]>' + xml)
+    with pytest.raises(DataError) as err:
+        load(tmp_path, format="xlsx", sheet="Antworten")
+    message, detail = _our_sentence_then_detail(err.value)
+    assert message.startswith("wave_2023.xlsx contains XML document-type or entity declarations")
+    assert message.endswith("save it again as .xlsx, or export the answers as CSV.")
+    assert "Please see the exception" not in message and "EntitiesForbidden" in detail
+
+
+def test_workbook_with_a_missing_part_is_named_damaged_with_the_reason_as_detail(tmp_path):
+    path = write_xlsx(tmp_path / "wave_2023.xlsx", *sample_rows(2))
+    _rewrite_member(path, "xl/workbook.xml", lambda xml: b"<workbook")  # broken XML
+    with pytest.raises(DataError) as err:
+        load(tmp_path, format="xlsx", sheet="Antworten")
+    message, detail = _our_sentence_then_detail(err.value)
+    assert (
+        message
+        == "wave_2023.xlsx is not a readable Excel workbook (a part is missing or damaged); save it again as .xlsx."
+    )
+    assert "Error" in detail
+
+
+def test_zip_container_that_cannot_be_opened_is_a_damaged_excel_file(tmp_path):
+    path = write_xlsx(tmp_path / "wave_2023.xlsx", *sample_rows(2))
+    data = bytearray(path.read_bytes())
+    central = data.rfind(b"PK\x01\x02")
+    data[central : central + 4] = b"XX\x01\x02"  # the end record still says zip; the directory is broken
+    path.write_bytes(bytes(data))
+    with pytest.raises(DataError) as err:
+        load(tmp_path, format="xlsx", sheet="Antworten")
+    message, detail = _our_sentence_then_detail(err.value)
+    assert message.startswith("wave_2023.xlsx is a damaged Excel file") and "BadZipFile" in detail
+
+
+def test_unterminated_quote_keeps_the_csv_module_words_in_the_detail(tmp_path):
+    header, rows = sample_rows(3)
+    text = csv_text(header, rows).replace("R2023-002,", 'R2023-002,"ulm', 1)
+    (tmp_path / "wave_2023.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load(tmp_path)
+    message, detail = _our_sentence_then_detail(err.value)
+    assert "cannot be read as CSV — a quoted field is probably never closed" in message and "Error:" in detail
+
+
+def test_a_folder_where_the_export_should_be_is_said_in_our_words(tmp_path):
+    (tmp_path / "wave_2023.csv").mkdir()
+    with pytest.raises(DataError) as err:
+        load(tmp_path)
+    message, detail = _our_sentence_then_detail(err.value)
+    assert message.endswith("wave_2023.csv: cannot be read (a folder, or a broken disk?).")
+    assert "IsADirectoryError" in detail
+
+
+def test_unreadable_export_says_permission_denied(tmp_path, monkeypatch):
+    write_wave(tmp_path, *sample_rows(2))
+    read_bytes = type(tmp_path).read_bytes
+
+    def refuse_the_export(self):
+        if self.name == "wave_2023.csv":
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(type(tmp_path), "read_bytes", refuse_the_export)
+    with pytest.raises(DataError) as err:
+        load(tmp_path)
+    message, detail = _our_sentence_then_detail(err.value)
+    assert "permission denied; give the user running the build read access" in message and "PermissionError" in detail
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"project_id,name\nulm,Ulm\nkiel,Kiel,extra\n", "line 3: cannot be read as CSV"),
+        (b"", "is empty: no header, no rows."),
+    ],
+)
+def test_register_that_pandas_cannot_parse_is_said_in_our_words(tmp_path, content, expected):
+    path = tmp_path / "projects.csv"
+    path.write_bytes(content)
+    with pytest.raises(DataError) as err:
+        load_register(path)
+    message, detail = _our_sentence_then_detail(err.value)
+    assert expected in message and ("ParserError" in detail or "EmptyDataError" in detail)

@@ -300,3 +300,38 @@ def test_per_wave_intake_mistakes_are_refused_before_any_kernel(tmp_path, block,
     with pytest.raises(ParamsError) as err:
         load_params(write(tmp_path, VALID + block + "\n"))
     assert expected in str(err.value)
+
+
+# --- library words stay inside (issue 14) ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "detail"),
+    [
+        (VALID + "title:\tx\n", "line 6: not valid YAML there (a tab? indent with spaces)", "ScannerError"),
+        ('wave: "2023\n', "line 2: not valid YAML there", "ScannerError"),  # the quote is still open at the end
+        ("!!python/object/apply:os.system ['id']\n", "asks for a Python object", "ConstructorError"),
+    ],
+)
+def test_yaml_errors_are_our_sentence_with_pyyaml_words_as_detail(tmp_path, text, message, detail):
+    with pytest.raises(ParamsError) as err:
+        load_params(write(tmp_path, text))
+    ours, _, theirs = str(err.value).partition("\n  detail: ")
+    assert message in ours and detail in theirs
+    assert "could not determine a constructor" not in ours and "found character" not in ours
+
+
+def test_duplicate_key_is_ours_alone(tmp_path):
+    with pytest.raises(ParamsError) as err:
+        load_params(write(tmp_path, VALID + 'wave: "2022"\n'))
+    assert str(err.value).endswith("line 6: duplicate key 'wave' (each key may appear once). Keep one of them.")
+
+
+def test_a_params_path_that_is_a_folder_is_said_in_our_words(tmp_path):
+    (tmp_path / "2023.yaml").mkdir()
+    with pytest.raises(ParamsError) as err:
+        load_params(tmp_path / "2023.yaml")
+    ours, _, theirs = str(err.value).partition("\n  detail: ")
+    assert (
+        ours == f"{tmp_path / '2023.yaml'}: cannot be read (it is a folder, not a file)." and "IsADirectory" in theirs
+    )

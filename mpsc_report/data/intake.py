@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from ..errors import DataError, ParamsError
+from ..errors import DataError, ParamsError, library_detail
 from .schema import WAVE_COLUMNS
 
 #: Largest survey export read (bytes); bigger files are refused before parsing.
@@ -75,6 +75,13 @@ class IntakeParams(BaseModel):
         default=".", description="decimal mark of numbers; with ',' a '.' is read as thousands separator (1.043)"
     )
     sheet: str | None = Field(default=None, max_length=31, description="worksheet name, required for xlsx")
+    header_row: int = Field(
+        default=1,
+        ge=1,
+        le=1000,
+        description="row (xlsx) or line (csv) holding the column names; rows above it, such as a group header "
+        "('Stammdaten' over several columns), are skipped",
+    )
     codebook: str | None = Field(
         default=None,
         max_length=200,
@@ -116,11 +123,14 @@ class IntakeParams(BaseModel):
         return self
 
     @model_serializer(mode="wrap")
-    def _omit_empty_waves(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        # Without per-wave settings the settings read (and are printed in the colophon) as before they existed.
+    def _omit_defaults_added_later(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # Without per-wave settings or a header row other than 1, the settings read (and are printed in the
+        # colophon, and fingerprinted) as before these settings existed.
         data = handler(self)
         if not data.get("waves"):
             data.pop("waves", None)
+        if data.get("header_row") == 1:
+            data.pop("header_row", None)
         return data
 
     def for_wave(self, wave: str) -> IntakeParams:
@@ -178,7 +188,7 @@ class Table:
 # --- CSV ------------------------------------------------------------------------------------------------------
 
 
-def read_csv_table(path: Path, encoding: str = "utf-8", separator: str = ",") -> Table:
+def read_csv_table(path: Path, encoding: str = "utf-8", separator: str = ",", header_row: int = 1) -> Table:
     """Read a CSV export strictly: declared encoding, declared separator, physical line numbers kept.
 
     Parameters
@@ -189,6 +199,8 @@ def read_csv_table(path: Path, encoding: str = "utf-8", separator: str = ",") ->
         Declared encoding; with UTF-8 a byte-order mark is removed.
     separator : {",", ";", tab}
         Declared field separator.
+    header_row : int
+        Physical line of the column names; the lines above it (a group header) are skipped.
 
     Returns
     -------
@@ -199,7 +211,7 @@ def read_csv_table(path: Path, encoding: str = "utf-8", separator: str = ",") ->
     ------
     DataError
         Empty file, wrong encoding (with the setting to use), separator mismatch, duplicate or empty column
-        names, an unterminated quote.
+        names (a group header above them is named as such), an unterminated quote.
     """
     data = _read_bytes(path)
     text = decode_text(path, data, encoding)
@@ -208,7 +220,7 @@ def read_csv_table(path: Path, encoding: str = "utf-8", separator: str = ",") ->
     previous = csv.field_size_limit()
     csv.field_size_limit(MAX_FIELD_CHARS)
     try:
-        return _parse_csv(path, text, encoding, separator, hashlib.sha256(data).hexdigest())
+        return _parse_csv(path, text, encoding, separator, hashlib.sha256(data).hexdigest(), header_row)
     finally:
         csv.field_size_limit(previous)
 
@@ -257,7 +269,7 @@ def decode_text(path: Path, data: bytes, encoding: str) -> str:
         ) from None
 
 
-def _parse_csv(path: Path, text: str, encoding: str, separator: str, sha256: str) -> Table:
+def _parse_csv(path: Path, text: str, encoding: str, separator: str, sha256: str, header_row: int = 1) -> Table:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
     records: list[tuple[int, list[str]]] = []
     end = 0
@@ -268,16 +280,26 @@ def _parse_csv(path: Path, text: str, encoding: str, separator: str, sha256: str
                 records.append((start, record))
     except csv.Error as exc:
         raise DataError(
-            f"{path.name} line {end + 1}: cannot be read as CSV ({exc}) — a quoted field is probably never closed; "
-            'close the quote ("…") or remove it. Nothing after this line could be read.'
+            f"{path.name} line {end + 1}: cannot be read as CSV — a quoted field is probably never closed; "
+            'close the quote ("…") or remove it. Nothing after this line could be read.',
+            detail=library_detail(exc),
         ) from None
     if not records:
         raise DataError(f"{path.name} is empty (no header, no answers). Export the survey again.")
-    header = tuple(records[0][1])
-    _check_header(path, header, separator)
+    starts = [line for line, _ in records]
+    if header_row not in starts:
+        raise DataError(
+            f"{path.name}: `intake: {{header_row: {header_row}}}` but no row starts at line {header_row} "
+            f"(rows start at lines {', '.join(map(str, starts[:5]))}{', …' if len(starts) > 5 else ''}); "
+            "set header_row to the line with the column names."
+        )
+    first = starts.index(header_row)
+    header = tuple(records[first][1])
+    following = next((tuple(record) for _, record in records[first + 1 :]), ())
+    _check_header(path, header, separator, _CsvPlace(header_row), following)
     rows, lines, problems = [], [], []
     width = len(header)
-    for index, (line, record) in enumerate(records[1:]):
+    for index, (line, record) in enumerate(records[first + 1 :]):
         cells = [c if c != "" else None for c in record]
         if len(cells) != width:
             kind = "more" if len(cells) > width else "fewer"
@@ -296,8 +318,63 @@ def _parse_csv(path: Path, text: str, encoding: str, separator: str, sha256: str
     return Table(path, header, tuple(rows), tuple(lines), encoding=encoding, problems=tuple(problems), sha256=sha256)
 
 
-def _check_header(path: Path, header: tuple[str, ...], separator: str) -> None:
-    if len(header) == 1:
+@dataclass(frozen=True)
+class _CsvPlace:
+    """Where a CSV header is, in a CSV file's words: lines and column numbers."""
+
+    line: int
+
+    @property
+    def header(self) -> str:
+        return f"line {self.line}"
+
+    @property
+    def next(self) -> str:
+        return "the next line"
+
+    def columns(self, indexes: list[int]) -> str:
+        return _listed("column", [str(i + 1) for i in indexes])
+
+
+@dataclass(frozen=True)
+class _SheetPlace:
+    """Where a worksheet's header is, in Excel's words: sheet, row and cells."""
+
+    sheet: str
+    row: int
+    next_row: int | None = None
+
+    @property
+    def header(self) -> str:
+        return f"sheet {self.sheet!r} row {self.row}"
+
+    @property
+    def next(self) -> str:
+        return f"row {self.next_row}"
+
+    def columns(self, indexes: list[int]) -> str:
+        return _listed("cell", [f"{_column_letter(i)}{self.row}" for i in indexes])
+
+
+def _listed(noun: str, items: list[str]) -> str:
+    """``column 3``, ``columns 30 and 31``, ``columns 2, 3, 4``."""
+    if len(items) == 1:
+        return f"{noun} {items[0]}"
+    if len(items) == 2:
+        return f"{noun}s {items[0]} and {items[1]}"
+    return f"{noun}s {', '.join(items)}"
+
+
+def _check_header(
+    path: Path, header: tuple[str, ...], separator: str, place: _CsvPlace | _SheetPlace, following: tuple = ()
+) -> None:
+    """Refuse a header with a separator mismatch, empty or duplicate names; recognise a group header above it.
+
+    ``following`` is the row after the header (raw values): when the header has gaps and that row is a full row
+    of distinct names, the header is a group header ("Stammdaten" over several columns) and the message says
+    which ``header_row`` to set.
+    """
+    if separator and len(header) == 1:
         others = [s for s in (";", ",", "\t") if s != separator and s in header[0]]
         if others:
             shown = header[0] if len(header[0]) <= 60 else header[0][:60] + "…"
@@ -305,36 +382,67 @@ def _check_header(path: Path, header: tuple[str, ...], separator: str) -> None:
                 f"{path.name}: found 1 column {shown!r} — separator mismatch? The params say {separator!r} but the "
                 f"header contains {others[0]!r}; set `intake: {{separator: {others[0]!r}}}`."
             )
-    empty = [i + 1 for i, name in enumerate(header) if not name.strip()]
+    _check_group_header(path, header, place, following)
+    empty = [i for i, name in enumerate(header) if not name.strip()]
     if empty:
-        raise DataError(f"{path.name} line 1: column(s) {empty} have no name; name them or delete them.")
+        raise DataError(
+            f"{path.name} {place.header}: no column name in {place.columns(empty)}; name the column(s) or delete them."
+        )
     seen: dict[str, int] = {}
     dupes = []
     for i, name in enumerate(header):
         if name in seen:
-            dupes.append(f"{name!r} (columns {seen[name] + 1} and {i + 1})")
+            dupes.append(f"{name!r} ({place.columns([seen[name], i])})")
         seen.setdefault(name, i)
     if dupes:
         raise DataError(
-            f"{path.name} line 1: duplicate column name(s) {', '.join(dupes)}; each column needs its own name "
-            "(nothing is renamed silently)."
+            f"{path.name} {place.header}: duplicate column name(s) {', '.join(dupes)}; each column needs its own "
+            "name (nothing is renamed silently)."
         )
+
+
+def _check_group_header(path: Path, header: tuple[str, ...], place: _CsvPlace | _SheetPlace, following: tuple) -> None:
+    names = [v.strip() if isinstance(v, str) else v for v in following]
+    while names and names[-1] in (None, ""):
+        names.pop()
+    gaps = [i for i in range(len(names)) if i >= len(header) or not header[i].strip()]
+    texts = [n for n in names if isinstance(n, str) and n and not _NUMBER_LIKE.match(n)]
+    if not gaps or len(names) < 2 or len(texts) != len(names) or len(set(texts)) != len(texts):
+        return
+    groups = [name for name in header if name.strip()]
+    row = place.next_row if isinstance(place, _SheetPlace) else place.line + 1
+    raise DataError(
+        f"{path.name} {place.header} looks like a group header ({', '.join(map(repr, groups[:3]))} above several "
+        f"columns); the column names are in {place.next} — set `intake: {{header_row: {row}}}`."
+    )
+
+
+#: A value that reads as a number or a date: a data row, not a row of column names.
+_NUMBER_LIKE = re.compile(r"^[+-]?[\d.,:\s/-]+$")
 
 
 def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
+        if size > MAX_DATA_BYTES:
+            raise DataError(
+                f"{path.name}: {size} bytes is larger than the {MAX_DATA_BYTES} bytes a survey export may be."
+            )
+        return path.read_bytes()
     except FileNotFoundError:
         raise DataError(f"{path}: file not found.") from None
-    if size > MAX_DATA_BYTES:
-        raise DataError(f"{path.name}: {size} bytes is larger than the {MAX_DATA_BYTES} bytes a survey export may be.")
-    return path.read_bytes()
+    except PermissionError as exc:
+        raise DataError(
+            f"{path}: permission denied; give the user running the build read access.", detail=library_detail(exc)
+        ) from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read (a folder, or a broken disk?).", detail=library_detail(exc)) from None
 
 
 # --- Excel ----------------------------------------------------------------------------------------------------
 
 
-def read_xlsx_table(path: Path, sheet: str) -> Table:
+def read_xlsx_table(path: Path, sheet: str, header_row: int = 1) -> Table:
     """Read one named worksheet of an ``.xlsx`` workbook as text (cached values; formulas without one flagged).
 
     Parameters
@@ -343,11 +451,14 @@ def read_xlsx_table(path: Path, sheet: str) -> Table:
         The workbook; it is only read.
     sheet : str
         Worksheet name; never guessed.
+    header_row : int
+        Row of the column names; the rows above it (a group header) are skipped.
 
     Raises
     ------
     DataError
-        Not an Excel file, too large, no such sheet, an empty sheet, duplicate column names.
+        Not an Excel file, too large, no such sheet, an empty sheet, empty or duplicate column names (a group
+        header above them is named as such); every message names the sheet and the row or cell.
     """
     data = _read_bytes(path)
     if not zipfile.is_zipfile(io.BytesIO(data)):
@@ -356,18 +467,34 @@ def read_xlsx_table(path: Path, sheet: str) -> Table:
             f"{path.name} is not an Excel file ({looks}); save it as .xlsx, or set `intake: {{format: csv}}` "
             "and name it .csv."
         )
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_XLSX_ENTRIES or sum(i.file_size for i in infos) > MAX_XLSX_UNCOMPRESSED:
-            raise DataError(f"{path.name}: the workbook unpacks to more than we read (zip bomb?); refused.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+        raise DataError(
+            f"{path.name} is a damaged Excel file (its zip container cannot be opened); save it again as .xlsx.",
+            detail=library_detail(exc),
+        ) from None
+    if len(infos) > MAX_XLSX_ENTRIES or sum(i.file_size for i in infos) > MAX_XLSX_UNCOMPRESSED:
+        raise DataError(f"{path.name}: the workbook unpacks to more than we read (zip bomb?); refused.")
     import openpyxl  # with defusedxml installed, openpyxl parses the XML without entity expansion
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        values, formulas = _read_sheet(openpyxl, path, data, sheet)
+    except (InvalidFileException, *_BROKEN_WORKBOOK) as exc:
+        raise DataError(_broken_workbook(path, exc), detail=library_detail(exc)) from None
+    return _sheet_table(path, sheet, values, formulas, hashlib.sha256(data).hexdigest(), header_row)
+
+
+def _read_sheet(openpyxl: Any, path: Path, data: bytes, sheet: str) -> tuple[list[tuple], list[tuple[int, int, str]]]:
+    """The cached values of a sheet and where its formulas are (read-only mode parses the XML while iterating)."""
+    values_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    try:
         formula_book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except (InvalidFileException, KeyError, zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise DataError(f"{path.name} is not a readable Excel workbook ({exc}); save it again as .xlsx.") from None
+    except BaseException:
+        values_book.close()
+        raise
     try:
         if sheet not in values_book.sheetnames:
             raise DataError(
@@ -384,26 +511,68 @@ def read_xlsx_table(path: Path, sheet: str) -> Table:
     finally:
         values_book.close()
         formula_book.close()
-    return _sheet_table(path, sheet, values, formulas, hashlib.sha256(data).hexdigest())
+    return values, formulas
+
+
+#: What openpyxl (and defusedxml, ElementTree, zipfile under it) raise for a workbook it cannot read, besides its
+#: own InvalidFileException: a missing or broken part, invalid XML, refused declarations (defusedxml's errors are
+#: ValueErrors), values of the wrong type.
+_BROKEN_WORKBOOK = (
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    EOFError,
+    OSError,
+    SyntaxError,  # xml.etree.ElementTree.ParseError
+    zipfile.BadZipFile,
+)
+
+
+def _broken_workbook(path: Path, exc: BaseException) -> str:
+    """Our sentence for a workbook openpyxl could not read: XML declarations named as such."""
+    chain, current = [], exc
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    if any(type(e).__module__.startswith("defusedxml") for e in chain):
+        return (
+            f"{path.name} contains XML document-type or entity declarations, which an Excel file never needs and "
+            "which can be used to attack the reader (an XML bomb or a file read); refused. Open it in Excel or "
+            "LibreOffice and save it again as .xlsx, or export the answers as CSV."
+        )
+    return f"{path.name} is not a readable Excel workbook (a part is missing or damaged); save it again as .xlsx."
 
 
 def _sheet_table(
-    path: Path, sheet: str, values: list[tuple], formulas: list[tuple[int, int, str]], sha256: str
+    path: Path,
+    sheet: str,
+    values: list[tuple],
+    formulas: list[tuple[int, int, str]],
+    sha256: str,
+    header_row: int = 1,
 ) -> Table:
     numbered = [(i + 1, r) for i, r in enumerate(values) if any(v is not None and str(v).strip() for v in r)]
     if not numbered:
         raise DataError(f"{path.name} sheet {sheet!r} is empty: no data. Choose the sheet with the answers.")
-    header_row, header_values = numbered[0]
-    if header_row != 1:
-        raise DataError(f"{path.name} sheet {sheet!r}: the header must be in row 1, found it in row {header_row}.")
+    if header_row not in (number for number, _ in numbered):
+        found = next((number for number, _ in numbered if number > header_row), numbered[0][0])
+        raise DataError(
+            f"{path.name} sheet {sheet!r} row {header_row} is empty, but the column names must be there; they "
+            f"seem to be in row {found} — set `intake: {{header_row: {found}}}`."
+        )
+    first = next(i for i, (number, _) in enumerate(numbered) if number == header_row)
+    header_values = numbered[first][1]
     while header_values and header_values[-1] is None:
         header_values = header_values[:-1]
     header = tuple("" if v is None else str(v) for v in header_values)
-    _check_header(path, header, separator="")
+    following = numbered[first + 1] if first + 1 < len(numbered) else (None, ())
+    _check_header(path, header, "", _SheetPlace(sheet, header_row, following[0]), tuple(following[1]))
     width = len(header)
     formula_at = {(r, c): f for r, c, f in formulas}
     rows, lines, problems = [], [], []
-    for index, (row_number, raw) in enumerate(numbered[1:]):
+    for index, (row_number, raw) in enumerate(numbered[first + 1 :]):
         cells = tuple(_cell_text(v) for v in (tuple(raw) + (None,) * width)[:width])
         for col, value in enumerate(cells):
             formula = formula_at.get((row_number, col + 1))

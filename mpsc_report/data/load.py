@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from ..errors import DataError, ParamsError
+from ..errors import DataError, ParamsError, library_detail
 from . import intake as _intake
 from .schema import (
     PARTNER_COLUMNS,
@@ -306,9 +307,9 @@ def _read_wave(
     codebook: _intake.CodebookFile | None = None,
 ) -> _ReadWave:
     if intake.format == "xlsx":
-        table = _intake.read_xlsx_table(responses, intake.sheet)
+        table = _intake.read_xlsx_table(responses, intake.sheet, intake.header_row)
     else:
-        table = _intake.read_csv_table(responses, intake.encoding, intake.separator)
+        table = _intake.read_csv_table(responses, intake.encoding, intake.separator, intake.header_row)
     if codebook is None and intake.codebook:
         codebook = load_codebook(intake.codebook)
     if codebook is not None:
@@ -356,15 +357,21 @@ def _read_file(
     """The bytes of a file, read once; one over ``limit`` bytes is refused before it is read."""
     try:
         size = path.stat().st_size
+        if limit is not None and size > limit:
+            raise error(f"{path}: {size} bytes is too large for {what} (at most {limit}).")
+        return path.read_bytes()
     except FileNotFoundError:
         raise error(f"{path}: file not found.") from None
-    if limit is not None and size > limit:
-        raise error(f"{path}: {size} bytes is too large for {what} (at most {limit}).")
-    return path.read_bytes()
+    except OSError as exc:
+        raise error(f"{path}: cannot be read ({_os_reason(exc)}).", detail=library_detail(exc)) from None
 
 
 class _StrictLoader(yaml.SafeLoader):
     """Safe YAML loader that keeps dates as text and refuses duplicate keys."""
+
+
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    """A key given twice in one mapping (PyYAML would keep the last silently); the message is ours."""
 
 
 def _no_duplicate_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
@@ -372,9 +379,7 @@ def _no_duplicate_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: b
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
         if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (each key may appear once)", key_node.start_mark
-            )
+            raise _DuplicateKey(None, None, f"duplicate key {key!r} (each key may appear once)", key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=deep)
     return mapping
 
@@ -405,15 +410,47 @@ def _parse_yaml(path: Path, data: bytes) -> dict[str, Any]:
         raise ParamsError(f"{path}: not valid UTF-8 (byte {data[exc.start]:#04x}); save it as UTF-8.") from None
     try:
         content = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except _DuplicateKey as exc:
+        raise ParamsError(f"{path}{_yaml_line(exc)}: {exc.problem}. Keep one of them.") from None
+    except yaml.constructor.ConstructorError as exc:
+        raise ParamsError(
+            f"{path}{_yaml_line(exc)}: a YAML tag ({exc.problem_mark and _tag_at(text, exc.problem_mark) or '!!…'}) "
+            "asks for a Python object; a params file holds only text, numbers, lists and mappings. Remove the tag.",
+            detail=library_detail(exc),
+        ) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ParamsError(f"{path}{where}: {exc.problem or exc.context}. Fix the YAML there.") from None
+        hint = " (a tab? indent with spaces)" if "\\t" in str(exc.problem) else ""
+        raise ParamsError(
+            f"{path}{_yaml_line(exc)}: not valid YAML there{hint}; fix the line (quote text that contains ':' or '#').",
+            detail=library_detail(exc),
+        ) from None
     except yaml.YAMLError as exc:
-        raise ParamsError(f"{path}: not valid YAML ({exc}).") from None
+        raise ParamsError(f"{path}: not valid YAML; check the file.", detail=library_detail(exc)) from None
     if not isinstance(content, dict):
         raise ParamsError(f"{path}: expected a mapping of `key: value` lines, got {type(content).__name__}.")
     return content
+
+
+def _yaml_line(exc: yaml.MarkedYAMLError) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    return f" line {mark.line + 1}" if mark else ""
+
+
+def _tag_at(text: str, mark: Any) -> str:
+    """The ``!!tag`` at a YAML position, as written."""
+    found = (
+        re.match(r"!\S*", text.splitlines()[mark.line][mark.column :]) if mark.line < len(text.splitlines()) else None
+    )
+    return found.group(0) if found else ""
+
+
+def _os_reason(exc: OSError) -> str:
+    """Why a file cannot be read, in our words (the system's words go into the detail line)."""
+    if isinstance(exc, PermissionError):
+        return "permission denied: give the user running the build read access"
+    if isinstance(exc, IsADirectoryError):
+        return "it is a folder, not a file"
+    return "the system refused to read it"
 
 
 def _read_csv(path: Path, data: bytes, text_columns: tuple[str, ...]) -> pd.DataFrame:
@@ -428,7 +465,15 @@ def _read_csv(path: Path, data: bytes, text_columns: tuple[str, ...]) -> pd.Data
     except UnicodeDecodeError as exc:
         raise DataError(f"{path}: not valid UTF-8 (byte {exc.object[exc.start]:#04x}); save it as UTF-8.") from None
     except pd.errors.ParserError as exc:
-        raise DataError(f"{path}: cannot be parsed as CSV ({exc}).") from None
+        line = re.search(r"line (\d+)", str(exc))
+        where = f" line {line.group(1)}" if line else ""
+        raise DataError(
+            f"{path}{where}: cannot be read as CSV (a row with more fields than the header, or a quote never "
+            "closed?); fix that line.",
+            detail=library_detail(exc),
+        ) from None
+    except pd.errors.EmptyDataError as exc:
+        raise DataError(f"{path} is empty: no header, no rows.", detail=library_detail(exc)) from None
 
 
 def _require_columns(frame: pd.DataFrame, required: tuple[str, ...], path: Path) -> None:

@@ -25,6 +25,7 @@ from ..analysis.formatting import format_int, format_number, format_percent
 from ..analysis.words import t
 from ..errors import DataError
 from . import contract
+from .neutralize import neutralize_text
 
 #: Longest free-text answer shown in full; longer ones are shortened for display (never in the data).
 MAX_ANSWER_CHARS = 400
@@ -34,7 +35,11 @@ SHORTENED_MARK = " … [gekürzt]"
 
 
 def escape_text(text: object, limit: int | None = None) -> str:
-    """Escape any text for HTML; optionally shorten it visibly to ``limit`` characters first.
+    """Neutralise and escape any text for HTML; optionally shorten it visibly to ``limit`` characters first.
+
+    The text is first made harmless to display by :func:`~.neutralize.neutralize_text` (no direction
+    override, control character, escape sequence or invisible smuggled text; "�" where something was removed or
+    no font can draw it), then HTML-escaped. Only the display changes; the data keep the text as given.
 
     Parameters
     ----------
@@ -48,7 +53,7 @@ def escape_text(text: object, limit: int | None = None) -> str:
     str
         Text safe to place between HTML tags or inside a quoted attribute.
     """
-    value = "" if text is None else str(text)
+    value = neutralize_text("" if text is None else str(text))
     if limit is not None and len(value) > limit:
         value = value[:limit].rstrip() + SHORTENED_MARK
     return html.escape(value, quote=True)
@@ -253,14 +258,21 @@ class Blocks:
         return Block(body, f"{label} {caption}\n{labelled.to_string()}", meta)
 
     def quotes(self, answers: pd.DataFrame, limit: int = 4) -> Block:
-        """Free-text answers as quotes with the project's name (escaped, long ones shortened visibly)."""
+        """Free-text answers as quotes with the project's name (escaped, long ones shortened visibly).
+
+        Each answer and each name is its own ``dir="auto"`` scope: a right-to-left answer is laid out right to
+        left, and nothing in one answer can change the direction of the text around it.
+        """
         shown = answers.head(limit)
         body = "".join(
-            f'<blockquote class="mpsc-quote"><p>{escape_text(row.text, MAX_ANSWER_CHARS)}</p>'
-            f"<footer>{escape_text(row.name)}</footer></blockquote>"
+            f'<blockquote class="mpsc-quote"><p dir="auto">{escape_text(row.text, MAX_ANSWER_CHARS)}</p>'
+            f'<footer dir="auto">{escape_text(row.name)}</footer></blockquote>'
             for row in shown.itertuples(index=False)
         )
-        plain = "\n".join(f"„{row.text}“ ({row.name})" for row in shown.itertuples(index=False))
+        plain = "\n".join(
+            f"„{neutralize_text(str(row.text))}“ ({neutralize_text(str(row.name))})"
+            for row in shown.itertuples(index=False)
+        )
         # The answers are quoted as given, in German, whatever the report's language.
         return Block(f'<div class="mpsc-quotes" lang="de">{body}</div>', plain)
 

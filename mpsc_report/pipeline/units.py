@@ -5,7 +5,9 @@ A unit knows its notebook, validated parameters and output paths; :mod:`.build` 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -178,7 +180,88 @@ def plan_units(
             unit_id = f"{params.wave}/factsheets/{fs.project}"
             _inside(base, unit_id)
             units.append(Unit("factsheet", unit_id, factsheet_nb, fs, out, fs.project, base, path))
+    check_name_collisions(units)
     return units
+
+
+#: Who writes ``failed/`` at the top of the output folder.
+_FAILED_SOURCE = "the build's folder for the notebooks of failed units"
+
+#: The outputs every unit writes next to each other (the executed notebook, the HTML, the PDF).
+_OUTPUT_SUFFIXES = (".ipynb", ".html", ".pdf")
+
+
+def check_name_collisions(units: Sequence[Unit]) -> None:
+    """Refuse output paths that differ only by case or Unicode normalisation, before anything is written.
+
+    Windows and macOS, where reports are shared, see ``outputs/welle-a`` and ``outputs/Welle-A`` (or a name in
+    NFC and in NFD) as one folder: one build would overwrite the other. Checked among the planned units (their
+    folders, outputs and failed-notebook paths) and against the names already in the output folder.
+
+    Raises
+    ------
+    BuildError
+        Listing every collision with both sources: params file, wave and project of a unit, or "already in" the
+        output folder.
+    """
+    planned: dict[tuple[str, ...], dict[tuple[str, ...], str]] = {}
+    for unit in units:
+        source = _source(unit)
+        rel = unit.out_dir.relative_to(unit.output_root).parts
+        failed = Path(FAILED_DIR, unit.unit_id).parts
+        for parts in [*((*rel, unit.stem + s) for s in _OUTPUT_SUFFIXES), (*failed[:-1], failed[-1] + ".ipynb")]:
+            for end in range(1, len(parts) + 1):
+                named = _FAILED_SOURCE if parts[:end] == (FAILED_DIR,) else source
+                planned.setdefault(tuple(map(_fold, parts[:end])), {}).setdefault(parts[:end], named)
+    problems: list[str] = []
+    reported: set[tuple[str, ...]] = set()
+    listings: dict[Path, list[str]] = {}
+    pairs: list[set[str]] = []
+    for key, names in planned.items():
+        if any(key[:end] in reported for end in range(1, len(key))):
+            continue  # inside a folder whose name already collides
+        (first, first_source), *others = names.items()
+        if others:
+            reported.add(key)
+            for other, source in others:
+                if {first_source, source} not in pairs:  # failed/<wave> repeats <wave>: said once
+                    pairs.append({first_source, source})
+                    problems.append(f"{Path(*first)} ({first_source}) and {Path(*other)} ({source})")
+            continue
+        root = units[0].output_root
+        folder = root / Path(*first[:-1])
+        if folder not in listings:
+            listings[folder] = _listing(folder)
+        existing = [n for n in listings[folder] if _fold(n) == key[-1] and n != first[-1]]
+        if existing:
+            reported.add(key)
+            problems += [
+                f"{Path(*first)} ({first_source}) and {Path(*first[:-1], n)} (already in {root})" for n in existing
+            ]
+    if problems:
+        raise BuildError(
+            f"output names that differ only by upper/lower case or Unicode normalisation would be one file on "
+            f"Windows and macOS, so one would overwrite the other: {'; '.join(problems)}. Rename one wave id "
+            "(params file `wave:`) or project id, or move the old output away; nothing was built."
+        )
+
+
+def _fold(name: str) -> str:
+    """A name as a case-insensitive, normalisation-insensitive file system compares it."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", name).casefold())
+
+
+def _listing(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:  # not there yet (or not a folder): nothing to collide with
+        return []
+
+
+def _source(unit: Unit) -> str:
+    where = f"{unit.params_path}, " if unit.params_path is not None else ""
+    project = f", project {unit.project!r}" if unit.project is not None else ""
+    return f"{where}wave {unit.wave!r}{project}"
 
 
 def _select_waves(params_dir: Path, waves: Iterable[str] | None) -> list[tuple[Path, WaveParams]]:

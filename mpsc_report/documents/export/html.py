@@ -18,7 +18,7 @@ from ...errors import ExportError
 from ..contract import Document, read_document
 from ..provenance import document_metadata
 from .contents import add_data_appendix, build_toc
-from .fonts import find_font_dir, font_face_css
+from .fonts import document_text, find_font_dir, font_face_css
 from .sanitize import sanitize_body
 
 #: Name of the nbconvert template folder shipped in ``mpsc_report/documents/templates``.
@@ -29,6 +29,9 @@ AUTHOR = "MPSC-Monitoring"
 
 #: Where :class:`ReportPreprocessor` leaves the notebook's :class:`~..contract.Document` in nbconvert's ``resources``.
 DOCUMENT_RESOURCE = "mpsc_document"
+
+#: Where ``from_notebook_node`` leaves the document's text for choosing the embedded glyphs.
+_TEXT_RESOURCE = "mpsc_text"
 
 #: The English alt text nbconvert gives every image that has none.
 _NBCONVERT_ALT = "No description has been provided for this image"
@@ -183,11 +186,13 @@ class ReportHTMLExporter(HTMLExporter):
 
     def _init_resources(self, resources):
         resources = super()._init_resources(resources)
-        resources["mpsc_font_css"] = font_face_css(find_font_dir(self.font_dir))
+        # Open Sans plus subsets of the fallback fonts for the characters Open Sans lacks (see .fonts).
+        resources["mpsc_font_css"] = font_face_css(find_font_dir(self.font_dir), resources.get(_TEXT_RESOURCE, ""))
         return resources
 
     def from_notebook_node(self, nb, resources=None, **kw):
         """Convert a notebook to the publication HTML; returns ``(html, resources)``."""
+        resources = {**(resources or {}), _TEXT_RESOURCE: document_text(nb)}
         try:
             html, resources = HTMLExporter.from_notebook_node(self, nb, resources, **kw)
         except jinja2.TemplateError as exc:
