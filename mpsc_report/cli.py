@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .errors import BuildError, DataError, MpscReportError, ParamsError
 from .pipeline.batch import BatchOptions, BatchResult, default_jobs, run_batch
-from .pipeline.progress import Progress
+from .pipeline.progress import Progress, failure_table
 from .pipeline.units import FACTSHEET_NOTEBOOK, KINDS, REPORT_NOTEBOOK, plan_units
 
 # The pipeline wing imports pandas, papermill, nbconvert and matplotlib only where a step needs them, and every
@@ -203,15 +203,9 @@ def _kinds(args: argparse.Namespace) -> tuple[str, ...]:
 def _summarise(outcome: BatchResult) -> None:
     parts = [f"{outcome.count(s)} {s}" for s in ("built", "skipped", "failed", "timeout", "interrupted", "not-run")]
     print(f"{len(outcome.results)} unit(s) in {outcome.seconds:.1f} s: {', '.join(parts)}.", file=sys.stderr)
-    failed = [r for r in outcome.failed if r.status != "not-run"]
-    if failed:
-        print("Failures:", file=sys.stderr)
-        width = max(len(r.unit.unit_id) for r in failed)
-        for result in failed:
-            cell = result.cell or {}
-            where = f"cell {cell.get('index')} (In [{cell.get('execution_count')}])" if cell else "-"
-            first = (result.error or "").splitlines()[0] if result.error else ""
-            print(f"  {result.unit.unit_id:<{width}}  {result.status:<11}  {where:<18}  {first}", file=sys.stderr)
+    table = failure_table(outcome.results)
+    if table:
+        print(table, file=sys.stderr)
     print(f"Manifest: {outcome.manifest}\nIndex:    {outcome.index}", file=sys.stderr)
 
 
