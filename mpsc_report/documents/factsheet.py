@@ -22,6 +22,7 @@ from ..errors import ParamsError
 from .blocks import Block, escape_text
 from .contract import Colophon, TitlePage, finite_numbers
 from .document import WaveDocument
+from .provenance import git_text, version_text
 
 #: Layout of the header's :class:`~.contract.TitlePage` that tells the exporters to print a factsheet: compact
 #: header instead of a title page, no table of contents (see :mod:`mpsc_report.documents.export`).
@@ -130,10 +131,10 @@ class Factsheet(WaveDocument):
         """
         record, lang = self.provenance(), self.language
         files = ", ".join(f"{PurePosixPath(f.path).name} ({f.sha256[:12]}…)" for f in record.files)
-        versions = ", ".join(f"{name} {version}" for name, version in record.versions.items() if name != "python")
+        versions = version_text(record, lang, skip=("python",))
         lines = [
             t("factsheet.colophon.files", lang, files=files),
-            t("factsheet.colophon.code", lang, git=record.git_label, versions=versions, built=record.built_at),
+            t("factsheet.colophon.code", lang, git=git_text(record, lang), versions=versions, built=record.built_at),
         ]
         body = "".join(f'<p class="mpsc-factsheet-colophon">{escape_text(line)}</p>' for line in lines)
         # The numbers of a factsheet: the project's own headline figures in this wave (None: not answered).
