@@ -192,18 +192,46 @@ def write_manifest(output_dir: Path, manifest: Manifest) -> Path:
 
 def is_current(entry: UnitEntry | None, fingerprint: str, output_dir: Path) -> bool:
     """Whether a unit may be skipped: same fingerprint, last run good, outputs untouched since it wrote them."""
-    if not entry or entry.stale or entry.status not in CURRENT or entry.fingerprint != fingerprint:
-        return False
+    return build_reason(entry, fingerprint, output_dir)[0] == "unchanged"
+
+
+#: What :func:`build_reason` can say about a unit; every one but "unchanged" means it is built.
+REASONS = ("forced", "new", "failed", "changed", "outputs", "unchanged")
+
+
+def build_reason(entry: UnitEntry | None, fingerprint: str, output_dir: Path, force: bool = False) -> tuple[str, str]:
+    """Why a build runs a unit, or skips it: one of :data:`REASONS` and the same in words (``--dry-run``).
+
+    Parameters
+    ----------
+    entry : UnitEntry, optional
+        The unit's manifest entry (None: never built into this output folder).
+    fingerprint : str
+        The unit's fingerprint now (:class:`~.fingerprint.Fingerprinter`).
+    output_dir : Path
+        The output folder the entry's outputs are relative to.
+    force : bool
+        ``--force``: every unit is built.
+    """
+    if force:
+        return "forced", "--force rebuilds every unit"
+    if entry is None:
+        return "new", "never built into this output folder"
+    if entry.status not in CURRENT or entry.stale:
+        return "failed", f"its last run ended {entry.status}" + (" (older outputs kept, stale)" if entry.stale else "")
+    if entry.fingerprint != fingerprint:
+        since = f" since {entry.last_success}" if entry.last_success else ""
+        return "changed", f"its notebook, parameters, data or the package changed{since}"
     if not entry.outputs:
-        return False
+        return "outputs", "no outputs are recorded"
     for recorded in entry.outputs.values():
         try:
             stat = os.stat(output_dir / recorded.path)
         except OSError:
-            return False
+            return "outputs", f"{recorded.path} is missing"
         if stat.st_size != recorded.size or stat.st_mtime_ns != recorded.mtime_ns:
-            return False
-    return True
+            return "outputs", f"{recorded.path} was changed after it was built"
+    return "unchanged", f"built {entry.last_success or 'earlier'}; nothing it depends on changed"
 
 
 def record_result(manifest: Manifest, result: UnitResult, fingerprint: str | None, output_dir: Path) -> UnitEntry:
