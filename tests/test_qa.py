@@ -328,3 +328,38 @@ def test_the_build_stops_a_unit_that_fails_a_gate(tmp_path):
     assert not list((tmp_path / "outputs" / "2023").iterdir())  # nothing published
     assert result.failed_notebook == tmp_path / "outputs" / "failed" / "2023" / "report.ipynb"
     assert result.failed_notebook.is_file() and str(result.failed_notebook) in result.error
+
+
+@pytest.mark.e2e
+def test_an_english_build_with_german_chart_labels_stops_naming_the_cell_and_the_words(tmp_path):
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    text = (ROOT / "params" / "2023.yaml").read_text().replace('language: "de"', 'language: "en"')
+    text = text.replace(
+        "Halbzeitbilanz Modellprojekte Smart Cities", "Halftime review of the Smart Cities model projects"
+    )
+    text = text.replace(
+        "Ergebnisse des Projektmonitorings, Befragungswelle Ende 2023", "Monitoring results, end of 2023"
+    )
+    (params_dir / "2023.yaml").write_text(text)
+    original = nbformat.read(NOTEBOOK, as_version=4)
+    german_labels = (
+        "from mpsc_report.documents.blocks import label_data\n"
+        "themes = metrics.datasets_by_theme(report.responses)\n"
+        "report.figure(\n"
+        '    charts.bar_chart(label_data(themes, "de"), source=report.source, language=lang),\n'
+        '    caption="Neu erhobene kommunale Datensätze nach Thema",\n'
+        "    data=themes,\n"
+        ")"
+    )
+    cells = [original.cells[0], original.cells[1], nbformat.v4.new_code_cell(german_labels)]
+    cells.append(nbformat.v4.new_code_cell("report.colophon()"))
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata=original.metadata), tmp_path / "labels.ipynb")
+    [unit] = plan_units(params_dir, tmp_path / "outputs", tmp_path / "labels.ipynb")
+    result = build_unit(unit, formats=("html",))
+    assert not result.ok and result.error_type == "QAFailed"
+    # the 3rd cell of the notebook, run as In [4]: papermill's injected cell ran as In [2] but is not counted
+    assert "[language] cell 3 (In [4]): the English document shows German words: " in result.error
+    assert "'Umwelt'" in result.error and "report.label(" in result.error
+    assert (result.cell["position"], result.cell["execution_count"]) == (3, 4)
+    assert not list((tmp_path / "outputs" / "2023").iterdir())  # nothing published
