@@ -514,7 +514,7 @@ def test_a_failing_cell_is_named_identically_in_message_table_manifest_and_index
     assert (cell["position"], cell["execution_count"], cell["ename"]) == (5, 3, "IndexError")
     assert cell["source"] == "numbers = [1, 2]\nnumbers[5]"
     assert named in entry["error"]["message"]
-    assert f"{named}: " in (out / "index.html").read_text()
+    assert (out / "index.html").read_text().count(named) == 1  # named once, as in the message
     kept = nbformat.read(out / "failed" / "2023" / "factsheets" / "solingen.ipynb", as_version=4)
     assert len(kept.cells) == 9  # the six cells, papermill's injected cell and its two error markers
 

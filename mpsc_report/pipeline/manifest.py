@@ -409,8 +409,10 @@ def _index_row(unit_id: str, entry: UnitEntry, in_last_run: bool = True) -> str:
     problem = ""
     if entry.error:
         cell = entry.error.cell
-        where = f"{CellRef(cell.position, cell.execution_count)}: " if cell else ""
-        problem = f"<pre>{esc(where + str(entry.error.message or ''))}</pre>"
+        message = str(entry.error.message or "").removeprefix(f"{unit_id}: ")
+        named = str(CellRef(cell.position, cell.execution_count)) if cell else ""
+        where = f"{named}: " if named and named not in message else ""  # a message that names it says it once
+        problem = f"<pre>{esc(where + message)}</pre>"
         if entry.error.failed_notebook:
             problem += f'<a href="{esc(quote(entry.error.failed_notebook))}">partial notebook</a>'
     return (
