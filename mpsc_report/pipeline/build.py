@@ -346,7 +346,7 @@ def _describe_failure(exc: BaseException, cell: dict[str, Any] | None, cell_time
     if name == "PapermillExecutionError":
         return f"{where} raised {exc.ename}: {exc.evalue}", None
     if isinstance(exc, MpscReportError):  # our own check, e.g. a notebook that stopped early
-        return exc.message, exc.detail
+        return (f"{exc.message} (the last cell that ran: {ref})" if ref else exc.message), exc.detail
     detail = f"{name}: {_library_line(exc)}"
     if name == "CellTimeoutError":
         limit = f"the cell time limit of {cell_timeout:g} s (--cell-timeout)"
