@@ -31,7 +31,7 @@ from mpsc_report.pipeline.batch import BatchOptions, run_batch
 from mpsc_report.pipeline.build import build_unit
 from mpsc_report.pipeline.lock import output_lock
 from mpsc_report.pipeline.manifest import Manifest, read_manifest, render_index, write_manifest
-from mpsc_report.pipeline.progress import Progress
+from mpsc_report.pipeline.progress import Progress, failure_table
 from mpsc_report.pipeline.units import Unit, UnitResult, plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -248,7 +248,7 @@ def test_cell_timeout_and_unit_timeout_each_fail_their_unit_and_leave_no_process
     [by_unit] = run_batch([slow], out, BatchOptions(formats=("html",), jobs=1, unit_timeout=6)).results
 
     assert by_cell.status == "failed" and "timed out" in by_cell.error.lower()
-    assert by_cell.cell is not None and by_cell.cell["index"] == 3  # parameters, injected, BEHAVIOUR, actions
+    assert by_cell.cell is not None and by_cell.cell["position"] == 3  # parameters, BEHAVIOUR, actions (injected: -)
     assert by_unit.status == "timeout" and "per-unit time limit" in by_unit.error
     assert by_unit.failed_notebook is not None and by_unit.failed_notebook.is_file()
     assert not list((out / "2023" / "factsheets").glob("*.html"))
@@ -479,6 +479,82 @@ def test_index_escapes_what_it_shows():
     page = render_index(manifest)
     assert "<script" not in page and "&lt;script&gt;alert(1)" in page
     assert 'href="failed/a%20b.ipynb"' in page and 'onmouseover=1.html"' not in page
+
+
+def test_a_failing_cell_is_named_identically_in_message_table_manifest_and_index(project, tmp_path):
+    """The 5th cell with execution count 3: papermill's injected-parameters and error-marker cells are not counted."""
+    params_dir, out = project
+    params = nbformat.v4.new_code_cell(
+        'wave = "2023"\nproject = "solingen"\nreport_date = "2024-02-07"\ndata = "sample"\n'
+        'language = "de"\npublisher = "Test"'
+    )
+    params.metadata["tags"] = ["parameters"]
+    cells = [
+        nbformat.v4.new_markdown_cell("# Steckbrief"),
+        params,  # In [1]; papermill's injected cell below it runs as In [2]
+        nbformat.v4.new_markdown_cell("Zwei Absätze Text ..."),
+        nbformat.v4.new_markdown_cell("... bevor es schiefgeht."),
+        nbformat.v4.new_code_cell("numbers = [1, 2]\nnumbers[5]"),  # the 5th cell, In [3]
+        nbformat.v4.new_code_cell("print('never')"),
+    ]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "mpsc-report", "display_name": "Python (mpsc-report)", "language": "python"}
+    nbformat.write(nb, tmp_path / "factsheet.ipynb")
+    units = factsheets(params_dir, out, tmp_path / "factsheet.ipynb", ["solingen"])
+
+    outcome = run_batch(units, out, BatchOptions(formats=("html",), jobs=0))
+
+    [result] = outcome.results
+    named = "cell 5 (In [3])"
+    assert f"failed: {named} raised IndexError: list index out of range." in result.error
+    table = failure_table(outcome.results)
+    assert re.search(rf"2023/factsheets/solingen +failed +{re.escape(named)} +executing", table)
+    entry = json.loads((out / "manifest.json").read_text())["units"]["2023/factsheets/solingen"]
+    cell = entry["error"]["cell"]
+    assert (cell["position"], cell["execution_count"], cell["ename"]) == (5, 3, "IndexError")
+    assert cell["source"] == "numbers = [1, 2]\nnumbers[5]"
+    assert named in entry["error"]["message"]
+    assert (out / "index.html").read_text().count(named) == 1  # named once, as in the message
+    kept = nbformat.read(out / "failed" / "2023" / "factsheets" / "solingen.ipynb", as_version=4)
+    assert len(kept.cells) == 9  # the six cells, papermill's injected cell and its two error markers
+
+
+def test_the_failures_table_shows_the_whole_message_of_a_qa_failure():
+    qa_error = (
+        "2023/report: the report fails 2 QA check(s) and is not published:\n"
+        "  - [figure] cell 24 (In [12]): Abbildung 5 has no caption; pass caption='…' to report.figure.\n"
+        "  - [language] cell 30: this Markdown cell is shown in the English document but reads German ('und').\n"
+        "The executed notebook is at outputs/failed/2023/report.ipynb; fix the cells named above and build again."
+    )
+    report = UnitResult(
+        Unit("report", "2023/report", Path("r.ipynb"), None, Path("."), "r", Path(".")),
+        status="failed",
+        error=qa_error,
+        cell={"position": 24, "execution_count": 12, "source": "report.figure(...)"},
+    )
+    table = failure_table([report, _result("ulm", "not-run", "not run: --fail-fast"), _result("gera")])
+    lines = table.splitlines()
+    assert lines[0] == "Failures:" and lines[1].split() == ["unit", "status", "cell", "error"]
+    assert re.match(r"  2023/report +failed +cell 24 \(In \[12\]\) +the report fails 2 QA check", lines[2])
+    assert lines[3].strip().startswith("- [figure] cell 24 (In [12]): Abbildung 5 has no caption")
+    assert "[language] cell 30" in lines[4] and lines[5].strip().startswith("The executed notebook is at")
+    column = lines[1].index("error")
+    assert all(line[:column].isspace() and line[column:] for line in lines[3:])  # continued under "error"
+    assert "ulm" not in table and "gera" not in table  # not run, and built
+    assert failure_table([_result("gera")]) == ""
+
+
+def test_index_states_the_last_runs_counts_apart_from_the_folders():
+    unit = {"kind": "factsheet", "wave": "2023", "notebook": "f.ipynb", "out_dir": "2023", "stem": "x"}
+    run = {"started": "s", "finished": "f", "seconds": 1, "executor": "local", "formats": ["html"], "jobs": 2}
+    run |= {"counts": {"built": 2, "failed": 1, "skipped": 0}, "units": ["2023/a", "2023/b", "2023/c"]}
+    units = {f"2023/{x}": {**unit, "status": "built", "finished": "earlier"} for x in "abcdef"}
+    units["2023/c"] = {**unit, "status": "failed"}
+    page = render_index(Manifest.model_validate({"run": run, "units": units}))
+    assert "3 unit(s): 2 built, 1 FAILED." in page
+    assert "This folder lists 6 unit(s), 3 of them from earlier runs." in page
+    assert "6 unit(s): " not in page
+    assert page.count("(earlier run, earlier)") == 3
 
 
 # ----------------------------------------------------------------------------------------------

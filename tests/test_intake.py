@@ -53,7 +53,7 @@ def test_a1_mojibake_in_a_text_column_is_a_failure_with_place(tmp_path):
     set_cell(header, rows[1], "challenge", GERMAN.encode("utf-8").decode("cp1252"))
     write_wave(tmp_path, header, rows)
     (failure,) = failures(tmp_path)
-    assert (failure.line, failure.column, failure.rule) == (3, "challenge", "falsche Zeichenkodierung")
+    assert (failure.line, failure.column, failure.rule) == (3, "challenge", "wrong_encoding")
     assert "would read 'Köln: „Müßen“" in failure.message
 
 
@@ -193,7 +193,7 @@ def test_a7_ragged_row_and_multiline_answer_keep_physical_lines(tmp_path):
     rows[2].append("überzählig")
     write_wave(tmp_path, header, rows)
     found = failures(tmp_path)
-    assert [(f.line, f.rule) for f in found] == [(6, "Zeile nicht lesbar")]
+    assert [(f.line, f.rule) for f in found] == [(6, "unreadable_row")]
     assert "the row has 32 fields, more than the 31 columns of the header" in found[0].message
     wave = load(tmp_path, on_invalid="quarantine")
     assert wave.responses.loc[0, "highlight"].count("\n") == 2

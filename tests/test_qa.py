@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 import mpsc_report as mr
 from mpsc_report.analysis import charts, metrics, narrative
 from mpsc_report.documents import qa
+from mpsc_report.documents.blocks import label_data
 from mpsc_report.documents.report import Block
 from mpsc_report.pipeline.build import build_unit
 from mpsc_report.pipeline.units import plan_units
@@ -188,6 +189,121 @@ def test_describe_says_what_to_fix_and_where_the_notebook_is(tmp_path, report):
     assert "report.colophon()" in message and str(failed) in message
 
 
+def test_problems_name_cells_as_jupyterlab_shows_the_notebook(report):
+    nb = executed(report.key_figure_tiles([]), "Es gibt 1 neue Stellen.", report.colophon())
+    injected = nbformat.v4.new_code_cell("wave = '2023'", execution_count=2)
+    injected.metadata["tags"] = ["injected-parameters"]
+    nb.cells.insert(1, injected)
+    nb.cells[3].execution_count = 3
+    [problem] = qa.check_notebook(nb)
+    assert (problem.cell, problem.execution_count) == (2, None)  # the markdown cell: 2nd of the user's cells
+    assert str(problem).startswith("[narrative] cell 2: the text says '1 neue Stellen'")
+    nb.cells[2] = nbformat.v4.new_code_cell(
+        "report.text('Es gibt 1 neue Stellen.')",
+        execution_count=7,
+        outputs=[nbformat.v4.new_output("display_data", **_bundle(report.text("Es gibt 1 neue Stellen.")))],
+    )
+    [problem] = qa.check_notebook(nb)
+    assert str(problem).startswith("[narrative] cell 2 (In [7]): the text says")
+
+
+def _bundle(block: Block) -> dict:
+    data, metadata = block._repr_mimebundle_()
+    return {"data": data, "metadata": metadata}
+
+
+# --- the language gate ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def english() -> mr.Report:
+    params = mr.load_params(ROOT / "params" / "2023.yaml")
+    return mr.open_report(params.model_copy(update={"language": "en", "title": "Halftime review", "subtitle": ""}))
+
+
+def test_a_correct_english_report_passes_the_language_gate(english):
+    kf, themes = english.key_figures, metrics.datasets_by_theme(english.responses)
+    figure = english.figure(
+        charts.bar_chart(english.label(themes), source=english.source, language="en"),
+        caption="Neu erhobene kommunale Datensätze nach Thema",
+        data=themes,
+        data_index_label="Thema",
+    )
+    blocks = [
+        english.title_page(),
+        english.key_figure_tiles(narrative.key_figure_tiles(kf, "en")),
+        english.bullets(narrative.summary(kf, "en")),
+        figure,
+        english.text(narrative.datasets(kf, themes, "en")),
+        english.quotes(metrics.free_text_answers(english.responses, english.register, "highlight")),
+        english.data_quality_tables(),
+        english.colophon(),
+    ]
+    nb = executed(*blocks)
+    tagged = nbformat.v4.new_markdown_cell("## Daten\n\nDie Modellprojekte erheben dafür kommunale Daten.")
+    tagged.metadata["tags"] = ["lang-de"]  # left out of the English document
+    nb.cells.insert(1, tagged)
+    nb.cells.insert(2, nbformat.v4.new_markdown_cell("## Data\n\nThe model projects collect municipal data."))
+    assert qa.check_notebook(nb) == []
+
+
+def test_german_chart_labels_in_an_english_report_stop_it_naming_the_cell_and_the_words(english):
+    themes = metrics.datasets_by_theme(english.responses)
+    german = label_data(themes, "de")  # labelled for the wrong language: the chart's bars say "Umwelt", "Energie"
+    block = english.figure(
+        charts.bar_chart(german, source=english.source, language="en"),
+        caption="Neu erhobene kommunale Datensätze nach Thema",
+        data=themes,
+    )
+    [problem] = qa.check_notebook(executed(english.title_page(), block, english.colophon()))
+    assert problem.gate == "language" and problem.cell == 2 and problem.execution_count == 2
+    assert "the English document shows German words: " in problem.message
+    assert "'Umwelt'" in problem.message and "report.label(" in problem.message
+
+
+def test_an_untagged_german_section_in_an_english_report_is_named_with_its_words(english):
+    section = "## Ausblick\n\nDie Modellprojekte planen für 2024 weitere Vorhaben mit den Partnern."
+    problems = qa.check_notebook(executed(english.title_page(), section, "## Größere Städte", english.colophon()))
+    assert [(p.gate, p.cell) for p in problems] == [("language", 2), ("language", 3)]
+    assert "reads German ('Modellprojekte', 'die', 'für', 'mit', 'den')" in problems[0].message
+    assert "Tag it `lang-de` and add its English twin tagged `lang-en`" in problems[0].message
+    assert "'Größere', 'Städte'" in problems[1].message
+
+
+def test_english_prose_in_a_german_report_is_named_the_other_way_round(report):
+    nb = executed(report.title_page(), "## Outlook\n\nThe model projects plan more work with their partners.")
+    nb.cells.append(executed(report.colophon()).cells[0])
+    [problem] = qa.check_notebook(nb)
+    assert problem.gate == "language" and problem.cell == 2
+    assert "shown in the German document but reads English ('the', 'with')" in problem.message
+    assert "Tag it `lang-en`" in problem.message
+
+
+def test_a_german_title_in_an_english_report_points_to_the_params(english):
+    german = mr.Report(
+        english.params.model_copy(update={"subtitle": "Ergebnisse der Befragungswelle 2023"}), english.data
+    )
+    [problem] = qa.check_notebook(executed(german.title_page(), german.colophon()))
+    assert problem.cell == 1 and "'Befragungswelle'" in problem.message and "params file" in problem.message
+
+
+def test_names_and_quoted_answers_stay_german_in_an_english_report(english):
+    places = metrics.projects_by_state(english.register)
+    figure = english.figure(
+        charts.tile_map(places, source=english.source, value_label=english.t("indicator.projects"), language="en"),
+        caption="Modellprojekte Smart Cities nach Land (Sitz der federführenden Kommune)",
+        data=places,
+        data_index_label="Land",
+    )
+    quotes = english.quotes(pd.DataFrame({"name": ["Haßfurt"], "text": ["Die Daten sind für alle offen."]}))
+    text = english.text("The 73 model projects are spread over the Länder; most are in Nordrhein-Westfalen.")
+    names = english.table(
+        pd.DataFrame({"names": ["Mülheim an der Ruhr, Frankfurt (Oder), Landkreis Gießen*"]}, index=["x"]),
+        caption="Kennzahl",
+    )
+    assert qa.check_notebook(executed(english.title_page(), figure, quotes, text, names, english.colophon())) == []
+
+
 @pytest.mark.e2e
 def test_the_build_stops_a_unit_that_fails_a_gate(tmp_path):
     params_dir = tmp_path / "params"
@@ -205,8 +321,45 @@ def test_the_build_stops_a_unit_that_fails_a_gate(tmp_path):
     [unit] = plan_units(params_dir, tmp_path / "outputs", tmp_path / "broken.ipynb")
     result = build_unit(unit, formats=("html",))
     assert not result.ok
-    # cell 4 of the executed notebook: papermill inserts the injected-parameters cell after cell 1
-    assert "[narrative] cell 4: the text says '1.200 kommunale Datensätze', but the metric datasets" in result.error
+    # cell 3 as JupyterLab shows the notebook: papermill's injected-parameters cell (after cell 2) is not counted
+    assert "[narrative] cell 3: the text says '1.200 kommunale Datensätze', but the metric datasets" in result.error
+    assert result.error_type == "QAFailed" and result.cell is not None
+    assert (result.cell["position"], result.cell["execution_count"], result.cell["ename"]) == (3, None, "QA: narrative")
     assert not list((tmp_path / "outputs" / "2023").iterdir())  # nothing published
     assert result.failed_notebook == tmp_path / "outputs" / "failed" / "2023" / "report.ipynb"
     assert result.failed_notebook.is_file() and str(result.failed_notebook) in result.error
+
+
+@pytest.mark.e2e
+def test_an_english_build_with_german_chart_labels_stops_naming_the_cell_and_the_words(tmp_path):
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    text = (ROOT / "params" / "2023.yaml").read_text().replace('language: "de"', 'language: "en"')
+    text = text.replace(
+        "Halbzeitbilanz Modellprojekte Smart Cities", "Halftime review of the Smart Cities model projects"
+    )
+    text = text.replace(
+        "Ergebnisse des Projektmonitorings, Befragungswelle Ende 2023", "Monitoring results, end of 2023"
+    )
+    (params_dir / "2023.yaml").write_text(text)
+    original = nbformat.read(NOTEBOOK, as_version=4)
+    german_labels = (
+        "from mpsc_report.documents.blocks import label_data\n"
+        "themes = metrics.datasets_by_theme(report.responses)\n"
+        "report.figure(\n"
+        '    charts.bar_chart(label_data(themes, "de"), source=report.source, language=lang),\n'
+        '    caption="Neu erhobene kommunale Datensätze nach Thema",\n'
+        "    data=themes,\n"
+        ")"
+    )
+    cells = [original.cells[0], original.cells[1], nbformat.v4.new_code_cell(german_labels)]
+    cells.append(nbformat.v4.new_code_cell("report.colophon()"))
+    nbformat.write(nbformat.v4.new_notebook(cells=cells, metadata=original.metadata), tmp_path / "labels.ipynb")
+    [unit] = plan_units(params_dir, tmp_path / "outputs", tmp_path / "labels.ipynb")
+    result = build_unit(unit, formats=("html",))
+    assert not result.ok and result.error_type == "QAFailed"
+    # the 3rd cell of the notebook, run as In [4]: papermill's injected cell ran as In [2] but is not counted
+    assert "[language] cell 3 (In [4]): the English document shows German words: " in result.error
+    assert "'Umwelt'" in result.error and "report.label(" in result.error
+    assert (result.cell["position"], result.cell["execution_count"]) == (3, 4)
+    assert not list((tmp_path / "outputs" / "2023").iterdir())  # nothing published

@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from survey_files import SAMPLE, csv_text, failures, load, sample_rows, set_cell, write_wave
 
 from mpsc_report.analysis import metrics
+from mpsc_report.data.intake import IntakeParams
 from mpsc_report.data.load import available_waves, load_register, load_wave
-from mpsc_report.data.validation import FAILURE_FIELDS, Failure, ValidationFailed, failures_csv, summarize
+from mpsc_report.data.validation import (
+    FAILURE_FIELDS,
+    RULES,
+    Failure,
+    ValidationFailed,
+    failures_csv,
+    summarize,
+)
 from mpsc_report.errors import DataError
 
 # --- B1 duplicates ----------------------------------------------------------------------------------------------
@@ -24,20 +33,32 @@ def test_b1_duplicate_respondents_are_listed_with_every_line(tmp_path):
     rows.append(conflicting)  # same respondent and project, other answer
     write_wave(tmp_path, header, rows)
     found = failures(tmp_path)
-    by_line = {(f.line, f.column) for f in found}
-    assert by_line == {
-        (2, "respondent_id"),
-        (6, "respondent_id"),
-        (2, "project_id"),
-        (6, "project_id"),
-        (3, "respondent_id"),
-        (7, "respondent_id"),
-        (3, "project_id"),
-        (7, "project_id"),
-    }
-    first = next(f for f in found if f.line == 2 and f.column == "respondent_id")
-    assert first.message == "respondent_id 'R2023-001' appears 2 times (line 2, line 6)"
+    # Each duplicate is one failure (not one per row and rule), on its second line, naming every line.
+    by_line = {(f.line, f.column, f.rule) for f in found}
+    assert by_line == {(6, "respondent_id", "duplicate_id"), (7, "respondent_id", "duplicate_id")}
+    first = next(f for f in found if f.line == 6)
+    assert first.message == "respondent_id 'R2023-001' appears 2 times (line 2, line 6); all 2 rows are set aside"
     assert "nothing is de-duplicated automatically" in first.fix
+
+
+def test_b1_a_duplicate_sets_every_one_of_its_rows_aside_and_is_reported_once(tmp_path):
+    header, rows = sample_rows(5)
+    rows.append(list(rows[0]))  # the same row twice
+    rows.append(list(rows[0]))  # ... and three times
+    other_id = list(rows[2])
+    set_cell(header, other_id, "respondent_id", "R2023-099")
+    rows.append(other_id)  # the same project under another respondent id
+    write_wave(tmp_path, header, rows)
+    wave = load(tmp_path, on_invalid="quarantine")
+    found = wave.quality.failures
+    assert [(f.line, f.rule) for f in found] == [(7, "duplicate_id"), (9, "duplicate_project")]
+    assert "appears 3 times (line 2, line 7, line 8); all 3 rows are set aside" in found[0].message
+    project = other_id[header.index("project_id")]
+    assert f"project {project!r} appears 2 times (line 4, line 9)" in found[1].message
+    assert wave.quality.rows_rejected == 5 and len(wave.responses) == 3  # nothing kept of either duplicate
+    assert dict(wave.quality.rejected_by_rule) == {"duplicate_id": 3, "duplicate_project": 2}
+    table = list(csv.reader(io.StringIO(failures_csv(found).decode("utf-8-sig"))))
+    assert [row[1] for row in table[1:]] == ["7", "9"]
 
 
 def test_b1_duplicate_headers_are_an_error_not_renamed(tmp_path):
@@ -100,7 +121,7 @@ def test_b2_quarantine_sets_bad_rows_aside_and_reports_them(tmp_path):
     q = wave.quality
     assert list(wave.responses["respondent_id"]) == ["R2023-001", "R2023-003", "R2023-005", "R2023-006"]
     assert (q.rows_read, q.rows_used, q.rows_rejected) == (6, 4, 2)
-    assert dict(q.rejected_by_rule) == {"unbekanntes Projekt": 1, "unbekannter Code": 1}
+    assert dict(q.rejected_by_rule) == {"unknown_project": 1, "unknown_code": 1}
     assert len(q.failures) == 3 and q.policy == "quarantine"
 
 
@@ -166,7 +187,7 @@ def test_b3_consistency_rules(tmp_path):
     write_wave(tmp_path, header, rows)
     found = {f.column: f for f in failures(tmp_path)}
     assert found["measures_continued"].message.startswith("more measures continued than completed (")
-    assert found["datasets_total"].rule == "Summe stimmt nicht" and found["datasets_total"].line == 3
+    assert found["datasets_total"].rule == "sum_mismatch" and found["datasets_total"].line == 3
 
 
 # --- B4 huge values and long text -------------------------------------------------------------------------------
@@ -222,6 +243,79 @@ def test_b6_available_waves_include_excel_files(tmp_path):
     (tmp_path / "wave_2022.xlsx").write_bytes(b"x")
     (tmp_path / "wave_2023.txt").write_text("x")
     assert available_waves(tmp_path) == ["2021", "2022"]
+
+
+# --- rows of one wave: field period, respondent ids ------------------------------------------------------------
+
+PERIOD = (date(2023, 11, 13), date(2023, 12, 15))
+
+
+def test_submission_dates_outside_the_field_period_are_failures_with_the_period(tmp_path):
+    header, rows = sample_rows(4)
+    set_cell(header, rows[1], "submitted", "2023-11-12")  # a day early
+    set_cell(header, rows[3], "submitted", "2024-01-08")
+    write_wave(tmp_path, header, rows)
+    wave = load_wave(tmp_path, "2023", IntakeParams(on_invalid="quarantine"), field_period=PERIOD)
+    found = [(f.line, f.column, f.value, f.rule) for f in wave.quality.failures]
+    assert found == [
+        (3, "submitted", "2023-11-12", "outside_field_period"),
+        (5, "submitted", "2024-01-08", "outside_field_period"),
+    ]
+    failure = wave.quality.failures[0]
+    assert failure.message == "lies outside the field period 2023-11-13 – 2023-12-15"
+    assert "field_start`/`field_end`" in failure.fix
+    assert len(wave.responses) == 2
+    assert load_wave(tmp_path, "2023", IntakeParams(on_invalid="quarantine")).quality.failures == ()  # no period known
+
+
+def test_an_export_of_another_wave_is_one_failure_for_the_whole_file(tmp_path):
+    header, rows = sample_rows(6, wave="2023")
+    for row in rows:
+        set_cell(header, row, "wave", "2024")
+    write_wave(tmp_path, header, rows)
+    (tmp_path / "wave_2023.csv").rename(tmp_path / "wave_2024.csv")
+    period = (date(2024, 11, 4), date(2024, 12, 13))
+    with pytest.raises(ValidationFailed) as err:
+        load_wave(tmp_path, "2024", IntakeParams(on_invalid="quarantine"), field_period=period)  # even so: whole file
+    found = {f.rule: f for f in err.value.failures}
+    assert set(found) == {"outside_field_period", "other_wave_id"} and all(f.file_level for f in found.values())
+    dates = found["outside_field_period"].message
+    assert dates.startswith(
+        "all 6 submission dates lie outside the field period 2024-11-04 – 2024-12-13 (they run from 2023-"
+    )
+    assert dates.endswith("is this the export of another wave?")
+    ids = found["other_wave_id"].message
+    assert ids.startswith("all 6 respondent ids carry the year 2023, not the wave 2024 (e.g. 'R2023-00")
+
+
+def test_a_respondent_id_of_another_wave_is_named(tmp_path):
+    header, rows = sample_rows(5)
+    set_cell(header, rows[2], "respondent_id", "R2022-003")
+    write_wave(tmp_path, header, rows)
+    [failure] = failures(tmp_path)
+    assert (failure.line, failure.column, failure.rule) == (4, "respondent_id", "other_wave_id")
+    assert failure.message == "carries the year 2022, not the wave 2023"
+
+
+@pytest.mark.parametrize("ids", [["X2000", "X2001", "X1999"], ["17", "2022", "18"], ["a-1", "b-2", "R2022-1"]])
+def test_respondent_ids_without_a_year_pattern_are_not_checked(tmp_path, ids):
+    header, rows = sample_rows(3)
+    for row, value in zip(rows, ids, strict=True):
+        set_cell(header, row, "respondent_id", value)
+    write_wave(tmp_path, header, rows)
+    assert load(tmp_path).quality.failures == ()
+
+
+def test_every_rule_has_words_in_both_languages_and_the_csv_speaks_one_language(tmp_path):
+    from mpsc_report.analysis.words import MESSAGES
+
+    assert [r for r in RULES if not (f"rule.{r}" in MESSAGES["de"] and f"rule.{r}" in MESSAGES["en"])] == []
+    header, rows = sample_rows(3)
+    set_cell(header, rows[1], "datasets_total", "-3")
+    write_wave(tmp_path, header, rows)
+    table = list(csv.reader(io.StringIO(failures_csv(failures(tmp_path)).decode("utf-8-sig"))))
+    rule, message = table[1][FAILURE_FIELDS.index("rule")], table[1][FAILURE_FIELDS.index("message")]
+    assert (rule, message) == ("negative", "counts cannot be negative")
 
 
 # --- B7 NA-like text --------------------------------------------------------------------------------------------

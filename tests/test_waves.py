@@ -49,6 +49,8 @@ def write_project(folder: Path, styles: dict[str, str], language: str = "de", **
         "language": language,
         "intake": intake,
     }
+    if language == "en":  # an English document has an English title (the language gate checks it)
+        params |= {"title": "Halftime review of the Smart Cities model projects", "subtitle": "Monitoring results"}
     path = folder / "params" / "2023.yaml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8")

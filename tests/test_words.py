@@ -18,6 +18,7 @@ from mpsc_report.data.schema import (
     PARTICIPATION_FORMATS,
     PHASES,
 )
+from mpsc_report.data.validation import RULES
 from mpsc_report.errors import TranslationMissing
 
 VALIDATION = Path(words.__file__).parents[1] / "data" / "validation.py"
@@ -112,7 +113,8 @@ def test_every_rule_of_the_validation_has_english_words():
         if position is not None and len(node.args) > position and isinstance(node.args[position], ast.Constant):
             rules.add(node.args[position].value)
     assert len(rules) >= 15
-    assert [rule for rule in sorted(rules) if rule not in words.MESSAGES["en"]] == []
+    assert [rule for rule in sorted(rules) if f"rule.{rule}" not in words.MESSAGES["en"]] == []
+    assert rules <= set(RULES)
 
 
 def test_a_key_two_sections_define_is_refused():

@@ -276,7 +276,8 @@ def data_quality(quality: DataQuality, language: str = "de") -> list[str]:
         )
     ]
     if quality.rows_rejected:
-        reasons = ", ".join(f"{format_int(n, lang)} × {t(rule, lang)}" for rule, n in quality.rejected_by_rule)
+        rules = quality.rejected_by_rule
+        reasons = ", ".join(f"{format_int(n, lang)} × {t(f'rule.{rule}', lang)}" for rule, n in rules)
         sentences.append(t("dq.rejected", lang, reasons=reasons, errors_file=ERRORS_FILE))
     else:
         sentences.append(t("dq.all_passed", lang))

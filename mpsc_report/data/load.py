@@ -6,6 +6,7 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,7 @@ def load_wave(
     *,
     codebook: _intake.CodebookFile | None = None,
     dataset: DatasetInfo | None = None,
+    field_period: tuple[date, date] | None = None,
 ) -> WaveData:
     """Read, check and type the answers and the partner edge list of one wave.
 
@@ -188,6 +190,8 @@ def load_wave(
         The codebook the settings name, already read (read here when not given).
     dataset : DatasetInfo, optional
         The folder's ``dataset.yaml``, already read (read here when not given).
+    field_period : (date, date), optional
+        The wave's field period (from its params); submission dates outside it are validation failures.
 
     Returns
     -------
@@ -215,7 +219,7 @@ def load_wave(
             "or add the file."
         )
     partners_found = partners_path if partners_path.exists() else None
-    read = _read_wave(responses_path, partners_found, wave, intake, register, codebook)
+    read = _read_wave(responses_path, partners_found, wave, intake, register, codebook, field_period)
     if read.failures and (intake.on_invalid == "reject" or any(f.file_level for f in read.failures)):
         raise ValidationFailed(read.failures, f"wave {wave} ({data_dir})")
     checked, partner_check = read.checked, read.partner_check
@@ -268,11 +272,12 @@ def check_wave_files(
     wave: str,
     intake: Any = None,
     register: pd.DataFrame | None = None,
+    field_period: tuple[date, date] | None = None,
 ) -> WaveCheck:
     """Read and validate an answers file of any name and its partners file (``mpsc-report validate FILE``).
 
     Row failures are returned, never raised; both files are read with the same settings, as :func:`load_wave`
-    reads them.
+    reads them (submission dates are checked against ``field_period`` when it is given).
 
     Raises
     ------
@@ -283,7 +288,7 @@ def check_wave_files(
     register = load_register() if register is None else register
     if partners is not None and not partners.is_file():
         raise DataError(f"partners file {partners} not found; pass the partner list of wave {wave} or leave it out.")
-    read = _read_wave(responses, partners, wave, intake, register)
+    read = _read_wave(responses, partners, wave, intake, register, field_period=field_period)
     partner_rows = len(read.partner_table.rows) if read.partner_table is not None else None
     return WaveCheck(len(read.table.rows), partner_rows, read.failures)
 
@@ -305,6 +310,7 @@ def _read_wave(
     intake: Any,
     register: pd.DataFrame,
     codebook: _intake.CodebookFile | None = None,
+    field_period: tuple[date, date] | None = None,
 ) -> _ReadWave:
     if intake.format == "xlsx":
         table = _intake.read_xlsx_table(responses, intake.sheet, intake.header_row)
@@ -315,7 +321,7 @@ def _read_wave(
     if codebook is not None:
         table = _intake.apply_codebook(table, codebook.codebook)
     used = codebook.codebook if codebook else _intake.IDENTITY_CODEBOOK
-    checked = validate_responses(table, register, wave, used, intake.decimal)
+    checked = validate_responses(table, register, wave, used, intake.decimal, field_period)
     failures = list(checked.failures)
     partner_table = partner_check = None
     if partners is not None:

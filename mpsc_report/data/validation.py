@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import astuple, dataclass, field, fields
+from datetime import date
 
 import pandas as pd
 
@@ -50,6 +51,38 @@ SUM_RULES: dict[str, tuple[str, ...]] = {
     "partners_total": tuple(EXCHANGE_KINDS),
 }
 
+#: Every rule a failure can name, as it appears in ``validation_errors.csv``; its words for readers (the reasons in the
+#: data-quality appendix) are ``rule.<code>`` in :mod:`mpsc_report.analysis.words`.
+RULES: tuple[str, ...] = (
+    "missing_column",
+    "no_answers",
+    "wave_missing",
+    "unreadable_row",
+    "no_id",
+    "duplicate_id",
+    "duplicate_project",
+    "unknown_project",
+    "ambiguous_project",
+    "unknown_code",
+    "not_a_number",
+    "negative",
+    "implausibly_large",
+    "not_finite",
+    "not_whole",
+    "wrong_encoding",
+    "no_date",
+    "invalid_date",
+    "outside_field_period",
+    "other_wave_id",
+    "wrong_wave",
+    "contradiction",
+    "sum_mismatch",
+    "no_name",
+)
+
+#: A year in a respondent id, followed by a separator ("R2023-017", "2023_17"), when the wave id is a year too.
+_ID_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=[-_./])")
+
 _ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$")
 _NUMBER_POINT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _NUMBER_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?$")
@@ -70,6 +103,8 @@ class Failure:
     message: str
     fix: str
     row: int | None = field(default=None, compare=False)
+    #: Further rows the same failure sets aside (the other rows of a duplicate), reported once on ``row``.
+    also_rows: tuple[int, ...] = field(default=(), compare=False)
 
     @property
     def file_level(self) -> bool:
@@ -95,7 +130,7 @@ class Failure:
 
 
 #: Columns of ``validation_errors.csv``.
-FAILURE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Failure) if f.name != "row")
+FAILURE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Failure) if f.name not in ("row", "also_rows"))
 
 
 class ValidationFailed(DataError):
@@ -116,8 +151,8 @@ class Checked:
 
     @property
     def bad_rows(self) -> set[int]:
-        """Row indices with at least one failure."""
-        return {f.row for f in self.failures if f.row is not None}
+        """Row indices with at least one failure (every row of a duplicate)."""
+        return {row for f in self.failures if f.row is not None for row in (f.row, *f.also_rows)}
 
     @property
     def file_level(self) -> bool:
@@ -157,8 +192,15 @@ def validate_responses(
     wave: str,
     codebook: Codebook = IDENTITY_CODEBOOK,
     decimal: str = ".",
+    field_period: tuple[date, date] | None = None,
 ) -> Checked:
     """Check one wave's answers against the schema, the register and the codebook; collect every failure.
+
+    Besides the cells, the rows must belong together as one wave: each respondent and each project answers once
+    (a duplicate is one failure naming all its lines, and all its rows are set aside); submission dates lie in the
+    wave's field period, when it is known; respondent ids that carry a year (``R2023-017``) carry the wave's.
+    A file whose every date or every such id points elsewhere gets one failure for the whole file (the export of
+    another wave?) instead of one per row.
 
     Parameters
     ----------
@@ -172,6 +214,8 @@ def validate_responses(
         Answer codes and special codes per column; our own files use :data:`~mpsc_report.data.intake.IDENTITY_CODEBOOK`.
     decimal : {".", ","}
         Decimal mark of numbers written as text (with ``","`` a ``"."`` separates thousands).
+    field_period : (date, date), optional
+        First and last day of the wave's field period (the params' ``field_start`` and ``field_end``).
 
     Returns
     -------
@@ -185,11 +229,11 @@ def validate_responses(
         return Checked(_empty_frame(), tuple(check.failures))
     if not table.rows:
         check.file_failure(
-            "keine Antworten", f"{table.name} has 0 responses (only a header)", "export the answers, not the form"
+            "no_answers", f"{table.name} has 0 responses (only a header)", "export the answers, not the form"
         )
         return Checked(_empty_frame(), tuple(check.failures))
     for row, column, value, message, fix in table.problems:
-        check.fail(row, column, value, "Zeile nicht lesbar", message, fix)
+        check.fail(row, column, value, "unreadable_row", message, fix)
 
     out: dict[str, list] = {c: [] for c in WAVE_COLUMNS}
     reasons: dict[str, Counter] = {}
@@ -215,7 +259,7 @@ def validate_responses(
                         row,
                         column,
                         raw,
-                        "unbekannter Code",
+                        "unknown_code",
                         "is not an answer code of the codebook",
                         f"use one of {known}{' …' if len(answers) > 8 else ''} or add it to the codebook",
                     )
@@ -229,7 +273,7 @@ def validate_responses(
                 out[column].append(_project(check, row, raw, register, slugs, codebook))
             elif column == "respondent_id":
                 if raw is None or not raw.strip():
-                    check.fail(row, column, raw, "ohne Kennung", "respondent_id is empty", "every row needs an id")
+                    check.fail(row, column, raw, "no_id", "respondent_id is empty", "every row needs an id")
                 out[column].append(raw)
             elif column == "wave":
                 out[column].append(raw)
@@ -239,8 +283,11 @@ def validate_responses(
                 out[column].append(_code(check, row, column, raw, PHASES))
     frame = _typed_frame(out)
     _check_wave(check, frame, wave)
-    _check_unique(check, frame, "respondent_id", "respondent_id", "doppelte Kennung")
-    _check_unique(check, frame, "project_id", "project", "Projekt mehrfach")
+    reported = _check_unique(check, frame, "respondent_id", "respondent_id", "duplicate_id")
+    _check_unique(check, frame, "project_id", "project", "duplicate_project", already=reported)
+    if field_period is not None:
+        _check_field_period(check, frame, field_period)
+    _check_respondent_ids(check, frame, wave)
     _check_consistency(check, frame)
     return Checked(frame, tuple(check.sorted()), {c: dict(n) for c, n in reasons.items()})
 
@@ -266,32 +313,32 @@ def _count(
             row,
             column,
             raw,
-            "keine Zahl",
+            "not_a_number",
             f"{problem} (special codes of this column: {known})",
             fix or "enter a number, leave the cell empty for 'no answer', or add the code to the codebook's `missing`",
         )
         return None
     if not math.isfinite(number):
-        check.fail(row, column, raw, "keine endliche Zahl", "is not a finite number", "enter the actual count")
+        check.fail(row, column, raw, "not_finite", "is not a finite number", "enter the actual count")
     elif number < 0:
         check.fail(
             row,
             column,
             raw,
-            "negative Zahl",
+            "negative",
             "counts cannot be negative",
             "correct the value or leave the cell empty for 'no answer'",
         )
     elif number != int(number):
         thousands = decimal == "." and re.match(r"^\d{1,3}(\.\d{3})+$", raw.strip())
         fix = "thousands dots? set `intake: {decimal: ','}`" if thousands else "round or correct it"
-        check.fail(row, column, raw, "keine ganze Zahl", "a count must be a whole number", fix)
+        check.fail(row, column, raw, "not_whole", "a count must be a whole number", fix)
     elif number > MAX_COUNT:
         check.fail(
             row,
             column,
             raw,
-            "unplausibel groß",
+            "implausibly_large",
             f"is larger than {MAX_COUNT:,} (a total row or a typo?)".replace(",", "."),
             "correct the value",
         )
@@ -338,9 +385,9 @@ def _text(check: _Checker, row: int, column: str, raw: str | None) -> str:
                 row,
                 column,
                 value,
-                "falsche Zeichenkodierung",
+                "wrong_encoding",
                 f"looks garbled by a wrong encoding (would read {_short(repaired, 40)!r})",
-                "the text was saved as UTF-8 and converted as cp1252 — check `intake.encoding` and export again",
+                "the text was saved as UTF-8 and converted as cp1252 — check `intake: {encoding: …}` and export again",
             )
     return value
 
@@ -354,7 +401,7 @@ def _project(
     codebook: Codebook,
 ) -> str | None:
     if raw is None or not raw.strip():
-        check.fail(row, "project_id", raw, "unbekanntes Projekt", "the project key is empty", "enter the project key")
+        check.fail(row, "project_id", raw, "unknown_project", "the project key is empty", "enter the project key")
         return None
     if codebook.project_key() == "ags":
         return _project_by_ags(check, row, raw, register)
@@ -365,7 +412,7 @@ def _project(
         row,
         "project_id",
         raw,
-        "unbekanntes Projekt",
+        "unknown_project",
         "is not a project of the register (mpsc_report/data/projects.csv)",
         hint or "use the project's key from the register",
     )
@@ -381,7 +428,7 @@ def _project_by_ags(check: _Checker, row: int, raw: str, register: pd.DataFrame)
             row,
             "project_id",
             raw,
-            "Projekt nicht eindeutig",
+            "ambiguous_project",
             f"AGS {raw} belongs to several projects ({', '.join(matches)})",
             "map the project question by answer codes in the codebook instead of `key: ags`",
         )
@@ -392,7 +439,7 @@ def _project_by_ags(check: _Checker, row: int, raw: str, register: pd.DataFrame)
         row,
         "project_id",
         raw,
-        "unbekanntes Projekt",
+        "unknown_project",
         f"is not the AGS of a project of the register; {expected}" if raw.strip().isdigit() else "is not an AGS",
         hint or "enter the 8-digit AGS as text (keep leading zeros)",
     )
@@ -426,7 +473,7 @@ def _did_you_mean_slug(raw: str, register: pd.DataFrame, slugs: set[str]) -> str
 
 def _date(check: _Checker, row: int, column: str, raw: str | None) -> str | None:
     if raw is None or not raw.strip():
-        check.fail(row, column, raw, "ohne Datum", "the submission date is empty (incomplete response?)", "")
+        check.fail(row, column, raw, "no_date", "the submission date is empty (incomplete response?)", "")
         return None
     match = _ISO_DATE.match(raw.strip())
     if match:
@@ -435,7 +482,7 @@ def _date(check: _Checker, row: int, column: str, raw: str | None) -> str | None
             return match.group(1)
         except ValueError:
             pass
-    check.fail(row, column, raw, "Datum ungültig", "is not a date written as YYYY-MM-DD", "write e.g. 2023-11-13")
+    check.fail(row, column, raw, "invalid_date", "is not a date written as YYYY-MM-DD", "write e.g. 2023-11-13")
     return None
 
 
@@ -443,7 +490,7 @@ def _code(check: _Checker, row: int, column: str, raw: str | None, allowed: dict
     if raw in allowed:
         return raw
     check.fail(
-        row, column, raw, "unbekannter Code", "is not an allowed code", f"use one of {', '.join(map(repr, allowed))}"
+        row, column, raw, "unknown_code", "is not an allowed code", f"use one of {', '.join(map(repr, allowed))}"
     )
     return None
 
@@ -453,7 +500,7 @@ def _check_wave(check: _Checker, frame: pd.DataFrame, wave: str) -> None:
     if not (waves == wave).any():
         found = ", ".join(sorted(set(waves))) or "none"
         check.file_failure(
-            "Welle fehlt",
+            "wave_missing",
             f"wave {wave!r} not found in {check.table.name} (waves in the file: {found})",
             "check `wave` in the params or the file",
         )
@@ -461,23 +508,93 @@ def _check_wave(check: _Checker, frame: pd.DataFrame, wave: str) -> None:
     for row in frame.index[frame["wave"].isna() | (frame["wave"] != wave).fillna(True)]:
         value = frame.at[row, "wave"]
         message = "the wave is empty" if pd.isna(value) else f"belongs to another wave than {wave}"
-        check.fail(int(row), "wave", None if pd.isna(value) else value, "falsche Welle", message, f"enter {wave}")
+        check.fail(int(row), "wave", None if pd.isna(value) else value, "wrong_wave", message, f"enter {wave}")
 
 
-def _check_unique(check: _Checker, frame: pd.DataFrame, column: str, what: str, rule: str) -> None:
+def _check_unique(
+    check: _Checker, frame: pd.DataFrame, column: str, what: str, rule: str, already: set[frozenset[int]] = frozenset()
+) -> set[frozenset[int]]:
+    """One failure per value that occurs on several rows, on its second row, naming every line; all rows set aside.
+
+    A group of rows ``already`` reported (the same row twice is a duplicate id and a duplicate project) is not
+    reported again. Returns the groups reported.
+    """
     values = frame[column]
     dupes = values[values.notna() & values.duplicated(keep=False)]
+    reported = set()
     for value, rows in dupes.groupby(dupes).groups.items():
-        places = ", ".join(check.table.where(int(r), column).split(" ", 1)[-1] for r in rows)
-        for row in rows:
-            check.fail(
-                int(row),
-                column,
-                value,
-                rule,
-                f"{what} {value!r} appears {len(rows)} times ({places})",
-                "keep one answer per project and wave; nothing is de-duplicated automatically",
-            )
+        rows = sorted(int(r) for r in rows)
+        if frozenset(rows) in already:
+            continue
+        reported.add(frozenset(rows))
+        places = ", ".join(check.table.where(r, column).split(" ", 1)[-1] for r in rows)
+        check.fail(
+            rows[1],
+            column,
+            value,
+            rule,
+            f"{what} {value!r} appears {len(rows)} times ({places}); all {len(rows)} rows are set aside",
+            "keep one answer per project and wave; nothing is de-duplicated automatically",
+            also_rows=(rows[0], *rows[2:]),
+        )
+    return reported
+
+
+def _check_field_period(check: _Checker, frame: pd.DataFrame, period: tuple[date, date]) -> None:
+    """Submission dates outside the field period: per row, or once when no date lies inside (another wave?)."""
+    start, end = period
+    dates = frame["submitted"].dropna()
+    outside = [(int(row), text) for row, text in dates.items() if not start.isoformat() <= str(text) <= end.isoformat()]
+    if not outside:
+        return
+    span = f"{start.isoformat()} – {end.isoformat()}"
+    fix = "correct the date, or set `field_start`/`field_end` to the real field period"
+    if len(outside) == len(dates) and len(dates) > 1:
+        found = sorted(text for _, text in outside)
+        check.file_failure(
+            "outside_field_period",
+            f"all {len(dates)} submission dates lie outside the field period {span} (they run from {found[0]} to "
+            f"{found[-1]}): is this the export of another wave?",
+            fix,
+            column="submitted",
+        )
+        return
+    for row, text in outside:
+        check.fail(row, "submitted", text, "outside_field_period", f"lies outside the field period {span}", fix)
+
+
+def _check_respondent_ids(check: _Checker, frame: pd.DataFrame, wave: str) -> None:
+    """Respondent ids that carry a year (``R2023-017``) must carry the wave's, when the wave id is a year.
+
+    Checked only when most ids of the file carry a year (then that is how the survey names respondents).
+    """
+    if not re.fullmatch(r"(?:19|20)\d{2}", wave):
+        return
+    ids = frame["respondent_id"].dropna()
+    dated = []
+    for row, value in ids.items():
+        years = _ID_YEAR.findall(str(value))
+        if years:
+            dated.append((int(row), str(value), years))
+    if len(dated) * 2 < len(ids):
+        return
+    other = [(row, text, years) for row, text, years in dated if wave not in years]
+    if not other:
+        return
+    fix = f"check that the file is the export of wave {wave}, or correct the id"
+    if len(other) == len(dated) and len(dated) > 1:
+        seen = sorted({year for _, _, years in other for year in years})
+        check.file_failure(
+            "other_wave_id",
+            f"all {len(dated)} respondent ids carry the year {', '.join(seen)}, not the wave {wave} "
+            f"(e.g. {other[0][1]!r}): is this the export of another wave?",
+            fix,
+            column="respondent_id",
+        )
+        return
+    for row, text, years in other:
+        message = f"carries the year {years[0]}, not the wave {wave}"
+        check.fail(row, "respondent_id", text, "other_wave_id", message, fix)
 
 
 def _check_consistency(check: _Checker, frame: pd.DataFrame) -> None:
@@ -487,7 +604,7 @@ def _check_consistency(check: _Checker, frame: pd.DataFrame) -> None:
             int(row),
             "measures_continued",
             _num(continued[row]),
-            "Widerspruch",
+            "contradiction",
             f"more measures continued than completed ({_num(completed[row])})",
             "continued measures are a subset of completed ones; correct one of the two",
         )
@@ -499,7 +616,7 @@ def _check_consistency(check: _Checker, frame: pd.DataFrame) -> None:
                 int(row),
                 total,
                 _num(frame.at[row, total]),
-                "Summe stimmt nicht",
+                "sum_mismatch",
                 f"the total differs from the sum of {', '.join(parts)} ({_num(summed[row])})",
                 "correct the total or the parts",
             )
@@ -515,7 +632,7 @@ def validate_partners(table: Table, register: pd.DataFrame) -> Checked:
     if check.failures:
         return Checked(pd.DataFrame({c: pd.Series(dtype="string") for c in PARTNER_COLUMNS}), tuple(check.failures))
     for row, column, value, message, fix in table.problems:
-        check.fail(row, column, value, "Zeile nicht lesbar", message, fix)
+        check.fail(row, column, value, "unreadable_row", message, fix)
     slugs = set(register["project_id"])
     out: dict[str, list] = {c: [] for c in PARTNER_COLUMNS}
     for row in range(len(table.rows)):
@@ -523,14 +640,14 @@ def validate_partners(table: Table, register: pd.DataFrame) -> Checked:
             raw = check.value(row, column)
             if column == "project_id" and raw not in slugs:
                 hint = check.hint(raw or "", lambda r=raw: _did_you_mean_slug(r or "", register, slugs))
-                check.fail(row, column, raw, "unbekanntes Projekt", "is not a project of the register", hint)
+                check.fail(row, column, raw, "unknown_project", "is not a project of the register", hint)
             elif column == "partner_project_id" and raw is not None and raw not in slugs:
                 hint = check.hint(raw, lambda r=raw: _did_you_mean_slug(r, register, slugs))
-                check.fail(row, column, raw, "unbekanntes Projekt", "is not a project of the register", hint)
+                check.fail(row, column, raw, "unknown_project", "is not a project of the register", hint)
             elif column == "exchange" and raw not in EXCHANGE_CODES:
-                check.fail(row, column, raw, "unbekannter Code", "is not an exchange code", ", ".join(EXCHANGE_CODES))
+                check.fail(row, column, raw, "unknown_code", "is not an exchange code", ", ".join(EXCHANGE_CODES))
             elif column == "partner_name" and (raw is None or not raw.strip()):
-                check.fail(row, column, raw, "ohne Namen", "the partner's name is empty", "enter the municipality")
+                check.fail(row, column, raw, "no_name", "the partner's name is empty", "enter the municipality")
             out[column].append(raw)
     frame = pd.DataFrame({c: pd.Series(v, dtype="string") for c, v in out.items()})
     return Checked(frame, tuple(check.sorted()))
@@ -573,7 +690,8 @@ def rejected_by_rule(failures: tuple[Failure, ...] | list[Failure]) -> tuple[tup
     first: dict[tuple[str, int], str] = {}
     for failure in failures:
         if failure.row is not None:
-            first.setdefault((failure.file, failure.row), failure.rule)
+            for row in (failure.row, *failure.also_rows):
+                first.setdefault((failure.file, row), failure.rule)
     return tuple(Counter(first.values()).most_common())
 
 
@@ -599,7 +717,9 @@ class _Checker:
     def value(self, row: int, column: str) -> str | None:
         return self.table.rows[row][self._index[column]]
 
-    def fail(self, row: int, column: str, value: object, rule: str, message: str, fix: str) -> None:
+    def fail(
+        self, row: int, column: str, value: object, rule: str, message: str, fix: str, also_rows: tuple[int, ...] = ()
+    ) -> None:
         line, sheet, cell = self.table.cell_ref(row, column) if column else (self.table.lines[row], "", "")
         if column == "" and self.table.sheet is not None:
             line, sheet, cell = None, self.table.sheet, f"row {self.table.lines[row]}"
@@ -619,6 +739,7 @@ class _Checker:
                 message,
                 fix,
                 row,
+                also_rows,
             )
         )
 
@@ -637,7 +758,7 @@ class _Checker:
             if near:
                 hint = f"found {near[0]!r}"
                 if near[0].startswith(("\ufeff", "ï»¿")):
-                    hint += " — a byte-order mark (BOM)? declare `intake: {encoding: utf-8}`"
+                    hint += " — a byte-order mark (BOM)? set `intake: {encoding: utf-8}`"
                 elif near[0] != near[0].strip():
                     hint += " — remove the spaces around the name"
             found = ", ".join(repr(h) for h in header[:6]) + (" …" if len(header) > 6 else "")
@@ -650,7 +771,7 @@ class _Checker:
                     source,
                     "",
                     "",
-                    "Spalte fehlt",
+                    "missing_column",
                     f"required column {source!r} is missing (found {len(header)} column(s): {found})",
                     hint or "add the column to the header",
                     None,

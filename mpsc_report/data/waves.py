@@ -104,8 +104,18 @@ def open_waves(params: WaveParams | FactsheetParams) -> Waves:
     ids = [w for w in present if w <= params.wave]
     references = [params.intake.for_wave(w).codebook for w in ids]
     codebooks = {ref: load_codebook(ref) for ref in dict.fromkeys(references) if ref}
+    # Only the document's own wave has its field period in the params; earlier waves are checked by theirs.
+    period = (params.field_start, params.field_end) if isinstance(params, WaveParams) else None
     waves = {
-        w: load_wave(data_dir, w, params.intake, register, codebook=codebooks.get(ref or ""), dataset=dataset)
+        w: load_wave(
+            data_dir,
+            w,
+            params.intake,
+            register,
+            codebook=codebooks.get(ref or ""),
+            dataset=dataset,
+            field_period=period if w == params.wave else None,
+        )
         for w, ref in zip(ids, references, strict=True)
     }
     files = [file for data in waves.values() for file in data.files]

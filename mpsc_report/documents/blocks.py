@@ -30,8 +30,14 @@ from .neutralize import neutralize_text
 #: Longest free-text answer shown in full; longer ones are shortened for display (never in the data).
 MAX_ANSWER_CHARS = 400
 
-#: Marker appended to an answer shortened for display.
-SHORTENED_MARK = " … [gekürzt]"
+#: Marker appended to an answer shortened for display (German; a document shows :func:`shortened_mark` of its
+#: language).
+SHORTENED_MARK = t("shortened", "de")
+
+
+def shortened_mark(language: str) -> str:
+    """The marker of an answer shortened for display: " … [gekürzt]", in English " … [shortened]"."""
+    return t("shortened", language)
 
 
 def escape_text(text: object, limit: int | None = None) -> str:
@@ -265,7 +271,7 @@ class Blocks:
         """
         shown = answers.head(limit)
         body = "".join(
-            f'<blockquote class="mpsc-quote"><p dir="auto">{escape_text(row.text, MAX_ANSWER_CHARS)}</p>'
+            f'<blockquote class="mpsc-quote"><p dir="auto">{_answer_html(row.text, self.language)}</p>'
             f'<footer dir="auto">{escape_text(row.name)}</footer></blockquote>'
             for row in shown.itertuples(index=False)
         )
@@ -275,6 +281,18 @@ class Blocks:
         )
         # The answers are quoted as given, in German, whatever the report's language.
         return Block(f'<div class="mpsc-quotes" lang="de">{body}</div>', plain)
+
+
+def _answer_html(text: object, language: str) -> str:
+    """A free-text answer escaped; one over :data:`MAX_ANSWER_CHARS` shortened visibly, the marker in ``language``.
+
+    The answer stays German (its quote is marked ``lang="de"``); the marker is the document's word and says so.
+    """
+    value = "" if text is None else str(text)
+    if len(value) <= MAX_ANSWER_CHARS:
+        return escape_text(value)
+    kept = escape_text(value[:MAX_ANSWER_CHARS].rstrip())
+    return f'{kept}<span class="mpsc-shortened" lang="{language}">{escape_text(shortened_mark(language))}</span>'
 
 
 def _figure_svg(fig: Figure) -> bytes:

@@ -6,7 +6,6 @@ report; :class:`Factsheet` holds the project's figures and displays the compact 
 
 from __future__ import annotations
 
-import difflib
 from functools import cached_property
 from pathlib import PurePosixPath
 
@@ -16,19 +15,17 @@ from ..analysis import metrics
 from ..analysis.formatting import format_date
 from ..analysis.words import t
 from ..data.params import FactsheetParams
+from ..data.projects import resolve_project
 from ..data.schema import PHASES
 from ..data.waves import Waves, open_waves
-from ..errors import ParamsError
 from .blocks import Block, escape_text
 from .contract import Colophon, TitlePage, finite_numbers
 from .document import WaveDocument
+from .provenance import git_text, version_text
 
 #: Layout of the header's :class:`~.contract.TitlePage` that tells the exporters to print a factsheet: compact
 #: header instead of a title page, no table of contents (see :mod:`mpsc_report.documents.export`).
 FACTSHEET_LAYOUT = "factsheet"
-
-#: How many close matches an unknown project key suggests.
-_SUGGESTIONS = 3
 
 
 class Factsheet(WaveDocument):
@@ -130,10 +127,10 @@ class Factsheet(WaveDocument):
         """
         record, lang = self.provenance(), self.language
         files = ", ".join(f"{PurePosixPath(f.path).name} ({f.sha256[:12]}…)" for f in record.files)
-        versions = ", ".join(f"{name} {version}" for name, version in record.versions.items() if name != "python")
+        versions = version_text(record, lang, skip=("python",))
         lines = [
             t("factsheet.colophon.files", lang, files=files),
-            t("factsheet.colophon.code", lang, git=record.git_label, versions=versions, built=record.built_at),
+            t("factsheet.colophon.code", lang, git=git_text(record, lang), versions=versions, built=record.built_at),
         ]
         body = "".join(f'<p class="mpsc-factsheet-colophon">{escape_text(line)}</p>' for line in lines)
         # The numbers of a factsheet: the project's own headline figures in this wave (None: not answered).
@@ -168,20 +165,6 @@ def open_factsheet(params: FactsheetParams) -> Factsheet:
 def find_project(register: pd.DataFrame, key: str) -> pd.Series:
     """The register row of ``key``; an unknown key raises :class:`ParamsError` with close matches.
 
-    Matches are looked for among the keys and, for keys typed as names ("Solingen", "Kiel"), the names.
+    Keys are matched as :func:`mpsc_report.data.projects.resolve_project` matches them (ids in any case, names).
     """
-    try:
-        return metrics.project_record(register, key)
-    except KeyError:
-        pass
-    ids = list(register["project_id"])
-    by_name = {str(name).lower(): pid for name, pid in zip(register["name"], ids, strict=True)}
-    close = difflib.get_close_matches(key.lower(), ids, n=_SUGGESTIONS, cutoff=0.6)
-    close += [by_name[n] for n in difflib.get_close_matches(key.lower(), list(by_name), n=_SUGGESTIONS, cutoff=0.6)]
-    close += [pid for pid in ids if key.lower() in pid and len(key) >= 3]
-    suggestions = list(dict.fromkeys(close))[:_SUGGESTIONS]
-    hint = f"Did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else "No key is similar."
-    raise ParamsError(
-        f"project {key!r} is not in the register of the {len(ids)} model projects. {hint} "
-        "Use the project_id column of mpsc_report/data/projects.csv."
-    )
+    return metrics.project_record(register, resolve_project(register, key))

@@ -11,6 +11,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ..analysis.words import t
 from ..data.load import InputFile
 from .contract import UNKNOWN, DataFile, Document, Provenance
 
@@ -23,6 +24,7 @@ __all__ = [
     "colophon_rows",
     "document_metadata",
     "git_state",
+    "git_text",
     "package_versions",
 ]
 
@@ -104,16 +106,39 @@ def git_state(root: Path) -> tuple[str, bool | None]:
     return commit, None if status is None else bool(status)
 
 
-def colophon_rows(provenance: Provenance) -> list[tuple[str, str]]:
-    """The colophon as (label, value) rows in German, in reading order."""
+def git_text(provenance: Provenance, language: str = "de") -> str:
+    """The commit as readers of a ``language`` document see it: the commit, and whether the tree had changes.
+
+    ``"ab12…"``, ``"ab12… (with uncommitted changes)"`` in English, or the catalogue's word for unknown.
+    """
+    if provenance.git_commit == UNKNOWN:
+        return t("colophon.unknown", language)
+    return provenance.git_commit + (t("colophon.uncommitted", language) if provenance.git_dirty else "")
+
+
+def version_text(provenance: Provenance, language: str = "de", skip: tuple[str, ...] = ()) -> str:
+    """``"python 3.11.7, mpsc-report 0.1.0, …"``; a package not installed is "unbekannt" ("unknown")."""
+    unknown = t("colophon.unknown", language)
+    return ", ".join(
+        f"{name} {unknown if version == UNKNOWN else version}"
+        for name, version in provenance.versions.items()
+        if name not in skip
+    )
+
+
+def colophon_rows(provenance: Provenance, language: str = "de") -> list[tuple[str, str]]:
+    """The colophon as (label, value) rows in reading order.
+
+    Labels are catalogue keys (German text); values are in ``language`` where they are words (the commit's state,
+    unknown versions).
+    """
     params = ", ".join(f"{k} = {_param_text(v)}" for k, v in provenance.params.items())
-    versions = ", ".join(f"{name} {version}" for name, version in provenance.versions.items())
     rows = [("Datendatei", f"{f.path} (SHA-256 {f.sha256})") for f in provenance.files]
     rows += [
         ("Parameter", params or NOT_SET),
         ("Codebuch", provenance.codebook),
-        ("Software", versions),
-        ("Programmstand (git)", provenance.git_label),
+        ("Software", version_text(provenance, language)),
+        ("Programmstand (git)", git_text(provenance, language)),
         ("Erstellt (UTC)", provenance.built_at),
     ]
     rows += list(provenance.extra.items())
@@ -145,19 +170,21 @@ def document_metadata(document: Document) -> dict[str, str]:
     """Provenance as ``name -> text`` for HTML ``<meta>`` tags and the PDF document information.
 
     Names: ``keywords`` and ``mpsc:*`` (data files with SHA-256, commit, build time, versions, the full
-    record as JSON). Empty for a document without a colophon or whose colophon has no readable record.
+    record as JSON). Keywords and the commit state are in the document's language. Empty for a document without
+    a colophon or whose colophon has no readable record.
     """
     colophon = document.colophon
     record = colophon.provenance if colophon is not None else None
     if record is None:
         return {}
-    keywords = ["Modellprojekte Smart Cities", "Smart City", "Monitoring", "Befragung"]
+    language = document.language
+    keywords = [t("meta.keywords", language)]
     if colophon.wave:
-        keywords.append(f"Welle {colophon.wave}")
+        keywords.append(t("export.wave", language, wave=colophon.wave))
     return {
         "keywords": ", ".join(keywords),
         "mpsc:data-files": "; ".join(f"{f.path} sha256:{f.sha256}" for f in record.files),
-        "mpsc:git-commit": record.git_label,
+        "mpsc:git-commit": git_text(record, language),
         "mpsc:built-at": record.built_at,
         "mpsc:versions": ", ".join(f"{k} {v}" for k, v in record.versions.items()),
         "mpsc:provenance": json.dumps(record.as_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":")),

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .cells import CellRef, cell_refs
 from .contract import Figure, KeyFigures, Narrative, read_document
+from .language import foreign_words
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
@@ -65,14 +67,25 @@ _ROUNDING_TOLERANCE = 0.15
 
 @dataclass(frozen=True)
 class QAProblem:
-    """One failed QA gate: which gate, which cell (from 1, as JupyterLab counts), what to fix."""
+    """One failed QA gate: which gate, which cell, what to fix.
+
+    The gates number cells from 1 over the executed notebook; :func:`check_notebook` returns every problem with
+    ``cell`` and ``execution_count`` as JupyterLab shows them in the notebook the user edits
+    (see :mod:`mpsc_report.documents.cells`).
+    """
 
     gate: str
     cell: int | None
     message: str
+    execution_count: int | None = None
+
+    @property
+    def where(self) -> CellRef | None:
+        """The cell as the user sees it (after :func:`check_notebook`), or None for the notebook as a whole."""
+        return CellRef(self.cell, self.execution_count) if self.cell is not None else None
 
     def __str__(self) -> str:
-        where = f"cell {self.cell}: " if self.cell is not None else ""
+        where = f"{self.where}: " if self.where is not None else ""
         return f"[{self.gate}] {where}{self.message}"
 
 
@@ -128,7 +141,19 @@ def check_notebook(nb: NotebookNode) -> list[QAProblem]:
                 texts.append((number, placed.text))
     if document.key_figure_tiles or document.colophon is not None:
         problems += _check_claims(texts, document.key_figures)
-    return problems
+    problems += check_language(nb)
+    return _as_the_user_sees(problems, nb)
+
+
+def _as_the_user_sees(problems: list[QAProblem], nb: NotebookNode) -> list[QAProblem]:
+    """The problems with their cells numbered as JupyterLab shows the notebook the user edits."""
+    refs = cell_refs(nb.cells)
+    shown = []
+    for problem in problems:
+        ref = refs[problem.cell - 1] if problem.cell is not None and 0 < problem.cell <= len(refs) else None
+        cell = ref.position if ref is not None else None
+        shown.append(replace(problem, cell=cell, execution_count=ref.execution_count if ref else None))
+    return shown
 
 
 def describe(problems: list[QAProblem], name: str, kept: Path | None) -> str:
@@ -139,6 +164,15 @@ def describe(problems: list[QAProblem], name: str, kept: Path | None) -> str:
         f"{name}: the report fails {len(problems)} QA check(s) and is not published:\n{listing}\n"
         f"{where} the cells named above and build again."
     )
+
+
+def describe_cells(nb: NotebookNode, indices: list[int]) -> str:
+    """``"cell 7"`` or ``"cells 7, 9"``: cells given by index (from 0) in an executed notebook, as the user sees."""
+    refs = cell_refs(nb.cells)
+    shown = [str(refs[i].position) for i in indices if refs[i] is not None]
+    if not shown:
+        return ""
+    return f"cell{'s' if len(shown) > 1 else ''} {', '.join(shown)}"
 
 
 def unexecuted_code_cells(nb: NotebookNode) -> list[int]:
@@ -153,9 +187,9 @@ def unexecuted_code_cells(nb: NotebookNode) -> list[int]:
 def _check_ran_to_end(nb: NotebookNode) -> list[QAProblem]:
     code = [(n, c) for n, c in enumerate(nb.cells, start=1) if c.cell_type == "code" and c.source.strip()]
     problems = []
-    skipped = [index + 1 for index in unexecuted_code_cells(nb)]
+    skipped = describe_cells(nb, unexecuted_code_cells(nb))
     if skipped:
-        problems.append(QAProblem("complete", None, f"code cell(s) {skipped} did not run; the notebook stopped early."))
+        problems.append(QAProblem("complete", None, f"{skipped} did not run; the notebook stopped early."))
     for number, cell in code:
         for output in cell.get("outputs", []):
             if output.get("output_type") == "error":
@@ -236,3 +270,17 @@ def _agrees(match: re.Match[str], value: float, percent: bool) -> bool:
 
 def _exact(value: float, percent: bool) -> str:
     return f"{value * 100:.1f} %" if percent else f"{value:g}"
+
+
+# ----------------------------------------------------------------------------------------------
+# The language gate: every word a reader sees is in the document's language
+
+
+def check_language(nb: NotebookNode) -> list[QAProblem]:
+    """The language gate: no German words in an English document, no English words in a German one.
+
+    Every cell that shows words of the other language (see :func:`mpsc_report.documents.language.foreign_words`)
+    is one problem (gate ``language``) naming the words and what to do; cells are numbered over the executed
+    notebook (:func:`check_notebook` renumbers them as the user sees them).
+    """
+    return [QAProblem("language", number, message) for number, message in foreign_words(nb)]

@@ -110,7 +110,7 @@ class Report(WaveDocument):
         """
         record = self.provenance()
         intro = t("colophon.intro", self.language)
-        labelled = [(t(label, self.language), value) for label, value in colophon_rows(record)]
+        labelled = [(t(label, self.language), value) for label, value in colophon_rows(record, self.language)]
         rows = "".join(
             f'<tr><th scope="row">{escape_text(label)}</th><td>{escape_text(value)}</td></tr>'
             for label, value in labelled
@@ -145,7 +145,7 @@ class Report(WaveDocument):
         rows = pd.DataFrame(
             {t("Zeilen", lang): [n for _, n in counts] + [n for _, n in q.rejected_by_rule]},
             index=[t(key, lang) for key, _ in counts]
-            + [t("dq.of_which", lang, rule=t(rule, lang)) for rule, _ in q.rejected_by_rule],
+            + [t("dq.of_which", lang, rule=t(f"rule.{rule}", lang)) for rule, _ in q.rejected_by_rule],
         )
         blocks = [
             self.table(rows, "Antwortzeilen der Welle: gelesen = verwendet + zurückgewiesen", index_label="Zeilen"),

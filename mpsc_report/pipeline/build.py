@@ -34,7 +34,12 @@ RETRY_BACKOFF_SECONDS = 0.5
 
 
 class UnitFailure(BuildError):
-    """A unit's notebook failed; carries the failing cell and the kept partial notebook."""
+    """A unit's notebook failed; carries the failing cell and the kept partial notebook.
+
+    ``cell`` is a failure record of :func:`~mpsc_report.documents.cells.cell_record` (position among the notebook's
+    own cells, execution count, first source lines) plus the error's ``ename``/``evalue``; the message names the
+    cell the same way (``cell 5 (In [3])``).
+    """
 
     def __init__(
         self,
@@ -42,11 +47,17 @@ class UnitFailure(BuildError):
         cell: dict[str, Any] | None = None,
         failed_notebook: Path | None = None,
         transient: bool = False,
+        *,
+        detail: str | None = None,
     ):
-        super().__init__(message)
+        super().__init__(message, detail=detail)
         self.cell = cell
         self.failed_notebook = failed_notebook
         self.transient = transient
+
+
+class QAFailed(UnitFailure):
+    """A unit's notebook ran but fails a QA gate (:mod:`mpsc_report.documents.qa`); ``cell`` is the first problem's."""
 
 
 def build_unit(
@@ -167,12 +178,14 @@ def execute_notebook(unit: Unit, cell_timeout: float = CELL_TIMEOUT_SECONDS):
     except Exception as exc:  # papermill raises many unrelated types: cell errors, timeouts, dead kernels
         failed = keep_partial_notebook(unit)
         cell = failing_cell(failed, exc) if failed else None
-        where = f"The partial notebook is at {failed}; open it to see the failing cell." if failed else ""
+        what, detail = _describe_failure(exc, cell, cell_timeout)
+        where = f" The partial notebook is at {failed}; open it to see the failing cell." if failed else ""
         raise UnitFailure(
-            f"{unit.name}: executing {unit.notebook.name} failed: {_first_line(exc)}. {where}".strip(),
+            f"{unit.name}: executing {unit.notebook.name} failed: {what}.{where}",
             cell=cell,
             failed_notebook=failed,
             transient=_kernel_start_fault(exc),
+            detail=detail,
         ) from exc
     finally:
         if manager is not None:
@@ -190,7 +203,20 @@ def _enforce_qa(unit: Unit, nb: Any) -> None:
     problems = qa.check_notebook(nb)
     if problems:
         failed = keep_partial_notebook(unit)
-        raise UnitFailure(qa.describe(problems, unit.name, failed), failed_notebook=failed)
+        raise QAFailed(qa.describe(problems, unit.name, failed), cell=_qa_cell(nb, problems), failed_notebook=failed)
+
+
+def _qa_cell(nb: Any, problems: list) -> dict[str, Any] | None:
+    """The failure record of the first cell a QA problem names (the manifest's ``error.cell``)."""
+    from ..documents.cells import cell_record, cell_refs
+
+    first = next((p for p in problems if p.cell is not None), None)
+    if first is None:
+        return None
+    refs = cell_refs(nb.cells)
+    index = next((i for i, ref in enumerate(refs) if ref is not None and ref.position == first.cell), None)
+    record = cell_record(nb.cells, index) if index is not None else None
+    return {**record, "ename": f"QA: {first.gate}", "evalue": first.message[:400]} if record else None
 
 
 def _forget_failure(unit: Unit) -> None:
@@ -224,8 +250,15 @@ def keep_partial_notebook(unit: Unit) -> Path | None:
 
 
 def failing_cell(path: Path, exc: BaseException | None = None) -> dict[str, Any] | None:
-    """Describe the cell a partial notebook stopped in: index, execution count, error and first source lines."""
+    """Describe the cell a partial notebook stopped in, as JupyterLab shows it in the notebook the user edits.
+
+    Returns the record of :func:`~mpsc_report.documents.cells.cell_record` (``position`` among the notebook's own
+    cells — papermill's injected-parameters and error-marker cells not counted —, ``execution_count``, first
+    ``source`` lines) with the error's ``ename`` and ``evalue``; ``None`` when no cell can be named.
+    """
     import nbformat
+
+    from ..documents.cells import cell_record
 
     try:
         nb = nbformat.read(path, as_version=4)
@@ -240,19 +273,14 @@ def failing_cell(path: Path, exc: BaseException | None = None) -> dict[str, Any]
     if chosen is None:  # e.g. sys.exit: the last cell that ran
         ran = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.get("execution_count") is not None]
         chosen = ran[-1] if ran else None
-    if chosen is None:
+    info = cell_record(nb.cells, chosen) if chosen is not None else None
+    if info is None:
         return None
-    cell = nb.cells[chosen]
-    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
-    info: dict[str, Any] = {
-        "index": chosen,
-        "execution_count": cell.get("execution_count"),
-        "source": "\n".join(cell.source.splitlines()[:5])[:400],
-    }
+    errors = [o for o in nb.cells[chosen].get("outputs", []) if o.get("output_type") == "error"]
     if errors:
         info["ename"], info["evalue"] = errors[0].get("ename"), str(errors[0].get("evalue"))[:400]
     elif exc is not None:
-        info["ename"], info["evalue"] = type(exc).__name__, _first_line(exc)[:400]
+        info["ename"], info["evalue"] = type(exc).__name__, _library_line(exc)[:400]
     return info
 
 
@@ -289,11 +317,11 @@ def commit_outputs(unit: Unit, nb, exported: dict[str, bytes | str]) -> list[Pat
 
 def _check_complete(nb) -> None:
     """Fail a run that ended early (e.g. ``sys.exit`` in a cell) and left code cells unexecuted."""
-    from ..documents.qa import unexecuted_code_cells
+    from ..documents.qa import describe_cells, unexecuted_code_cells
 
     skipped = unexecuted_code_cells(nb)
     if skipped:
-        raise BuildError(f"the notebook stopped early: code cell(s) {skipped} did not run")
+        raise BuildError(f"the notebook stopped early: code {describe_cells(nb, skipped)} did not run")
 
 
 def _kernel_start_fault(exc: BaseException) -> bool:
@@ -304,9 +332,33 @@ def _kernel_start_fault(exc: BaseException) -> bool:
     return type(exc).__name__ == "ZMQError" and getattr(exc, "errno", None) == errno.EADDRINUSE
 
 
-def _first_line(exc: BaseException) -> str:
-    if type(exc).__name__ == "PapermillExecutionError":
-        return f"cell [{exc.exec_count}] raised {exc.ename}: {exc.evalue}"
-    text = [line for line in str(exc).strip().splitlines() if line.strip()]
+def _describe_failure(exc: BaseException, cell: dict[str, Any] | None, cell_timeout: float) -> tuple[str, str | None]:
+    """Our sentence for why a notebook run failed, naming the cell as the user sees it, and the library's words.
+
+    The error a cell raised is the notebook's own and is quoted in the sentence; what papermill, nbclient or the
+    kernel said about a timeout, a dead kernel or anything else goes into the detail line.
+    """
+    from ..documents.cells import CellRef
+
+    ref = CellRef.from_record(cell)
+    where = str(ref) if ref is not None else "a cell"
     name = type(exc).__name__
-    return f"{name}: {text[0]}" if text else name
+    if name == "PapermillExecutionError":
+        return f"{where} raised {exc.ename}: {exc.evalue}", None
+    if isinstance(exc, MpscReportError):  # our own check, e.g. a notebook that stopped early
+        return (f"{exc.message} (the last cell that ran: {ref})" if ref else exc.message), exc.detail
+    detail = f"{name}: {_library_line(exc)}"
+    if name == "CellTimeoutError":
+        limit = f"the cell time limit of {cell_timeout:g} s (--cell-timeout)"
+        return f"{where} timed out: it ran longer than {limit}", detail
+    if name == "DeadKernelError":
+        return f"the kernel died while {where} ran (out of memory, or a crash in compiled code?)", detail
+    if _kernel_start_fault(exc):
+        return "the kernel did not start (it is retried twice)", detail
+    return f"{where} could not be executed", detail
+
+
+def _library_line(exc: BaseException) -> str:
+    """The first non-empty line of a library's message (the rest is a traceback)."""
+    text = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    return text[0] if text else type(exc).__name__

@@ -25,6 +25,7 @@ from pydantic import (
     model_serializer,
 )
 
+from ..documents.cells import CellRef
 from ..write import write_atomic
 from .units import Unit, UnitResult
 
@@ -57,9 +58,13 @@ class OutputFile(_Record):
 
 
 class FailedCell(_Record):
-    """The cell a unit's notebook stopped in."""
+    """The cell a unit's notebook stopped in (or the first cell a QA problem names), as JupyterLab shows it.
 
-    index: int
+    ``position`` counts the notebook's own cells from 1 (papermill's injected-parameters and error-marker cells
+    are not counted), ``execution_count`` is its ``In [n]``: the same words as the message, ``cell 5 (In [3])``.
+    """
+
+    position: int
     execution_count: int | None = None
     source: str = ""
     ename: str | None = None
@@ -187,18 +192,46 @@ def write_manifest(output_dir: Path, manifest: Manifest) -> Path:
 
 def is_current(entry: UnitEntry | None, fingerprint: str, output_dir: Path) -> bool:
     """Whether a unit may be skipped: same fingerprint, last run good, outputs untouched since it wrote them."""
-    if not entry or entry.stale or entry.status not in CURRENT or entry.fingerprint != fingerprint:
-        return False
+    return build_reason(entry, fingerprint, output_dir)[0] == "unchanged"
+
+
+#: What :func:`build_reason` can say about a unit; every one but "unchanged" means it is built.
+REASONS = ("forced", "new", "failed", "changed", "outputs", "unchanged")
+
+
+def build_reason(entry: UnitEntry | None, fingerprint: str, output_dir: Path, force: bool = False) -> tuple[str, str]:
+    """Why a build runs a unit, or skips it: one of :data:`REASONS` and the same in words (``--dry-run``).
+
+    Parameters
+    ----------
+    entry : UnitEntry, optional
+        The unit's manifest entry (None: never built into this output folder).
+    fingerprint : str
+        The unit's fingerprint now (:class:`~.fingerprint.Fingerprinter`).
+    output_dir : Path
+        The output folder the entry's outputs are relative to.
+    force : bool
+        ``--force``: every unit is built.
+    """
+    if force:
+        return "forced", "--force rebuilds every unit"
+    if entry is None:
+        return "new", "never built into this output folder"
+    if entry.status not in CURRENT or entry.stale:
+        return "failed", f"its last run ended {entry.status}" + (" (older outputs kept, stale)" if entry.stale else "")
+    if entry.fingerprint != fingerprint:
+        since = f" since {entry.last_success}" if entry.last_success else ""
+        return "changed", f"its notebook, parameters, data or the package changed{since}"
     if not entry.outputs:
-        return False
+        return "outputs", "no outputs are recorded"
     for recorded in entry.outputs.values():
         try:
             stat = os.stat(output_dir / recorded.path)
         except OSError:
-            return False
+            return "outputs", f"{recorded.path} is missing"
         if stat.st_size != recorded.size or stat.st_mtime_ns != recorded.mtime_ns:
-            return False
-    return True
+            return "outputs", f"{recorded.path} was changed after it was built"
+    return "unchanged", f"built {entry.last_success or 'earlier'}; nothing it depends on changed"
 
 
 def record_result(manifest: Manifest, result: UnitResult, fingerprint: str | None, output_dir: Path) -> UnitEntry:
@@ -316,7 +349,7 @@ body{font-family:"Open Sans",system-ui,sans-serif;margin:2em;color:#1d2733}
 h1{font-size:1.4em}table{border-collapse:collapse;width:100%;font-size:.9em}
 th,td{border-bottom:1px solid #cdd2d9;padding:.3em .5em;text-align:left;vertical-align:top}
 th{background:#eef1f5}.num{text-align:right;font-variant-numeric:tabular-nums}
-.ok{color:#1b6e3a}.bad{color:#a3121b;font-weight:600}.stale{color:#8a5a00;font-weight:600}
+.ok{color:#1b6e3a}.earlier{color:#4a5563;font-weight:400}.bad{color:#a3121b;font-weight:600}.stale{color:#8a5a00;font-weight:600}
 pre{white-space:pre-wrap;margin:.2em 0;font-size:.85em}
 """
 
@@ -324,16 +357,21 @@ pre{white-space:pre-wrap;margin:.2em 0;font-size:.85em}
 def render_index(manifest: Manifest) -> str:
     """A self-contained HTML page (no script, no external resource) listing every unit of the manifest.
 
-    Every text from the manifest is escaped; links are relative to the output folder.
+    The header states the last run and its own counts (the units it selected, by status); the table lists every
+    unit of the folder, those of earlier runs marked as such. Every text from the manifest is escaped; links are
+    relative to the output folder.
     """
     units = manifest.units
     run = manifest.run
-    counts: dict[str, int] = {}
-    for entry in units.values():
-        counts[entry.status] = counts.get(entry.status, 0) + 1
+    in_run = set(run.units) if run is not None else set()
+    counts = {s: n for s, n in (run.counts if run is not None else {}).items() if n}
+    summary = ", ".join(f"{n} {_STATUS_LABEL.get(s, s)}" for s, n in counts.items()) or "nothing"
+    ran = f"{len(run.units)} unit(s): {summary}" if run is not None else "no run recorded"
+    earlier = len(units.keys() - in_run)
     stale = sum(1 for e in units.values() if e.stale)
-    summary = ", ".join(f"{n} {_STATUS_LABEL.get(s, s)}" for s, n in sorted(counts.items()))
-    rows = "\n".join(_index_row(unit_id, entry) for unit_id, entry in sorted(units.items()))
+    folder = f"This folder lists {len(units)} unit(s)" + (f", {earlier} of them from earlier runs" if earlier else "")
+    folder += f"; {stale} stale (older output kept)." if stale else "."
+    rows = "\n".join(_index_row(unit_id, entry, unit_id in in_run) for unit_id, entry in sorted(units.items()))
     esc = html.escape
 
     def shown(value: object) -> str:
@@ -348,9 +386,8 @@ def render_index(manifest: Manifest) -> str:
 <h1>mpsc-report build index</h1>
 <p>Last run: {shown(run and run.started)} – {shown(run and run.finished)},
 {shown(run and run.seconds)} s, {shown(run and run.jobs)} worker(s)
-({shown(run and run.executor)}).
-{len(units)} unit(s): {esc(summary)}{f"; {stale} stale (older output kept)" if stale else ""}.
-Details: <a href="{MANIFEST_NAME}">{MANIFEST_NAME}</a>.</p>
+({shown(run and run.executor)}): {esc(ran)}.</p>
+<p>{esc(folder)} Details: <a href="{MANIFEST_NAME}">{MANIFEST_NAME}</a>.</p>
 <table>
 <thead><tr><th>Unit</th><th>Status</th><th class="num">Seconds</th><th>Last success</th><th>Outputs</th>
 <th>Error</th></tr></thead>
@@ -360,18 +397,22 @@ Details: <a href="{MANIFEST_NAME}">{MANIFEST_NAME}</a>.</p>
 """
 
 
-def _index_row(unit_id: str, entry: UnitEntry) -> str:
+def _index_row(unit_id: str, entry: UnitEntry, in_last_run: bool = True) -> str:
     esc = html.escape
     css = "ok" if entry.status in CURRENT else "bad"
     label = esc(_STATUS_LABEL.get(entry.status, entry.status))
+    if not in_last_run:
+        label += f' <span class="earlier">(earlier run, {esc(str(entry.finished or "?"))})</span>'
     if entry.stale:
         label += ' <span class="stale">— STALE: outputs are from the last success, not current</span>'
     links = " ".join(f'<a href="{esc(quote(out.path))}">{esc(kind)}</a>' for kind, out in sorted(entry.outputs.items()))
     problem = ""
     if entry.error:
         cell = entry.error.cell
-        where = f"cell {cell.index} (In [{cell.execution_count}]): " if cell else ""
-        problem = f"<pre>{esc(where + str(entry.error.message or ''))}</pre>"
+        message = str(entry.error.message or "").removeprefix(f"{unit_id}: ")
+        named = str(CellRef(cell.position, cell.execution_count)) if cell else ""
+        where = f"{named}: " if named and named not in message else ""  # a message that names it says it once
+        problem = f"<pre>{esc(where + message)}</pre>"
         if entry.error.failed_notebook:
             problem += f'<a href="{esc(quote(entry.error.failed_notebook))}">partial notebook</a>'
     return (

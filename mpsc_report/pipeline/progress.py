@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, TextIO
 
+from ..documents.cells import CellRef
 from .units import UnitResult
 
 if TYPE_CHECKING:
@@ -18,6 +20,29 @@ def format_duration(seconds: float) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def failure_table(results: Iterable[UnitResult]) -> str:
+    """The failures of a build as a plain table: unit, status, cell and the full error, continuation lines indented.
+
+    The cell is named as in the error message and ``manifest.json`` (``cell 5 (In [3])``, see
+    :mod:`mpsc_report.documents.cells`); units a ``--fail-fast`` stop left unstarted are not listed. Returns ""
+    when nothing failed.
+    """
+    failed = [r for r in results if not r.ok and r.status != "not-run"]
+    if not failed:
+        return ""
+    cells = [str(CellRef.from_record(r.cell) or "-") for r in failed]
+    width = max(len("unit"), *(len(r.unit.unit_id) for r in failed))
+    cell_width = max(len("cell"), *(len(c) for c in cells))
+    lines = ["Failures:", f"  {'unit':<{width}}  {'status':<11}  {'cell':<{cell_width}}  error"]
+    indent = " " * (2 + width + 2 + 11 + 2 + cell_width + 2)
+    for result, cell in zip(failed, cells, strict=True):
+        error = (result.error or "").removeprefix(f"{result.unit.unit_id}: ")
+        first, *rest = error.splitlines() or [""]
+        lines.append(f"  {result.unit.unit_id:<{width}}  {result.status:<11}  {cell:<{cell_width}}  {first}")
+        lines += [f"{indent}{line}" for line in rest]
+    return "\n".join(lines)
 
 
 class Progress:

@@ -285,23 +285,39 @@ def _select_waves(params_dir: Path, waves: Iterable[str] | None) -> list[tuple[P
 
 
 def _select_projects(projects: Iterable[str] | None, cohorts: Iterable[str] | None, register: Path | None) -> list:
+    """Project ids of ``projects`` (ids or names, any case) and of ``cohorts``, in register order; all when neither.
+
+    Raises
+    ------
+    BuildError
+        Naming every key that is no project, each with its close matches, and every unknown cohort.
+    """
     from ..data.load import load_register  # pandas only when factsheets are planned
+    from ..data.projects import find_project_id, select_projects, suggest_projects
+    from ..errors import ParamsError
 
     frame = load_register(register)
     ids = list(frame["project_id"])
-    cohort_of = dict(zip(frame["project_id"], frame["cohort"], strict=True))
-    projects = list(dict.fromkeys(projects or ()))
-    cohorts = list(dict.fromkeys(cohorts or ()))
-    unknown = [p for p in projects if p not in cohort_of]
+    keys = list(dict.fromkeys(projects or ()))
+    chosen = {key: find_project_id(frame, key) for key in keys}
+    unknown = [key for key, found in chosen.items() if found is None]
     if unknown:
-        raise BuildError(f"unknown project(s) {unknown}: not in the register (e.g. {', '.join(ids[:3])}, …).")
-    known_cohorts = sorted(set(cohort_of.values()))
-    bad = [c for c in cohorts if c not in known_cohorts]
-    if bad:
-        raise BuildError(f"unknown cohort(s) {bad}; the register has cohorts {', '.join(known_cohorts)}.")
-    if not projects and not cohorts:
+        hints = "; ".join(f"{key!r}: {_did_you_mean(suggest_projects(frame, key))}" for key in unknown)
+        raise BuildError(
+            f"unknown project(s) {unknown}: not in the register ({hints}). `mpsc-report projects` lists the ids."
+        )
+    try:
+        in_cohorts = set(select_projects(frame, cohorts or ())["project_id"]) if cohorts else set()
+    except ParamsError as exc:
+        raise BuildError(exc.message) from None
+    wanted = set(chosen.values()) | in_cohorts
+    if not keys and not cohorts:
         return ids
-    return [p for p in ids if p in projects or cohort_of[p] in cohorts]
+    return [p for p in ids if p in wanted]
+
+
+def _did_you_mean(close: list[str]) -> str:
+    return f"did you mean {', '.join(map(repr, close))}?" if close else "nothing similar"
 
 
 def _inside(base: Path, relative: str) -> Path:
