@@ -46,7 +46,8 @@ def test_2023_sample_reproduces_the_published_figures(kf2023):
     assert round(kf2023.continuation_share * 100) == 64
     assert kf2023.open_source == 19
     assert round(kf2023.partners_mean) == 12
-    assert 850 <= kf2023.network_links < 900  # "fast 900 Netzwerkverbindungen"
+    assert 850 <= kf2023.partner_links < 900  # "fast 900 Netzwerkverbindungen": each naming of a partner
+    assert kf2023.partners_answered == 73 and kf2023.model_project_links == 292  # pairs of model projects, once
     assert kf2023.respondents == kf2023.projects == 73
 
 
@@ -54,7 +55,8 @@ def test_breakdowns_add_up_to_the_key_figures(wave2023, register, kf2023):
     assert metrics.datasets_by_theme(wave2023.responses).sum() == kf2023.datasets
     assert metrics.participation_by_format(wave2023.responses).sum() == kf2023.participation
     assert metrics.positions_by_kind(wave2023.responses, register).sum() == kf2023.positions
-    assert metrics.exchange_by_kind(wave2023.partners).sum() == kf2023.partner_links
+    assert metrics.exchange_by_kind(wave2023.responses).sum() == kf2023.partner_links
+    assert len(wave2023.partners) == kf2023.partner_links  # the partner list names each of them
     assert metrics.measures_by_state(wave2023.responses, register).to_numpy().sum() == kf2023.measures_total
     assert metrics.projects_by_state(register).sum() == 73
     assert "Bremen" not in metrics.projects_by_state(register).index
@@ -65,7 +67,7 @@ def test_results_speak_codes_on_named_axes(wave2023, register):
     assert (themes.index.name, themes.name, tuple(themes.index)) == ("theme", "datasets_total", DATASET_THEMES)
     formats = metrics.participation_by_format(wave2023.responses)
     assert (formats.index.name, tuple(formats.index)) == ("format", PARTICIPATION_FORMATS)
-    exchange = metrics.exchange_by_kind(wave2023.partners)
+    exchange = metrics.exchange_by_kind(wave2023.responses)
     assert (exchange.index.name, list(exchange.index)) == ("exchange", list(EXCHANGE_CODES))
     positions = metrics.positions_by_kind(wave2023.responses, register)
     assert (positions.index.name, tuple(positions.index)) == ("kind", KINDS)
@@ -98,7 +100,7 @@ def test_the_registers_kinds_become_codes_and_an_unknown_kind_is_named():
 
 
 def test_network_nodes_and_edges(wave2023, register, kf2023):
-    nodes, edges = metrics.network(wave2023.partners, register)
+    nodes, edges = metrics.network(wave2023.responses, wave2023.partners, register)
     assert len(nodes) == 73
     assert nodes["size"].sum() == kf2023.partner_links
     assert set(edges["source"]) | set(edges["target"]) <= set(nodes["node"])
@@ -150,8 +152,13 @@ EDGES = pd.DataFrame(
 )
 
 
-def test_mutual_naming_counts_as_one_link():
-    assert metrics.network_link_count(EDGES) == 3
+def test_mutual_naming_is_one_pair_of_model_projects_but_two_network_links():
+    responses = _responses(partners_total=pd.array([3, 1], dtype="Int64"))
+    assert metrics.model_project_pairs(responses, EDGES) == [("a", "b"), ("a", "c")]
+    assert metrics.key_figures(responses, EDGES, REGISTER).partner_links == 4  # a names 3, b names 1
+    table = metrics.network_table(responses, EDGES, REGISTER)
+    assert table["links_to_model_projects"].tolist() == [2, 1, 1]  # c named nobody, but a named c
+    assert table.loc["a", "partners_model_projects"] == 2 and math.isnan(table.loc["c", "partners_total"])
 
 
 def test_continuation_share_ignores_projects_that_skipped_either_item():
@@ -305,7 +312,14 @@ def test_project_partners_by_kind_with_model_projects_marked():
             "exchange": ["knowledge_exchange", "knowledge_exchange", "transfer", "transfer"],
         }
     )
-    table = metrics.project_partners(partners, "a")
+    answers = _responses(
+        partners_total=pd.array([3, 1], dtype="Int64"),
+        partners_role_model=pd.array([0, 0], dtype="Int64"),
+        partners_knowledge_exchange=pd.array([2, 0], dtype="Int64"),
+        partners_joint_development=pd.array([0, 0], dtype="Int64"),
+        partners_transfer=pd.array([1, 1], dtype="Int64"),
+    )
+    table = metrics.project_partners(answers, partners, "a")
     count, among, names = metrics.PARTNER_TABLE_COLUMNS
     assert list(table.index) == ["role_model", "knowledge_exchange", "joint_development", "transfer"]
     assert table[count].tolist() == [0, 2, 0, 1]
