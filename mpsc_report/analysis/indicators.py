@@ -559,6 +559,9 @@ KEY_FIGURE_INDICATORS: dict[str, str] = {
 #: Axis names of a metric's frame that say its values are a statistic of a group (``means_per_project``).
 _STAT_AXES: dict[str, str] = {"per_project": "mean"}
 
+#: Axis names whose codes are indicator ids (a frame may have them as its rows).
+_INDICATOR_AXES: frozenset[str] = frozenset({"indicator", *_STAT_AXES})
+
 _KEY = re.compile(r"^(?P<id>[a-z][a-z0-9_]*)(?:\[(?P<dims>[^\[\]]*)\])?$")
 _FORBIDDEN_IN_CODES = re.compile(r"[\[\],=]")
 
@@ -641,7 +644,8 @@ def frame_numbers(data: pd.Series | pd.DataFrame, **fixed: object) -> dict[str, 
     A result names its axes after what their codes are (:mod:`~mpsc_report.analysis.metrics`): a Series is named
     after its indicator and its index after a dimension (``theme``, ``kind`` …); a frame's columns are indicator ids
     (their axis named ``indicator``, ``response``, ``network`` … or ``per_project`` for means per responding
-    project). Cells that are not an indicator (a cohort column, names) are not numbers and are left out.
+    project; a frame may also have them as rows). Cells that are not an indicator (a cohort column, names) are not
+    numbers and are left out.
 
     Parameters
     ----------
@@ -661,6 +665,8 @@ def frame_numbers(data: pd.Series | pd.DataFrame, **fixed: object) -> dict[str, 
                 dims[dimension] = code
             numbers[number_key(str(data.name), **dims)] = recorded_value(str(data.name), value)
         return numbers
+    if data.index.name in _INDICATOR_AXES:  # indicators as rows, e.g. waves as columns: read it the other way
+        data = data.T
     extra = {"stat": _STAT_AXES[data.columns.name]} if data.columns.name in _STAT_AXES else {}
     dimension = data.index.name
     for column in data.columns:
