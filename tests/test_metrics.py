@@ -333,3 +333,55 @@ def test_project_record_unknown_key():
     assert metrics.project_record(register, "c")["name"] == "Cham"
     with pytest.raises(KeyError):
         metrics.project_record(register, "x")
+
+
+# --------------------------------------------------------------------------- missing is not zero
+
+
+def test_a_group_or_item_nobody_answered_is_unknown_not_zero():
+    responses = _responses(positions_new=pd.array([pd.NA, pd.NA], dtype="Int64"))
+    by_kind = metrics.positions_by_kind(responses, REGISTER)
+    assert by_kind.isna().all()  # nobody answered: unknown in every kind, never 0
+    measures = metrics.measures_by_state(responses.iloc[:1], REGISTER, by="cohort")
+    assert measures.loc["2019"].tolist() == [1, 1, 1] and measures.loc["2021"].isna().all()  # no answer from 2021
+    themes = metrics.datasets_by_theme(responses.assign(**{c: pd.NA for c in DATASET_THEMES}))
+    assert themes.isna().all()
+
+
+def test_network_table_marks_who_did_not_answer_and_counts_links_either_side():
+    responses = _responses(partners_total=pd.array([3, pd.NA], dtype="Int64"))
+    table = metrics.network_table(responses, EDGES, REGISTER)
+    assert (table.index.name, table.columns.name) == ("project", "network")
+    assert list(table.columns) == ["cohort", "partners_total", "partners_model_projects", "links_to_model_projects"]
+    assert table.loc["a", "partners_total"] == 3 and table.loc["a", "partners_model_projects"] == 2
+    # b answered the wave but not the partner question, c did not answer at all: unknown, not 0
+    assert math.isnan(table.loc["b", "partners_total"]) and math.isnan(table.loc["c", "partners_model_projects"])
+    # b's own naming of a does not count (it did not answer the question), a's naming of b does
+    assert table["links_to_model_projects"].tolist() == [2, 1, 1]
+    kf = metrics.key_figures(responses, EDGES, REGISTER)
+    assert (kf.partner_links, kf.partners_answered, kf.model_project_links) == (3, 1, 2)
+    nodes, edges = metrics.network(responses, EDGES, REGISTER)
+    assert math.isnan(nodes.set_index("node").loc["b", "size"]) and len(edges) == 2
+
+
+def test_project_partners_of_a_project_that_did_not_answer_are_unknown():
+    table = metrics.project_partners(_responses(), EDGES, "c")
+    assert table["partners_total"].isna().all() and table["partners_model_projects"].isna().all()
+    assert (table["names"] == "").all()
+
+
+def test_trend_per_project_divides_by_those_who_answered_the_item():
+    responses = {
+        "2022": _responses(datasets_total=pd.array([10, pd.NA], dtype="Int64")),
+        "2023": _responses(datasets_total=pd.array([10, 20], dtype="Int64")),
+    }
+    means = metrics.trend_per_project(responses, ["2021", "2022", "2023"])
+    assert (means.index.name, means.columns.name) == ("wave", "per_project")
+    assert means.loc["2022", "datasets_total"] == 10 and means.loc["2023", "datasets_total"] == 15
+    assert means.loc["2021"].isna().all()  # no data for the wave: a gap
+
+
+def test_trend_shows_the_response_beside_the_totals(wave2023, register, kf2023):
+    trend = metrics.trend({"2023": kf2023}, ["2022", "2023"])
+    assert list(trend.columns) == ["respondents", *metrics.TREND_INDICATORS]
+    assert trend.loc["2023", "respondents"] == 73 and trend.loc["2022"].isna().all()

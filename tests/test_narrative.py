@@ -283,3 +283,68 @@ def test_english_factsheet_sentences():
         "en",
     )
     assert alt == "Indicators of the model project by survey wave. Values: Solingen: New datasets no data."
+
+
+# --------------------------------------------------------------------------- who is counted
+
+
+def test_development_names_the_change_in_response_and_per_responding_project():
+    trend = pd.DataFrame(
+        {"respondents": [68.0, 73.0], "datasets_total": [667.0, 1043.0]}, index=pd.Index(["2022", "2023"])
+    )
+    per_project = pd.DataFrame({"datasets_total": [9.81, 14.29]}, index=pd.Index(["2022", "2023"]))
+    sentences = narrative.development(trend, "2023", "2022", per_project=per_project)
+    assert sentences[0] == (
+        "Gegenüber der Welle 2022 ist die Zahl der antwortenden Modellprojekte von 68 auf 73 gestiegen; die Summen "
+        "wachsen daher auch, weil mehr Modellprojekte geantwortet haben."
+    )
+    assert sentences[1] == (
+        "Die Zahl der neuen Datensätze von 667 auf 1.043 gestiegen (je antwortendem Modellprojekt: von 9,8 auf 14,3)."
+    )
+    same = narrative.development(trend.assign(respondents=73.0), "2023", "2022", "en", per_project=per_project)
+    assert same[0] == "In waves 2022 and 2023, 73 model projects answered each time."
+    assert "(per responding model project: from 9.8 to 14.3)" in same[1]
+
+
+def test_the_mean_of_partners_says_whom_it_is_over():
+    everyone = " ".join(narrative.summary(KF))
+    assert "Jedes Modellprojekt steht im Schnitt" in everyone  # all 73 answered: the programme's wording
+    some = " ".join(narrative.summary(replace(KF, respondents=62, partners_answered=62, partners_mean=4.11)))
+    assert "Jedes antwortende Modellprojekt steht im Schnitt im Austausch mit 4,1 anderen Kommunen" in some
+    transfer = " ".join(narrative.transfer(replace(KF, partners_answered=67), pd.Series({"transfer": 75.0})))
+    assert "Jedes antwortende Modellprojekt" in transfer
+    assert "Die 75 Verbindungen der Art „Übertragung“ zählen Partnerkommunen" in transfer
+    assert "die 86 übertragenen Lösungen zählen die Lösungen selbst" in transfer
+    assert "292 Verbindungen bestehen zwischen zwei Modellprojekten; jedes Paar zählt dabei einmal" in transfer
+
+
+def test_medians_say_whether_the_project_is_in_them():
+    included = narrative.factsheet_method(_comparison(), synthetic=False)[0]
+    assert "Mediane (Zentralwerte)" in included and "mittlerer Wert" not in included
+    # Solingen did not answer one item: it is not in that item's median
+    assert "außer bei Kennzahlen ohne Angabe von Solingen (Übertragene Lösungen)" in included
+    full = _comparison()
+    full.table.loc["project", "solutions_transferred"] = 3.0
+    assert "jeweils einschließlich Solingen;" in narrative.factsheet_method(full, synthetic=False)[0]
+    absent = narrative.factsheet_method(_comparison(answered=False), synthetic=False, language="en")[0]
+    assert "Solingen is not among them" in absent and "including" not in absent
+
+
+def test_a_project_that_did_not_answer_is_said_once_and_shows_no_zero():
+    lead, items = narrative.project_key_figures(_comparison(answered=False), "2021")
+    assert lead.count("keine Antworten") == 1 and "(ohne Solingen)" in lead
+    trend = pd.DataFrame({"datasets_total": [float("nan")]}, index=["2021"])
+    assert narrative.project_development(trend, "Solingen", "2021") == [
+        "Aus keiner der bisherigen Wellen liegen Antworten von Solingen vor; die Abbildung bleibt deshalb leer."
+    ]
+    table = pd.DataFrame(
+        {"partners_total": [float("nan")], "partners_model_projects": [float("nan")]}, index=["role_model"]
+    )
+    sentences = narrative.project_partners(
+        table, _network_row(float("nan"), float("nan"), 0), "Solingen", responded=False
+    )
+    assert sentences == [
+        "Welche Partnerkommunen Solingen hat, ist für diese Welle nicht bekannt.",
+        "Kein anderes Modellprojekt nennt Solingen als Partner.",
+    ]
+    assert not any(ch.isdigit() for ch in " ".join(sentences))

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
+import logging
 from pathlib import Path
 
+import inprocess
 import nbformat
 import pandas as pd
 import pytest
@@ -222,3 +225,64 @@ def test_the_build_stops_a_unit_that_fails_a_gate(tmp_path):
     assert not list((tmp_path / "outputs" / "2023").iterdir())  # nothing published
     assert result.failed_notebook == tmp_path / "outputs" / "failed" / "2023" / "report.ipynb"
     assert result.failed_notebook.is_file() and str(result.failed_notebook) in result.error
+
+
+# --------------------------------------------------------------------------- numbers tied to the catalogue
+
+
+@pytest.mark.parametrize(("wave", "language"), [("2021", "de"), ("2022", "de"), ("2023", "de"), ("2023", "en")])
+def test_every_number_of_a_generated_report_is_tied_to_an_indicator(wave, language):
+    nb = inprocess.document(wave, language=language)
+    assert qa.check_notebook(nb) == []
+    assert qa.unchecked_claims(nb) == []  # every number in its prose names an indicator the report records
+    document = read_document(nb)
+    checked = [c for n, t in qa._prose(nb, document) for c in qa._document_claims(t, document, n)]
+    assert len(checked) >= 40
+
+
+@pytest.mark.parametrize(("wave", "project"), inprocess.factsheet_sample()[::4] + [("2023", "koeln")])
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_number_of_a_generated_factsheet_is_tied_to_an_indicator(wave, project, language):
+    nb = inprocess.document(wave, project, language)
+    assert qa.check_notebook(nb) == []
+    assert qa.unchecked_claims(nb) == []
+
+
+def test_a_zero_printed_for_a_non_response_stops_the_unit_and_names_the_cell():
+    nb = copy.deepcopy(inprocess.document("2021", "luebeck"))
+    nb.cells.insert(3, nbformat.v4.new_markdown_cell("Lübeck nennt 0 Partnerkommunen."))
+    problems = qa.check_notebook(nb)
+    assert [(p.gate, p.cell) for p in problems] == [("narrative", 4)]
+    assert "partners_total[project=luebeck]" in problems[0].message and "never 0" in problems[0].message
+
+
+def test_a_number_that_names_no_indicator_is_logged_as_unchecked_not_a_failure(report, caplog):
+    nb = executed(*good_cells(report), "Im Rathaus stehen 17 Drachen.", report.colophon())
+    with caplog.at_level(logging.WARNING, logger="mpsc_report.documents.qa"):
+        assert qa.check_notebook(nb) == []
+    [warning] = [r.getMessage() for r in caplog.records if "unchecked number" in r.getMessage()]
+    assert "cell 6: '17'" in warning and "Drachen" in warning
+    assert [c.text for c in qa.unchecked_claims(nb)] == ["17"]
+
+
+def test_two_blocks_that_state_one_indicator_differently_stop_the_unit(report):
+    themes = metrics.datasets_by_theme(report.responses)
+    wrong = report.table(themes.to_frame().assign(datasets_total=themes + 1), caption="Datensätze nach Thema")
+    problems = qa.check_notebook(executed(report.title_page(), wrong, report.colophon()))
+    differing = [p for p in problems if p.gate == "numbers"]
+    assert len(differing) == len(themes) and differing[0].cell == 2  # the table's cell: the colophon's record is first
+    assert "(datasets_total[wave=2023,theme=datasets_climate]) differs between blocks" in differing[0].message
+
+
+def test_claims_read_any_phrasing_through_the_catalogues_words():
+    numbers = read_document(inprocess.document("2023")).numbers
+    for text, key in (
+        ("90 übertragene Lösungen wurden gemeldet.", "solutions_transferred"),
+        ("Gemeldet wurden 300 neue Stellen.", "positions_new"),
+        ("Die Kommunen haben fast 900 Netzwerkverbindungen.", "partner_links"),
+        ("Zwischen Modellprojekten bestehen 292 Verbindungen zwischen zwei Modellprojekten.", "model_project_links"),
+        ("Geantwortet haben 73 von 73 Modellprojekten (100 %).", "respondents"),
+        ("In Nordrhein-Westfalen liegen 17 Modellprojekte.", "projects[state=Nordrhein-Westfalen]"),
+    ):
+        [first, *_] = qa.read_claims(text, "de", numbers, wave="2023")
+        assert first.key == key, text

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import pandas as pd
@@ -45,7 +45,8 @@ class Indicator:
     ``terms`` are the words (regular expressions, per language) that name the indicator in running text: the QA
     gates (:mod:`mpsc_report.documents.qa`) tie a number in a sentence to the indicator whose words stand next to
     it. A group of several patterns must all occur; the group that starts first wins, then the longer group.
-    ``of`` names the indicator a statement "X von Y" takes Y from (respondents: "62 von 73 Modellprojekten").
+    ``of`` names the indicator a statement "X von Y" takes Y from (respondents: "62 von 73 Modellprojekten");
+    ``breakdowns`` the categories it is broken down by (a theme, a kind of municipality …).
     """
 
     id: str
@@ -59,6 +60,8 @@ class Indicator:
     tile: Mapping[str, str] = field(default_factory=dict)
     terms: Mapping[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     of: str | None = None
+    #: The dimensions the documents break it down by, besides project, wave and a group's statistic.
+    breakdowns: tuple[str, ...] = ()
 
 
 def _i(
@@ -514,6 +517,26 @@ INDICATORS: tuple[Indicator, ...] = (
         en=((r"\bcells?\b",), (r"\bspecial codes?\b",)),
     ),
 )
+
+#: The categories each indicator is broken down by in the documents (the rest have none).
+_BREAKDOWNS: dict[str, tuple[str, ...]] = {
+    "projects": ("state", "cohort", "kind"),
+    "respondents": ("cohort", "kind"),
+    "response_rate": ("cohort", "kind"),
+    "datasets_total": ("theme", "cohort", "kind"),
+    "participation_total": ("format", "cohort", "kind"),
+    "positions_new": ("kind", "cohort"),
+    "solutions_transferred": ("cohort", "kind"),
+    "measures_planned": ("cohort", "kind"),
+    "measures_in_progress": ("cohort", "kind"),
+    "measures_completed": ("cohort", "kind"),
+    "partner_links": ("exchange",),
+    "partners_total": ("exchange", "cohort", "kind"),
+    "partners_model_projects": ("exchange",),
+    "answered": ("item",),
+    "rows_rejected": ("rule",),
+}
+INDICATORS = tuple(replace(i, breakdowns=_BREAKDOWNS.get(i.id, ())) for i in INDICATORS)
 
 #: Catalogue by id.
 BY_ID: dict[str, Indicator] = {indicator.id: indicator for indicator in INDICATORS}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ..data.schema import COHORTS, EXCHANGE_CODES
+from ..data.schema import COHORTS, COUNT_COLUMNS, EXCHANGE_CODES
 from ..errors import TranslationMissing
 from .indicators import INDICATORS, parse_key
 
@@ -583,10 +583,8 @@ _CODES: dict[str, tuple[str, str]] = {
     "partners.names": ("Partnerkommunen (* Modellprojekt)", "Partner municipalities (* model project)"),
     # data-quality appendix: count columns, item non-response, files
     "item.measures_planned": ("Maßnahmen geplant", "Measures planned"),
-    "item.measures_in_progress": ("Maßnahmen in Umsetzung", "Measures in progress"),
     "item.measures_completed": ("Maßnahmen abgeschlossen", "Measures completed"),
     "item.measures_continued": ("Maßnahmen weiter betrieben", "Measures continued"),
-    "item.measures_open_source": ("Maßnahmen mit Open-Source-Code", "Measures with open-source code"),
     "item.datasets_total": ("Neue Datensätze insgesamt", "New datasets in total"),
     **{
         f"item.{c}": (f"Datensätze: {de.split(' (')[0]}", f"Datasets: {en.split(' (')[0]}")
@@ -594,8 +592,6 @@ _CODES: dict[str, tuple[str, str]] = {
     },
     "item.participation_total": ("Partizipative Aktivitäten insgesamt", "Participatory activities in total"),
     **{f"item.{c}": (f"Aktivitäten: {de}", f"Activities: {en}") for c, (de, en) in _FORMATS_OF_PARTICIPATION.items()},
-    "item.positions_new": ("Neue Stellen", "New positions"),
-    "item.solutions_transferred": ("Übertragene Lösungen", "Transferred solutions"),
     "item.partners_total": ("Partnerkommunen insgesamt", "Partner municipalities in total"),
     **{f"item.{EXCHANGE_CODES[c]}": (f"Partner: {de}", f"Partners: {en}") for c, (de, en) in _EXCHANGES.items()},
     "nonresponse.answered": ("beantwortet", "answered"),
@@ -773,6 +769,10 @@ def _add(section: dict[str, dict[str, str]]) -> None:
 _INDICATOR_AXES: tuple[str, ...] = ("indicator", "response", "network", "partners")
 
 
+#: Keys whose words come from the indicator catalogue (filled by :func:`_indicator_words`).
+CATALOGUE_KEYS: set[str] = set()
+
+
 def _indicator_words() -> dict[str, dict[str, str]]:
     """Labels, definitions and tile words of the indicator catalogue, under the keys the documents look up."""
     words: dict[str, dict[str, str]] = {"de": {}, "en": {}}
@@ -785,6 +785,9 @@ def _indicator_words() -> dict[str, dict[str, str]]:
             words[language][f"per_project.{indicator.id}"] = label + per_project
             if indicator.tile:
                 words[language][f"tile.{indicator.id}"] = indicator.tile[language]
+            if indicator.id in COUNT_COLUMNS and f"item.{indicator.id}" not in _CODES:
+                words[language][f"item.{indicator.id}"] = label  # the questionnaire item is the indicator
+    CATALOGUE_KEYS.update(words["de"])
     return words
 
 

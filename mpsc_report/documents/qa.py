@@ -8,6 +8,7 @@ the build.
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import re
@@ -16,6 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..analysis.charts.maps import LAND_ABBREVIATIONS
 from ..analysis.formatting import ALMOST_TOLERANCE, OVER_TOLERANCE
 from ..analysis.indicators import BY_ID, INDICATORS, number_key, parse_key
 from ..analysis.words import MESSAGES, describe_key, t
@@ -331,7 +333,7 @@ def read_claims(
     """
     lang = language if language in _NUMBERS else "de"
     recorded = dict(numbers or {})
-    vocabulary = _vocabulary(lang, recorded)
+    vocabulary = _vocabulary(lang)
     claims: list[Claim] = []
     plain = text.replace("\u00a0", " ").replace("\u202f", " ")
     if name:
@@ -542,7 +544,8 @@ def _distance(start: int, end: int, at: int) -> int:
     return 0
 
 
-def _vocabulary(lang: str, recorded: Mapping[str, object]) -> list[tuple[str, str, re.Pattern[str]]]:
+@functools.cache
+def _vocabulary(lang: str) -> list[tuple[str, str, re.Pattern[str]]]:
     """(dimension, code, pattern) of every category word: cohorts, kinds, themes, formats, exchanges, Länder."""
     words: dict[tuple[str, str], set[str]] = {}
     for key in MESSAGES[lang]:
@@ -551,13 +554,8 @@ def _vocabulary(lang: str, recorded: Mapping[str, object]) -> list[tuple[str, st
             word = t(key, lang)
             target = ("kind" if dimension == "kinds" else dimension, code)
             words.setdefault(target, set()).update({word, word.split(" (")[0]})
-    for key in recorded:
-        try:
-            _, dims = parse_key(key)
-        except ValueError:
-            continue
-        if "state" in dims:
-            words.setdefault(("state", dims["state"]), set()).add(dims["state"])
+    for land in LAND_ABBREVIATIONS:  # the sixteen Länder, by their German names
+        words.setdefault(("state", land), set()).add(land)
     return [
         (dimension, code, re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE))
         for (dimension, code), found in words.items()
@@ -605,6 +603,8 @@ def _claim(
     if indicator is None:
         return claim
     entry = BY_ID[indicator]
+    # A category the indicator is not broken down by belongs to another part of the sentence.
+    dims = {k: v for k, v in dims.items() if k in ("wave", "project") or k in entry.breakdowns}
     if stat and entry.unit not in _NO_STAT_UNITS:
         dims = {**dims, "stat": stat}
     share = number.percent and entry.unit != "percent"
