@@ -124,3 +124,19 @@ def test_cli_diff_of_an_unknown_source_is_an_error(tmp_path, capsys):
     assert "'1999' is neither a wave" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     assert main(["diff", str(tmp_path / "empty"), "2023", "--params-dir", str(PARAMS)]) == 2
+
+
+def test_diff_speaks_the_catalogue_in_either_language():
+    a = {"datasets_total": 667, "partners_mean": 8.37, "datasets_total[theme=datasets_energy]": None}
+    b = {"datasets_total": 1043, "partners_mean": 12.0, "datasets_total[theme=datasets_energy]": 130}
+    german = diff.format_table(diff.compare(a, b), "Welle 2022", "Welle 2023")
+    assert "Partnerkommunen je antwortendem Modellprojekt" in german and "8,4" in german and "12,0" in german
+    assert "Neue Datensätze: Energie" in german and "nicht vergleichbar" in german
+    english = diff.format_table(diff.compare(a, b), "Wave 2022", "Wave 2023", language="en")
+    assert english.splitlines()[0].split() == ["Indicator", "Wave", "2022", "Wave", "2023", "Change", "Direction"]
+    assert "New datasets: Energy" in english and "1,043" in english and "+376" in english and "risen" in english
+    assert "not comparable" in english and english.endswith(
+        "3 of 3 indicators changed."
+    )  # not comparable counts as a change
+    name, numbers = diff.numbers_of("2023", PARAMS, language="en")
+    assert name == "Wave 2023" and not any("project=" in key for key in numbers)

@@ -215,7 +215,7 @@ def test_project_partners_sentence_and_none():
     )
     unknown = table.assign(partners_total=float("nan"), partners_model_projects=float("nan"))
     sentences = narrative.project_partners(unknown, _network_row(float("nan"), float("nan"), 1), "Solingen")
-    assert "ist für diese Welle nicht bekannt" in sentences[0] and "0" not in " ".join(sentences)
+    assert "keine Angaben zu Partnerkommunen" in sentences[0] and "0" not in " ".join(sentences)
 
 
 def test_factsheet_method_names_groups_and_sample():
@@ -344,7 +344,7 @@ def test_a_project_that_did_not_answer_is_said_once_and_shows_no_zero():
         table, _network_row(float("nan"), float("nan"), 0), "Solingen", responded=False
     )
     assert sentences == [
-        "Welche Partnerkommunen Solingen hat, ist für diese Welle nicht bekannt.",
+        "Für diese Welle liegen von Solingen keine Angaben zu Partnerkommunen vor.",
         "Kein anderes Modellprojekt nennt Solingen als Partner.",
     ]
     assert not any(ch.isdigit() for ch in " ".join(sentences))

@@ -374,7 +374,7 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "factsheet.title": "Steckbrief {name}",
         "factsheet.status": "Befragungswelle {wave} · Stand {date} · {publisher}",
         "factsheet.no_highlight": "Für diese Welle hat {name} kein Highlight genannt.",
-        "factsheet.no_highlight.no_answers": "Kein Highlight: keine Antwort in dieser Welle.",
+        "factsheet.no_highlight.no_answers": "Keine Antwort in dieser Welle, daher kein Highlight.",
         "factsheet.quote_source": "{name}, Welle {wave}",
         "factsheet.colophon.files": "Berechnet aus: {files} (SHA-256).",
         "factsheet.colophon.code": "Programmstand {git}; {versions}; erstellt {built}.",
@@ -408,9 +408,10 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "project.first_wave": "Welle {wave} ist die erste mit Antworten von {name}; ein Vergleich ist noch nicht "
         "möglich.",
         "project.no_partners": "{name} nennt für diese Welle keine Partnerkommunen.",
-        "project.partners_unknown": "Welche Partnerkommunen {name} hat, ist für diese Welle nicht bekannt: {name} "
-        "hat die Frage nicht beantwortet.",
-        "project.partners_unknown.no_answers": "Welche Partnerkommunen {name} hat, ist für diese Welle nicht bekannt.",
+        "project.partners_unknown": "{name} hat die Frage nach Partnerkommunen nicht beantwortet; für diese Welle "
+        "liegen von {name} keine Angaben zu Partnerkommunen vor.",
+        "project.partners_unknown.no_answers": "Für diese Welle liegen von {name} keine Angaben zu Partnerkommunen "
+        "vor.",
         "project.partners": "{name} nennt {total} {partners}, {projects} davon sind selbst Modellprojekte. "
         "Die häufigste Form des Austauschs ist {top} ({top_value} {top_partners}).",
         "project.links": "Im Netzwerk der Modellprojekte ist {name} mit {links} Modellprojekten verbunden; gezählt "
@@ -445,7 +446,7 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "factsheet.title": "Factsheet {name}",
         "factsheet.status": "Survey wave {wave} · As of {date} · {publisher}",
         "factsheet.no_highlight": "{name} did not name a highlight for this wave.",
-        "factsheet.no_highlight.no_answers": "No highlight: no answer in this wave.",
+        "factsheet.no_highlight.no_answers": "No answer in this wave, so no highlight.",
         "factsheet.quote_source": "{name}, wave {wave}",
         "factsheet.colophon.files": "Computed from: {files} (SHA-256).",
         "factsheet.colophon.code": "Code version {git}; {versions}; built {built}.",
@@ -475,9 +476,10 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "project.changes": "For {name}, since wave {first} the number {changes}.",
         "project.first_wave": "Wave {wave} is the first with answers from {name}, so a comparison is not yet possible.",
         "project.no_partners": "{name} names no partner municipalities for this wave.",
-        "project.partners_unknown": "Which partner municipalities {name} has is not known for this wave: {name} did "
-        "not answer the question.",
-        "project.partners_unknown.no_answers": "Which partner municipalities {name} has is not known for this wave.",
+        "project.partners_unknown": "{name} did not answer the question on partner municipalities; there is no "
+        "information from {name} on partner municipalities for this wave.",
+        "project.partners_unknown.no_answers": "There is no information from {name} on partner municipalities for "
+        "this wave.",
         "project.partners": "{name} names {total} {partners} (model projects themselves among them: {projects}). "
         "The most common form of exchange is {top} ({top_value} {top_partners}).",
         "project.links": "In the network of the model projects, {name} has {links} links to other model projects; "
