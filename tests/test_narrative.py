@@ -299,11 +299,14 @@ def test_development_names_the_change_in_response_and_per_responding_project():
         "wachsen daher auch, weil mehr Modellprojekte geantwortet haben."
     )
     assert sentences[1] == (
-        "Die Zahl der neuen Datensätze von 667 auf 1.043 gestiegen (je antwortendem Modellprojekt: von 9,8 auf 14,3)."
+        "Dabei ist die Zahl der neuen Datensätze von 667 auf 1.043 gestiegen (je antwortendem Modellprojekt: von 9,8 "
+        "auf 14,3)."
     )
+    assert len(sentences) == 2  # the response sentence says how it affects the totals: no second note
     same = narrative.development(trend.assign(respondents=73.0), "2023", "2022", "en", per_project=per_project)
     assert same[0] == "In waves 2022 and 2023, 73 model projects answered each time."
     assert "(per responding model project: from 9.8 to 14.3)" in same[1]
+    assert same[-1].startswith("The figures are cumulative since the programme started")
 
 
 def test_the_mean_of_partners_says_whom_it_is_over():

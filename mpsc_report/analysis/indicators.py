@@ -94,10 +94,8 @@ def _i(
 
 #: Sentence end of every definition of a sum over answers: who is counted and how missing answers are treated.
 _SUMMED = (
-    "summiert über die antwortenden Modellprojekte, die die Frage beantwortet haben; fehlende Angaben werden weder "
-    "geschätzt noch als null gezählt.",
-    "summed over the responding model projects that answered the question; missing answers are neither estimated "
-    "nor counted as zero.",
+    "Summe über die antwortenden Modellprojekte, die die Frage beantwortet haben (fehlende Angaben zählen nicht mit).",
+    "total over the responding model projects that answered the question (missing answers are not counted).",
 )
 
 #: The catalogue, in the order the method section lists it.

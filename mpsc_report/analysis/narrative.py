@@ -263,6 +263,7 @@ def development(
         return [t("development.first", lang, wave=wave)]
     before, now = trend.loc[comparison_wave], trend.loc[wave]
     sentences = []
+    named_response = False
     if "respondents" in trend.columns and not (math.isnan(before["respondents"]) or math.isnan(now["respondents"])):
         old_n, new_n = before["respondents"], now["respondents"]
         sentences.append(
@@ -275,6 +276,7 @@ def development(
                 new=format_int(new_n, lang),
             )
         )
+        named_response = old_n != new_n
     changes, gaps = [], []
     for indicator in (c for c in trend.columns if c != "respondents"):
         what = _genitive(indicator, lang)
@@ -299,7 +301,8 @@ def development(
         sentences.append(t(opening, lang, wave=comparison_wave, changes=_joined(changes, lang)))
     if gaps:
         sentences.append(t("development.gaps", lang, gaps=t("development.gap_joiner", lang).join(gaps)))
-    sentences.append(t("development.note", lang))
+    if not named_response:  # the sentence on the response says already how it affects the totals
+        sentences.append(t("development.note", lang))
     return sentences
 
 

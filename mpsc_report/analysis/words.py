@@ -220,7 +220,7 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "development.down": "gesunken",
         "development.same": "unverändert geblieben",
         "development.changes": "Gegenüber der Welle {wave} ist die Zahl {changes}.",
-        "development.changes.after_response": "Die Zahl {changes}.",
+        "development.changes.after_response": "Dabei ist die Zahl {changes}.",
         "development.joiner": ", die Zahl ",
         "development.last_joiner": " und die Zahl ",
         "development.gaps": "Für die Zahl {gaps} liegen keine vergleichbaren Angaben beider Wellen vor.",
