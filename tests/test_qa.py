@@ -286,3 +286,33 @@ def test_claims_read_any_phrasing_through_the_catalogues_words():
     ):
         [first, *_] = qa.read_claims(text, "de", numbers, wave="2023")
         assert first.key == key, text
+
+
+def test_the_data_quality_sentences_of_a_quarantined_wave_are_tied_to_their_counts(tmp_path):
+    import csv
+    import shutil
+
+    sample = ROOT / "mpsc_report" / "data" / "sample"
+    shutil.copy(sample / "partners_2023.csv", tmp_path)
+    with (sample / "wave_2023.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header = rows[0]
+    rows[1][header.index("project_id")] = "atlantis"  # unknown project
+    rows[2][header.index("project_id")] = "atlantis2"
+    rows[3][header.index("positions_new")] = "-3"  # negative number
+    with (tmp_path / "wave_2023.csv").open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    (tmp_path / "p.yaml").write_text(
+        'wave: "2023"\ntitle: "T"\nfield_start: "2023-11-13"\nfield_end: "2023-12-15"\nreport_date: "2024-02-07"\n'
+        'data: "."\nintake: {on_invalid: "quarantine"}\n'
+    )
+    quarantined = mr.open_report(mr.load_params(tmp_path / "p.yaml"))
+    nb = executed(
+        quarantined.title_page(),
+        quarantined.text(narrative.data_quality(quarantined.quality)),
+        quarantined.data_quality_tables(),
+        quarantined.colophon(),
+    )
+    assert "2 × unbekanntes Projekt" in nb.cells[1].outputs[0].data["text/plain"]
+    assert qa.check_notebook(nb) == []
+    assert qa.unchecked_claims(nb) == []

@@ -245,6 +245,9 @@ _STAT_MARKERS = {
     ),
 }
 
+#: "2 × unbekanntes Projekt": a count of the category that follows.
+_TIMES = re.compile(r"^\s*×\s")
+
 #: "X von Y" (a part of a whole), "von X auf Y" (a change between two waves), "n = X" (the projects a group has).
 _OF = {"de": re.compile(r"^\s+von\s+$"), "en": re.compile(r"^\s+of\s+$")}
 _FROM = {"de": re.compile(r"\bvon\s+$"), "en": re.compile(r"\bfrom\s+$")}
@@ -333,7 +336,7 @@ def read_claims(
     """
     lang = language if language in _NUMBERS else "de"
     recorded = dict(numbers or {})
-    vocabulary = _vocabulary(lang)
+    vocabulary = _vocabulary(lang) + _rules(lang, recorded)
     claims: list[Claim] = []
     plain = text.replace("\u00a0", " ").replace("\u202f", " ")
     if name:
@@ -421,7 +424,10 @@ def _read_number(
     stat = _stat(before, after, lang)
     ids = _indicators(before, after, lang, percent=number.percent)
     named_after = bool(ids) and _named_after(ids[0], before, after, lang)
-    category = _category(before, after if named_after else "", vocabulary)
+    if _TIMES.match(after):  # "2 × unbekanntes Projekt": the category follows its count
+        category = _category("", after, vocabulary)
+    else:  # a category after the number is its own only when the indicator's words stand there too
+        category = _category(before, after if named_after else "", vocabulary)
     indicator = ids[0] if ids else None
     if indicator is None and context.indicator is None:
         # "Neue Datensätze – Median der Staffel 2020: 5": the words before the clause name the first number.
@@ -562,6 +568,20 @@ def _vocabulary(lang: str) -> list[tuple[str, str, re.Pattern[str]]]:
         for word in sorted(found, key=len, reverse=True)
         if word
     ]
+
+
+def _rules(lang: str, recorded: Mapping[str, object]) -> list[tuple[str, str, re.Pattern[str]]]:
+    """(dimension, code, pattern) of the validation rules the document records rejected rows for."""
+    found = []
+    for key in recorded:
+        try:
+            _, dims = parse_key(key)
+        except ValueError:
+            continue
+        if "rule" in dims:
+            word = t(dims["rule"], lang)
+            found.append(("rule", dims["rule"], re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)))
+    return found
 
 
 def _category(before: str, after: str, vocabulary: list[tuple[str, str, re.Pattern[str]]]) -> tuple[str, str] | None:
