@@ -92,7 +92,7 @@ def test_a_report_reads_back_with_every_role(report, report_document):
     assert [(t.block.number, t.block.caption) for t in doc.tables] == [(1, "Datensätze nach Thema")]
     assert [n.cell for n in doc.narrative] == [4] and "Datensätze" in doc.narrative[0].text
     assert doc.key_figures["datasets"] == report.key_figures.datasets and "wave" not in doc.key_figures
-    assert doc.numbers["Neue Datensätze"] == report.key_figures.datasets
+    assert doc.numbers["datasets_total"] == report.key_figures.datasets
     assert doc.ends_with_colophon and doc.last_code_cell == 7
     assert doc.provenance is not None and doc.provenance.params["wave"] == "2023"
     assert doc.provenance.files[-1].path == "mpsc_report/data/projects.csv"
@@ -104,7 +104,8 @@ def test_a_factsheet_records_its_numbers_in_the_same_shape():
     doc = read_document(notebook(sheet.header(), sheet.colophon()))
     assert (doc.title, doc.layout, doc.wave) == ("Steckbrief Köln", "factsheet", "2023")
     row = sheet.comparison.table.iloc[0]
-    assert doc.numbers == {str(name): float(value) for name, value in row.items()}
+    own = {f"{name}[project=koeln]": float(value) for name, value in row.items()}  # its figures, keyed by indicator
+    assert {key: doc.numbers[key] for key in own} == own
     assert doc.key_figures == {} and doc.ends_with_colophon and doc.provenance is not None
 
 

@@ -48,7 +48,7 @@ def test_categories_keep_the_schema_order_in_every_wave(reports):
     for compute in (
         lambda r: metrics.datasets_by_theme(r.responses).index,
         lambda r: metrics.participation_by_format(r.responses).index,
-        lambda r: metrics.exchange_by_kind(r.partners).index,
+        lambda r: metrics.exchange_by_kind(r.responses).index,
         lambda r: metrics.positions_by_kind(r.responses, r.register).index,
         lambda r: metrics.measures_by_state(r.responses, r.register).columns,
     ):
@@ -76,10 +76,11 @@ def test_categories_keep_their_colours_across_waves(reports):
 @pytest.mark.parametrize("wave", ["2022", "2023"])
 def test_development_names_a_direction_for_every_headline_indicator(reports, wave):
     report = reports[wave]
-    sentence = narrative.development(report.trend(), wave, report.params.comparison_wave)[0]
-    assert sentence.startswith(f"Gegenüber der Welle {report.params.comparison_wave}")
+    sentences = narrative.development(report.trend(), wave, report.params.comparison_wave)
+    assert sentences[0].startswith(f"Gegenüber der Welle {report.params.comparison_wave}")
+    sentence = " ".join(sentences[:2])  # the change in response first, then every headline indicator
     for indicator in report.trend().columns:
-        assert indicator in HEADLINE_INDICATORS
+        assert indicator in HEADLINE_INDICATORS or indicator == "respondents"
     words = sum(sentence.count(w) for w in ("gestiegen", "gesunken", "unverändert"))
     assert words == len(report.trend().columns)
 
@@ -91,7 +92,7 @@ def test_direction_word(before, now, word):
 
 
 def test_compare_and_table_in_german_formats():
-    changes = diff.compare({"Neue Datensätze": 667, "Partnerkommunen je Projekt": 8.37}, {"Neue Datensätze": 1043})
+    changes = diff.compare({"datasets_total": 667, "partners_mean": 8.37}, {"datasets_total": 1043})
     table = diff.format_table(changes, "Welle 2022", "Welle 2023")
     assert "Neue Datensätze" in table and "1.043" in table and "+376" in table and "gestiegen" in table
     assert "8,4" in table and "nicht vergleichbar" in table
@@ -115,7 +116,7 @@ def test_cli_diff_of_a_build_against_a_params_file(tmp_path, reports, capsys):
     nbformat.write(nb, tmp_path / "2023" / "halftime_review.ipynb")
     assert main(["diff", str(tmp_path / "2023"), str(PARAMS / "2023.yaml"), "--changed"]) == 0
     out = capsys.readouterr().out
-    assert out.strip().endswith("0 von 30 Kennzahlen geändert.")
+    assert out.strip().endswith("0 von 38 Kennzahlen geändert.")
 
 
 def test_cli_diff_of_an_unknown_source_is_an_error(tmp_path, capsys):
@@ -123,3 +124,19 @@ def test_cli_diff_of_an_unknown_source_is_an_error(tmp_path, capsys):
     assert "'1999' is neither a wave" in capsys.readouterr().err
     (tmp_path / "empty").mkdir()
     assert main(["diff", str(tmp_path / "empty"), "2023", "--params-dir", str(PARAMS)]) == 2
+
+
+def test_diff_speaks_the_catalogue_in_either_language():
+    a = {"datasets_total": 667, "partners_mean": 8.37, "datasets_total[theme=datasets_energy]": None}
+    b = {"datasets_total": 1043, "partners_mean": 12.0, "datasets_total[theme=datasets_energy]": 130}
+    german = diff.format_table(diff.compare(a, b), "Welle 2022", "Welle 2023")
+    assert "Partnerkommunen je antwortendem Modellprojekt" in german and "8,4" in german and "12,0" in german
+    assert "Neue Datensätze: Energie" in german and "nicht vergleichbar" in german
+    english = diff.format_table(diff.compare(a, b), "Wave 2022", "Wave 2023", language="en")
+    assert english.splitlines()[0].split() == ["Indicator", "Wave", "2022", "Wave", "2023", "Change", "Direction"]
+    assert "New datasets: Energy" in english and "1,043" in english and "+376" in english and "risen" in english
+    assert "not comparable" in english and english.endswith(
+        "3 of 3 indicators changed."
+    )  # not comparable counts as a change
+    name, numbers = diff.numbers_of("2023", PARAMS, language="en")
+    assert name == "Wave 2023" and not any("project=" in key for key in numbers)

@@ -121,7 +121,8 @@ def test_english_header_and_notes_come_from_the_catalogue():
     assert "Cohort 2019 · inter-municipal cooperation · Sachsen · Implementation phase" in header.html
     assert "Survey wave 2023 · As of 7 February 2024" in header.html
     missing = open_factsheet(params("osnabrueck", wave="2022", language="en"))
-    assert "Osnabrück did not name a highlight for this wave." in missing.highlight().html
+    # Osnabrück did not answer 2022: it did not "name no highlight", it gave no answer at all
+    assert "No answer in this wave, so no highlight." in missing.highlight().html
 
 
 # --------------------------------------------------------------------------- end to end

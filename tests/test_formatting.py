@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 
 from mpsc_report.analysis.formatting import (
+    ALMOST_TOLERANCE,
     NBSP,
+    OVER_TOLERANCE,
     format_count_words,
     format_date,
     format_int,
@@ -58,6 +60,38 @@ def test_format_percent_uses_no_break_space():
 )
 def test_format_rounded(value, expected):
     assert format_rounded(value).replace(NBSP, " ") == expected
+
+
+#: The rounding words of every published figure and of the sample's waves: "über X" only just above X, "fast X"
+#: only a few per cent below X, otherwise the exact figure (2021: 255 and 653; 2022: 561).
+ROUNDING_TABLE = [
+    (255, "255", "255"),  # 2021 network links: not "fast 300" (15 % below)
+    (254, "254", "254"),  # 2021 datasets
+    (561, "561", "561"),  # 2022 network links: not "fast 600" (6,5 % below)
+    (653, "653", "653"),  # 2021 participation: not "fast 700" (6,7 % below)
+    (667, "fast 700", "almost 700"),  # 2022 datasets: 4,7 % below
+    (876, "fast 900", "almost 900"),  # 2023 network links, as published ("fast 900 Netzwerkverbindungen")
+    (1043, "über 1.000", "over 1,000"),  # 2023 datasets, as published
+    (1444, "1.444", "1,444"),  # 2022 participation
+    (2137, "über 2.000", "over 2,000"),  # 2023 participation, as published
+    (1099, "über 1.000", "over 1,000"),  # at most 10 % above
+    (1101, "1.101", "1,101"),
+    (960, "fast 1.000", "almost 1,000"),  # at most 5 % below
+    (940, "über 900", "over 900"),  # nearer to 900
+    (99, "99", "99"),
+]
+
+
+@pytest.mark.parametrize(("value", "german", "english"), ROUNDING_TABLE)
+def test_rounding_words_are_honest(value, german, english):
+    assert format_rounded(value).replace(NBSP, " ") == german
+    assert format_rounded(value, "en").replace(NBSP, " ") == english
+    if german.startswith("über"):
+        bound = int(german.split()[1].replace(".", ""))
+        assert bound < value <= bound * (1 + OVER_TOLERANCE)
+    if german.startswith("fast"):
+        bound = int(german.split()[1].replace(".", ""))
+        assert bound * (1 - ALMOST_TOLERANCE) <= value < bound
 
 
 def test_format_rounded_never_splits_word_and_number():

@@ -46,7 +46,8 @@ def test_2023_sample_reproduces_the_published_figures(kf2023):
     assert round(kf2023.continuation_share * 100) == 64
     assert kf2023.open_source == 19
     assert round(kf2023.partners_mean) == 12
-    assert 850 <= kf2023.network_links < 900  # "fast 900 Netzwerkverbindungen"
+    assert 850 <= kf2023.partner_links < 900  # "fast 900 Netzwerkverbindungen": each naming of a partner
+    assert kf2023.partners_answered == 73 and kf2023.model_project_links == 292  # pairs of model projects, once
     assert kf2023.respondents == kf2023.projects == 73
 
 
@@ -54,7 +55,8 @@ def test_breakdowns_add_up_to_the_key_figures(wave2023, register, kf2023):
     assert metrics.datasets_by_theme(wave2023.responses).sum() == kf2023.datasets
     assert metrics.participation_by_format(wave2023.responses).sum() == kf2023.participation
     assert metrics.positions_by_kind(wave2023.responses, register).sum() == kf2023.positions
-    assert metrics.exchange_by_kind(wave2023.partners).sum() == kf2023.partner_links
+    assert metrics.exchange_by_kind(wave2023.responses).sum() == kf2023.partner_links
+    assert len(wave2023.partners) == kf2023.partner_links  # the partner list names each of them
     assert metrics.measures_by_state(wave2023.responses, register).to_numpy().sum() == kf2023.measures_total
     assert metrics.projects_by_state(register).sum() == 73
     assert "Bremen" not in metrics.projects_by_state(register).index
@@ -65,7 +67,7 @@ def test_results_speak_codes_on_named_axes(wave2023, register):
     assert (themes.index.name, themes.name, tuple(themes.index)) == ("theme", "datasets_total", DATASET_THEMES)
     formats = metrics.participation_by_format(wave2023.responses)
     assert (formats.index.name, tuple(formats.index)) == ("format", PARTICIPATION_FORMATS)
-    exchange = metrics.exchange_by_kind(wave2023.partners)
+    exchange = metrics.exchange_by_kind(wave2023.responses)
     assert (exchange.index.name, list(exchange.index)) == ("exchange", list(EXCHANGE_CODES))
     positions = metrics.positions_by_kind(wave2023.responses, register)
     assert (positions.index.name, tuple(positions.index)) == ("kind", KINDS)
@@ -98,7 +100,7 @@ def test_the_registers_kinds_become_codes_and_an_unknown_kind_is_named():
 
 
 def test_network_nodes_and_edges(wave2023, register, kf2023):
-    nodes, edges = metrics.network(wave2023.partners, register)
+    nodes, edges = metrics.network(wave2023.responses, wave2023.partners, register)
     assert len(nodes) == 73
     assert nodes["size"].sum() == kf2023.partner_links
     assert set(edges["source"]) | set(edges["target"]) <= set(nodes["node"])
@@ -150,8 +152,13 @@ EDGES = pd.DataFrame(
 )
 
 
-def test_mutual_naming_counts_as_one_link():
-    assert metrics.network_link_count(EDGES) == 3
+def test_mutual_naming_is_one_pair_of_model_projects_but_two_network_links():
+    responses = _responses(partners_total=pd.array([3, 1], dtype="Int64"))
+    assert metrics.model_project_pairs(responses, EDGES) == [("a", "b"), ("a", "c")]
+    assert metrics.key_figures(responses, EDGES, REGISTER).partner_links == 4  # a names 3, b names 1
+    table = metrics.network_table(responses, EDGES, REGISTER)
+    assert table["links_to_model_projects"].tolist() == [2, 1, 1]  # c named nobody, but a named c
+    assert table.loc["a", "partners_model_projects"] == 2 and math.isnan(table.loc["c", "partners_total"])
 
 
 def test_continuation_share_ignores_projects_that_skipped_either_item():
@@ -305,7 +312,14 @@ def test_project_partners_by_kind_with_model_projects_marked():
             "exchange": ["knowledge_exchange", "knowledge_exchange", "transfer", "transfer"],
         }
     )
-    table = metrics.project_partners(partners, "a")
+    answers = _responses(
+        partners_total=pd.array([3, 1], dtype="Int64"),
+        partners_role_model=pd.array([0, 0], dtype="Int64"),
+        partners_knowledge_exchange=pd.array([2, 0], dtype="Int64"),
+        partners_joint_development=pd.array([0, 0], dtype="Int64"),
+        partners_transfer=pd.array([1, 1], dtype="Int64"),
+    )
+    table = metrics.project_partners(answers, partners, "a")
     count, among, names = metrics.PARTNER_TABLE_COLUMNS
     assert list(table.index) == ["role_model", "knowledge_exchange", "joint_development", "transfer"]
     assert table[count].tolist() == [0, 2, 0, 1]
@@ -319,3 +333,55 @@ def test_project_record_unknown_key():
     assert metrics.project_record(register, "c")["name"] == "Cham"
     with pytest.raises(KeyError):
         metrics.project_record(register, "x")
+
+
+# --------------------------------------------------------------------------- missing is not zero
+
+
+def test_a_group_or_item_nobody_answered_is_unknown_not_zero():
+    responses = _responses(positions_new=pd.array([pd.NA, pd.NA], dtype="Int64"))
+    by_kind = metrics.positions_by_kind(responses, REGISTER)
+    assert by_kind.isna().all()  # nobody answered: unknown in every kind, never 0
+    measures = metrics.measures_by_state(responses.iloc[:1], REGISTER, by="cohort")
+    assert measures.loc["2019"].tolist() == [1, 1, 1] and measures.loc["2021"].isna().all()  # no answer from 2021
+    themes = metrics.datasets_by_theme(responses.assign(**{c: pd.NA for c in DATASET_THEMES}))
+    assert themes.isna().all()
+
+
+def test_network_table_marks_who_did_not_answer_and_counts_links_either_side():
+    responses = _responses(partners_total=pd.array([3, pd.NA], dtype="Int64"))
+    table = metrics.network_table(responses, EDGES, REGISTER)
+    assert (table.index.name, table.columns.name) == ("project", "network")
+    assert list(table.columns) == ["cohort", "partners_total", "partners_model_projects", "links_to_model_projects"]
+    assert table.loc["a", "partners_total"] == 3 and table.loc["a", "partners_model_projects"] == 2
+    # b answered the wave but not the partner question, c did not answer at all: unknown, not 0
+    assert math.isnan(table.loc["b", "partners_total"]) and math.isnan(table.loc["c", "partners_model_projects"])
+    # b's own naming of a does not count (it did not answer the question), a's naming of b does
+    assert table["links_to_model_projects"].tolist() == [2, 1, 1]
+    kf = metrics.key_figures(responses, EDGES, REGISTER)
+    assert (kf.partner_links, kf.partners_answered, kf.model_project_links) == (3, 1, 2)
+    nodes, edges = metrics.network(responses, EDGES, REGISTER)
+    assert math.isnan(nodes.set_index("node").loc["b", "size"]) and len(edges) == 2
+
+
+def test_project_partners_of_a_project_that_did_not_answer_are_unknown():
+    table = metrics.project_partners(_responses(), EDGES, "c")
+    assert table["partners_total"].isna().all() and table["partners_model_projects"].isna().all()
+    assert (table["names"] == "").all()
+
+
+def test_trend_per_project_divides_by_those_who_answered_the_item():
+    responses = {
+        "2022": _responses(datasets_total=pd.array([10, pd.NA], dtype="Int64")),
+        "2023": _responses(datasets_total=pd.array([10, 20], dtype="Int64")),
+    }
+    means = metrics.trend_per_project(responses, ["2021", "2022", "2023"])
+    assert (means.index.name, means.columns.name) == ("wave", "per_project")
+    assert means.loc["2022", "datasets_total"] == 10 and means.loc["2023", "datasets_total"] == 15
+    assert means.loc["2021"].isna().all()  # no data for the wave: a gap
+
+
+def test_trend_shows_the_response_beside_the_totals(wave2023, register, kf2023):
+    trend = metrics.trend({"2023": kf2023}, ["2022", "2023"])
+    assert list(trend.columns) == ["respondents", *metrics.TREND_INDICATORS]
+    assert trend.loc["2023", "respondents"] == 73 and trend.loc["2022"].isna().all()

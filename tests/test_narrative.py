@@ -27,7 +27,8 @@ KF = KeyFigures(
     open_source=19,
     partner_links=876,
     partners_mean=12.0,
-    network_links=876,
+    partners_answered=73,
+    model_project_links=292,
     projects_in_implementation=60,
 )
 
@@ -58,7 +59,7 @@ def test_summary_follows_the_metrics_not_fixed_strings():
 def test_tiles_show_exact_values():
     tiles = dict((label, value) for value, label in narrative.key_figure_tiles(KF))
     assert tiles["neu erhobene kommunale Datensätze"] == "1.043"
-    assert tiles["Partnerkommunen je Modellprojekt im Schnitt"] == "12,0"
+    assert tiles["Partnerkommunen je antwortendem Modellprojekt"] == "12,0"
     assert tiles["der abgeschlossenen Maßnahmen werden weiter betrieben"] == f"64{NBSP}%"
 
 
@@ -114,7 +115,7 @@ def test_english_summary_uses_english_words_and_number_formats():
         assert phrase in text, phrase
     tiles = dict((label, value) for value, label in narrative.key_figure_tiles(KF, "en"))
     assert tiles["new municipal datasets collected"] == "1,043"
-    assert tiles["partner municipalities per model project on average"] == "12.0"
+    assert tiles["partner municipalities per responding model project"] == "12.0"
 
 
 @pytest.mark.parametrize(
@@ -183,20 +184,38 @@ def test_project_development_names_gaps_and_compares_with_the_first_answered_wav
     assert "Seit Welle 2021 ist bei Solingen die Zahl der neuen Datensätze von 16 auf 42 gestiegen" in text
     assert "der neuen Stellen von 3 auf 3 unverändert geblieben" in text
     missing_now = narrative.project_development(trend, "Solingen", "2022")
-    assert missing_now[0] == "Für diese Welle liegen keine Antworten von Solingen vor."
+    # The lead says once that the project did not answer; here only the gap in the figure is named.
+    assert missing_now == [
+        "Welle 2022 bleibt in der Abbildung eine Lücke; gezeigt werden die Angaben der übrigen Wellen."
+    ]
+
+
+def _network_row(partners: float, model_projects: float, links: int) -> pd.Series:
+    return pd.Series(
+        {"partners_total": partners, "partners_model_projects": model_projects, "links_to_model_projects": links}
+    )
 
 
 def test_project_partners_sentence_and_none():
     table = pd.DataFrame(
-        {"count": [1, 9, 0], "model_projects": [1, 2, 0], "names": ["", "", ""]},
+        {"partners_total": [1.0, 9.0, 0.0], "partners_model_projects": [1.0, 2.0, 0.0], "names": ["", "", ""]},
         index=["role_model", "knowledge_exchange", "transfer"],
     )
-    assert narrative.project_partners(table, "Solingen") == (
+    assert narrative.project_partners(table, _network_row(10, 3, 11), "Solingen") == [
         "Solingen nennt 10 Partnerkommunen, 3 davon sind selbst Modellprojekte. "
-        "Die häufigste Form des Austauschs ist Wissensaustausch (9)."
+        "Die häufigste Form des Austauschs ist Wissensaustausch (9 Partnerkommunen).",
+        "Im Netzwerk der Modellprojekte ist Solingen mit 11 Modellprojekten verbunden; gezählt werden auch "
+        "Modellprojekte, die Solingen als Partner nennen.",
+    ]
+    # Zero partners is a true zero; a question not answered is unknown, never 0.
+    empty = table.assign(partners_total=0.0, partners_model_projects=0.0)
+    assert (
+        "nennt für diese Welle keine Partnerkommunen"
+        in narrative.project_partners(empty, _network_row(0, 0, 2), "Solingen")[0]
     )
-    empty = table.assign(count=0, model_projects=0)
-    assert "keine Angaben zu Partnerkommunen" in narrative.project_partners(empty, "Solingen")
+    unknown = table.assign(partners_total=float("nan"), partners_model_projects=float("nan"))
+    sentences = narrative.project_partners(unknown, _network_row(float("nan"), float("nan"), 1), "Solingen")
+    assert "keine Angaben zu Partnerkommunen" in sentences[0] and "0" not in " ".join(sentences)
 
 
 def test_factsheet_method_names_groups_and_sample():
@@ -220,7 +239,7 @@ def test_sentences_name_the_words_of_the_codes_in_each_language():
     assert "der Kategorie Großstadt" in narrative.staff(KF, by_kind)
     assert "of the kind City" in narrative.staff(KF, by_kind, "en")
     exchange = pd.Series({"role_model": 166, "knowledge_exchange": 385}).rename_axis("exchange")
-    assert "Die häufigste Form ist Wissensaustausch (385" in narrative.transfer(KF, exchange, 10)
+    assert "Die häufigste Form ist Wissensaustausch (385" in " ".join(narrative.transfer(KF, exchange))
     means = pd.DataFrame({"datasets_total": [18.94, 9.8]}, index=pd.Index(["2019", "2021"], name="cohort"))
     assert narrative.comparison(means).startswith(
         "Nach Staffel betrachtet haben die Modellprojekte der Gruppe „Staffel"
@@ -248,10 +267,12 @@ def test_english_factsheet_sentences():
     text = " ".join(narrative.project_development(trend, "Solingen", "2023", "en"))
     assert "There are no answers from wave 2022" in text
     assert "For Solingen, since wave 2021 the number of new datasets has risen from 16 to 42 and the number" in text
-    table = pd.DataFrame({"count": [1, 0], "model_projects": [1, 0]}, index=["role_model", "transfer"])
-    assert narrative.project_partners(table, "Solingen", "en") == (
+    table = pd.DataFrame(
+        {"partners_total": [1.0, 0.0], "partners_model_projects": [1.0, 0.0]}, index=["role_model", "transfer"]
+    )
+    assert narrative.project_partners(table, _network_row(1, 1, 1), "Solingen", "en")[0] == (
         "Solingen names 1 partner municipality (model projects themselves among them: 1). "
-        "The most common form of exchange is Role model (1)."
+        "The most common form of exchange is Role model (1 partner municipality)."
     )
     notes = narrative.factsheet_method(_comparison(), synthetic=True, language="en")
     assert "of cohort 2019 (n\u00a0=\u00a013) and of the cities (n\u00a0=\u00a028)" in notes[0]
@@ -262,3 +283,71 @@ def test_english_factsheet_sentences():
         "en",
     )
     assert alt == "Indicators of the model project by survey wave. Values: Solingen: New datasets no data."
+
+
+# --------------------------------------------------------------------------- who is counted
+
+
+def test_development_names_the_change_in_response_and_per_responding_project():
+    trend = pd.DataFrame(
+        {"respondents": [68.0, 73.0], "datasets_total": [667.0, 1043.0]}, index=pd.Index(["2022", "2023"])
+    )
+    per_project = pd.DataFrame({"datasets_total": [9.81, 14.29]}, index=pd.Index(["2022", "2023"]))
+    sentences = narrative.development(trend, "2023", "2022", per_project=per_project)
+    assert sentences[0] == (
+        "Gegenüber der Welle 2022 ist die Zahl der antwortenden Modellprojekte von 68 auf 73 gestiegen; die Summen "
+        "wachsen daher auch, weil mehr Modellprojekte geantwortet haben."
+    )
+    assert sentences[1] == (
+        "Dabei ist die Zahl der neuen Datensätze von 667 auf 1.043 gestiegen (je antwortendem Modellprojekt: von 9,8 "
+        "auf 14,3)."
+    )
+    assert len(sentences) == 2  # the response sentence says how it affects the totals: no second note
+    same = narrative.development(trend.assign(respondents=73.0), "2023", "2022", "en", per_project=per_project)
+    assert same[0] == "In waves 2022 and 2023, 73 model projects answered each time."
+    assert "(per responding model project: from 9.8 to 14.3)" in same[1]
+    assert same[-1].startswith("The figures are cumulative since the programme started")
+
+
+def test_the_mean_of_partners_says_whom_it_is_over():
+    everyone = " ".join(narrative.summary(KF))
+    assert "Jedes Modellprojekt steht im Schnitt" in everyone  # all 73 answered: the programme's wording
+    some = " ".join(narrative.summary(replace(KF, respondents=62, partners_answered=62, partners_mean=4.11)))
+    assert "Jedes antwortende Modellprojekt steht im Schnitt im Austausch mit 4,1 anderen Kommunen" in some
+    transfer = " ".join(narrative.transfer(replace(KF, partners_answered=67), pd.Series({"transfer": 75.0})))
+    assert "Jedes antwortende Modellprojekt" in transfer
+    assert "Die 75 Verbindungen der Art „Übertragung“ zählen Partnerkommunen" in transfer
+    assert "die 86 übertragenen Lösungen zählen die Lösungen selbst" in transfer
+    assert "292 Verbindungen bestehen zwischen zwei Modellprojekten; jedes Paar zählt dabei einmal" in transfer
+
+
+def test_medians_say_whether_the_project_is_in_them():
+    included = narrative.factsheet_method(_comparison(), synthetic=False)[0]
+    assert "Mediane (Zentralwerte)" in included and "mittlerer Wert" not in included
+    # Solingen did not answer one item: it is not in that item's median
+    assert "außer bei Kennzahlen ohne Angabe von Solingen (Übertragene Lösungen)" in included
+    full = _comparison()
+    full.table.loc["project", "solutions_transferred"] = 3.0
+    assert "jeweils einschließlich Solingen;" in narrative.factsheet_method(full, synthetic=False)[0]
+    absent = narrative.factsheet_method(_comparison(answered=False), synthetic=False, language="en")[0]
+    assert "Solingen is not among them" in absent and "including" not in absent
+
+
+def test_a_project_that_did_not_answer_is_said_once_and_shows_no_zero():
+    lead, items = narrative.project_key_figures(_comparison(answered=False), "2021")
+    assert lead.count("keine Antworten") == 1 and "(ohne Solingen)" in lead
+    trend = pd.DataFrame({"datasets_total": [float("nan")]}, index=["2021"])
+    assert narrative.project_development(trend, "Solingen", "2021") == [
+        "Aus keiner der bisherigen Wellen liegen Antworten von Solingen vor; die Abbildung bleibt deshalb leer."
+    ]
+    table = pd.DataFrame(
+        {"partners_total": [float("nan")], "partners_model_projects": [float("nan")]}, index=["role_model"]
+    )
+    sentences = narrative.project_partners(
+        table, _network_row(float("nan"), float("nan"), 0), "Solingen", responded=False
+    )
+    assert sentences == [
+        "Für diese Welle liegen von Solingen keine Angaben zu Partnerkommunen vor.",
+        "Kein anderes Modellprojekt nennt Solingen als Partner.",
+    ]
+    assert not any(ch.isdigit() for ch in " ".join(sentences))

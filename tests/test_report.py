@@ -141,7 +141,8 @@ def test_appendix_accounts_for_every_row_and_escapes_values(quarantined):
     q = quarantined.quality
     assert (q.rows_read, q.rows_used, q.rows_rejected) == (73, 72, 1)
     block = quarantined.data_quality_tables()
-    assert set(tags_of(block.html).tags) <= {"div", "table", "caption", "span", "thead", "tbody", "tr", "th", "td"}
+    tags = {"div", "table", "caption", "span", "thead", "tbody", "tfoot", "tr", "th", "td"}  # tfoot: the legend
+    assert set(tags_of(block.html).tags) <= tags
     for phrase in ("gelesen", "verwendet", "zurückgewiesen", "davon: unbekanntes Projekt", "wave_2023.csv"):
         assert phrase in block.html
     assert "Staffel 2019" in block.html and "Art der Kommune" in block.html
@@ -272,3 +273,53 @@ def test_tables_and_figure_data_share_one_renderer(report):
         cells = re.findall(r"<td[^>]*>([^<]*)</td>", block.html)
         assert cells == ["3", "50\u00a0%", "1,3", "1.043", "25\u00a0%", "2,0"], cells
     assert '<th scope="col">Zeilen</th>' in table.html and '<th scope="col">Kategorie</th>' in figure.html
+
+
+# --------------------------------------------------------------------------- signs of official statistics
+
+
+def test_unknown_is_a_dot_zero_a_dash_and_a_table_that_uses_a_sign_carries_the_legend(report):
+    frame = pd.DataFrame(
+        {"partners_total": [11.0, float("nan"), 0.0], "names": ["Ulm", "", None]}, index=["a", "b", "c"]
+    )
+    block = report.table(frame, caption="T", formats={"names": "text"})
+    cells = re.findall(r"<td[^>]*>([^<]*)</td>", block.html)
+    assert cells[:6] == ["11", "Ulm", ".", "", "–", "."]  # never 0 for an unknown value
+    assert "<tfoot>" in block.html
+    assert (
+        "Zeichenerklärung: „.“ = Zahlenwert unbekannt (keine Angabe); „–“ = nichts vorhanden (genau null)" in block.html
+    )
+    plain = report.table(pd.DataFrame({"x": [1, 2]}), caption="U")
+    assert "<tfoot>" not in plain.html and "Zeichenerklärung" not in plain.html
+    english = mr.open_report(mr.load_params(ROOT / "params" / "2023.yaml").model_copy(update={"language": "en"}))
+    assert (
+        "Symbols: “.” = value unknown (no answer)"
+        in english.table(frame, caption="Welle", formats={"names": "text"}).html
+    )
+
+
+def test_figure_data_keeps_its_legend_inside_the_table_for_the_pdf_appendix(report):
+    frame = pd.Series(
+        [float("nan"), 3.0], index=pd.Index(["large_city", "district"], name="kind"), name="positions_new"
+    )
+    block = report.figure(_chart(), caption="F", alt="A", data=frame)
+    table = re.search(r"<table.*?</table>", block.html, flags=re.DOTALL).group(0)  # what the appendix copies
+    assert "Zeichenerklärung: „.“ = Zahlenwert unbekannt" in table
+    assert block.metadata["mpsc_report"]["numbers"] == {
+        "positions_new[kind=large_city]": None,
+        "positions_new[kind=district]": 3,
+    }
+
+
+def test_the_method_section_prints_every_definition_of_the_catalogue(report):
+    from mpsc_report.analysis.indicators import INDICATORS
+
+    block = report.definitions()
+    assert block.metadata["mpsc_report"]["caption"] == "Begriffe und Definitionen"
+    for indicator in INDICATORS:
+        assert escape_text(indicator.label["de"]) in block.html
+        assert escape_text(indicator.definition["de"]) in block.html
+    assert "Median" in block.html and "je antwortendem Modellprojekt" in block.html
+    english = mr.open_report(mr.load_params(ROOT / "params" / "2023.yaml").model_copy(update={"language": "en"}))
+    assert "Terms and definitions" in english.definitions().html
+    assert escape_text(INDICATORS[0].definition["en"]) in english.definitions().html

@@ -68,13 +68,21 @@ def format_count_words(value: int, language: str = "de") -> str:
     return format_int(value, language)
 
 
-def format_rounded(value: float, language: str = "de") -> str:
-    """Describe a large count the way press releases do: ``1043`` -> ``"über 1.000"``, ``876`` -> ``"fast 900"``.
+#: "über X" says the value lies above the round number X by at most this share of X ("über 2.000" for 2.137).
+OVER_TOLERANCE = 0.10
 
-    Counts below 100 are given exactly. Above, the value is compared with the nearest round
-    number at its leading digit (100s below 1.000, 1.000s below 10.000 …): the nearer of the two
-    round numbers around it is used when within 15 %, giving "über X" (above it) or "fast X" (below it);
-    otherwise the exact figure is given.
+#: "fast X" says the value lies below the round number X by at most this share of X: a few per cent ("fast 900"
+#: for 876, not "fast 700" for 653).
+ALMOST_TOLERANCE = 0.05
+
+
+def format_rounded(value: float, language: str = "de") -> str:
+    """Describe a large count the way press releases do, honestly: ``1043`` -> "über 1.000", ``876`` -> "fast 900".
+
+    Counts below 100 are given exactly. Above, the value is compared with the nearer of the two round numbers
+    around it at its leading digit (100s below 1.000, 1.000s below 10.000 …): "über X" when it lies above X by at
+    most :data:`OVER_TOLERANCE` of X, "fast X" when it lies below X by at most :data:`ALMOST_TOLERANCE` of X (a
+    few per cent); otherwise the exact figure (653, not "fast 700"; 255, not "fast 300").
 
     Parameters
     ----------
@@ -98,9 +106,9 @@ def format_rounded(value: float, language: str = "de") -> str:
     if value == floor:
         return format_int(value, language)
     nearer_floor = value - floor < ceiling - value
-    if nearer_floor and (value - floor) / floor <= 0.15:
+    if nearer_floor and (value - floor) / floor <= OVER_TOLERANCE:
         return t("rounded.over", language, number=format_int(floor, language))
-    if not nearer_floor and (ceiling - value) / ceiling <= 0.15:
+    if not nearer_floor and (ceiling - value) / ceiling <= ALMOST_TOLERANCE:
         return t("rounded.almost", language, number=format_int(ceiling, language))
     return format_int(value, language)
 

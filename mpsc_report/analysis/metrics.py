@@ -44,7 +44,11 @@ class KeyFigures:
     """The programme's headline figures for one wave.
 
     Counts are sums over the projects that answered the item; ``continuation_share`` is
-    continued / completed measures over the projects that answered both.
+    continued / completed measures over the projects that answered both. Each field is an indicator of the
+    catalogue (:data:`~mpsc_report.analysis.indicators.KEY_FIGURE_INDICATORS` names which), defined there.
+    ``partner_links`` are the partner municipalities the projects name (each naming once), ``partners_mean`` the
+    same per project that answered the question (``partners_answered`` of them), ``model_project_links`` the pairs
+    of model projects of which one names the other (each pair once).
     """
 
     wave: str
@@ -62,7 +66,8 @@ class KeyFigures:
     open_source: int
     partner_links: int
     partners_mean: float
-    network_links: int
+    partners_answered: int
+    model_project_links: int
     projects_in_implementation: int
 
     @property
@@ -114,23 +119,31 @@ def key_figures(responses: pd.DataFrame, partners: pd.DataFrame, register: pd.Da
         measures_continued=_total(responses, "measures_continued"),
         continuation_share=continued / completed if completed else float("nan"),
         open_source=_total(responses, "measures_open_source"),
-        partner_links=len(partners),
+        partner_links=int(reported.sum()),
         partners_mean=float(reported.mean()) if len(reported) else float("nan"),
-        network_links=network_link_count(partners),
+        partners_answered=len(reported),
+        model_project_links=len(model_project_pairs(responses, partners)),
         projects_in_implementation=int((responses["phase"] == "implementation").sum()),
     )
 
 
-def network_link_count(partners: pd.DataFrame) -> int:
-    """Count distinct connections: a pair of model projects that name each other counts once."""
-    other = partners["partner_project_id"].fillna("")
-    named = partners["partner_name"].fillna("")
-    partner_key = other.where(other != "", "name:" + named)
-    own = partners["project_id"]
-    pair = [
-        tuple(sorted((a, b))) if not b.startswith("name:") else (a, b) for a, b in zip(own, partner_key, strict=True)
-    ]
-    return len(set(pair))
+def answered_partner_list(responses: pd.DataFrame, partners: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the partner list whose project answered the wave's question on partner municipalities."""
+    answered = responses.loc[responses["partners_total"].notna(), "project_id"]
+    return partners[partners["project_id"].isin(set(answered))]
+
+
+def model_project_pairs(responses: pd.DataFrame, partners: pd.DataFrame) -> list[tuple[str, str]]:
+    """Pairs of model projects of which at least one names the other, each pair once (sorted, in sorted order).
+
+    Only namings by projects that answered the question on partner municipalities count.
+    """
+    listed = answered_partner_list(responses, partners)
+    among = listed[listed["partner_project_id"].fillna("") != ""]
+    pairs = {
+        tuple(sorted((a, b))) for a, b in zip(among["project_id"], among["partner_project_id"], strict=True) if a != b
+    }
+    return sorted(pairs)  # type: ignore[arg-type]
 
 
 def datasets_by_theme(responses: pd.DataFrame) -> pd.Series:
@@ -143,29 +156,37 @@ def participation_by_format(responses: pd.DataFrame) -> pd.Series:
     return _sum_columns(responses, PARTICIPATION_FORMATS, "format", "participation_total")
 
 
-def exchange_by_kind(partners: pd.DataFrame) -> pd.Series:
-    """Partner links by kind of exchange, from the edge list (index: exchange codes, report order)."""
-    counts = partners["exchange"].value_counts()
+def exchange_by_kind(responses: pd.DataFrame) -> pd.Series:
+    """Network links by kind of exchange: the partner municipalities the projects name, summed per kind.
+
+    Index: exchange codes, report order (named ``exchange``); name ``partner_links``. A kind no project answered
+    is NaN (unknown), never 0.
+    """
     index = pd.Index(list(EXCHANGE_CODES), name="exchange")
-    return pd.Series([int(counts.get(code, 0)) for code in EXCHANGE_CODES], index=index, name="partner_links")
+    sums = [responses[EXCHANGE_CODES[code]].sum(min_count=1) for code in EXCHANGE_CODES]
+    return pd.Series(sums, index=index, name="partner_links", dtype=float)
 
 
 def measures_by_state(responses: pd.DataFrame, register: pd.DataFrame, by: str = "cohort") -> pd.DataFrame:
     """Measures planned / in progress / completed, summed per cohort or kind of municipality.
 
     Index: cohort ids or kind codes (named ``by``); columns: the state-of-work columns (named ``measure_state``).
+    A group without answers to an item is NaN (unknown), never 0.
     """
     frame = _with_register(responses, register)
     table = frame.groupby(by, observed=False)[list(MEASURE_STATES)].sum(min_count=1)
     table = table.reindex(pd.Index(_group_order(by), name=by)).rename_axis(columns="measure_state")
-    return table.fillna(0).astype(int)
+    return table.astype(float)
 
 
 def positions_by_kind(responses: pd.DataFrame, register: pd.DataFrame) -> pd.Series:
-    """New positions summed per kind of municipality (index: kind codes, report order; name ``positions_new``)."""
+    """New positions summed per kind of municipality (index: kind codes, report order; name ``positions_new``).
+
+    A kind without answers is NaN (unknown), never 0.
+    """
     frame = _with_register(responses, register)
     series = frame.groupby("kind", observed=False)["positions_new"].sum(min_count=1)
-    return series.reindex(pd.Index(KINDS, name="kind")).fillna(0).astype(int).rename("positions_new")
+    return series.reindex(pd.Index(KINDS, name="kind")).astype(float).rename("positions_new")
 
 
 def means_per_project(responses: pd.DataFrame, register: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -202,34 +223,37 @@ def projects_by_state(register: pd.DataFrame) -> pd.Series:
     return register.groupby("state")["project_id"].count().rename("projects")
 
 
-def network(partners: pd.DataFrame, register: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def network(
+    responses: pd.DataFrame, partners: pd.DataFrame, register: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Nodes and edges of the network among model projects.
 
     Returns
     -------
     nodes : pandas.DataFrame
-        Columns ``node`` (project_id), ``label`` (short name), ``group`` (cohort) and ``size``
-        (partner municipalities the project reported, model projects or not).
+        Columns ``node`` (project_id), ``label`` (short name), ``group`` (cohort) and ``size`` (the partner
+        municipalities the project names, model projects or not; NaN when it did not answer the question).
     edges : pandas.DataFrame
-        Columns ``source``, ``target``: links between two model projects, each pair once.
+        Columns ``source``, ``target``: :func:`model_project_pairs`, each pair once.
     """
-    reported = partners.groupby("project_id")["partner_name"].count()
+    reported = responses.set_index("project_id")["partners_total"]
     nodes = pd.DataFrame(
         {
             "node": register["project_id"].to_numpy(),
             "label": [_short_name(n) for n in register["name"]],
             "group": register["cohort"].to_numpy(),
-            "size": reported.reindex(register["project_id"]).fillna(0).astype(int).to_numpy(),
+            "size": reported.reindex(register["project_id"]).astype(float).to_numpy(),
         }
     )
-    among = partners[partners["partner_project_id"].fillna("") != ""]
-    pairs = sorted({tuple(sorted(p)) for p in zip(among["project_id"], among["partner_project_id"], strict=True)})
-    edges = pd.DataFrame(pairs, columns=["source", "target"])
+    edges = pd.DataFrame(model_project_pairs(responses, partners), columns=["source", "target"])
     return nodes, edges
 
 
 def trend(key_figures_by_wave: dict[str, KeyFigures | None], waves: list[str]) -> pd.DataFrame:
-    """Headline totals across waves; a wave without data is a row of NaN (a gap, never interpolated).
+    """Responding projects and headline totals across waves; a wave without data is a row of NaN (a gap).
+
+    Columns (named ``indicator``): ``respondents``, then :data:`TREND_INDICATORS`: the totals rise partly because
+    more projects answer, so the chart shows the response beside them.
 
     Parameters
     ----------
@@ -243,6 +267,7 @@ def trend(key_figures_by_wave: dict[str, KeyFigures | None], waves: list[str]) -
         kf = key_figures_by_wave.get(wave)
         rows[wave] = (
             {
+                "respondents": kf.respondents,
                 "datasets_total": kf.datasets,
                 "participation_total": kf.participation,
                 "positions_new": kf.positions,
@@ -251,7 +276,8 @@ def trend(key_figures_by_wave: dict[str, KeyFigures | None], waves: list[str]) -
             if kf is not None
             else {}
         )
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(TREND_INDICATORS), dtype=float)
+    columns = ["respondents", *TREND_INDICATORS]
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=columns, dtype=float)
     return frame.reindex(pd.Index(waves, name="wave")).rename_axis(columns="indicator")
 
 
@@ -287,8 +313,9 @@ def with_kind_codes(register: pd.DataFrame) -> pd.DataFrame:
 
 
 def _sum_columns(responses: pd.DataFrame, columns: tuple[str, ...], dimension: str, name: str) -> pd.Series:
-    sums = [int(responses[c].sum(skipna=True)) for c in columns]
-    return pd.Series(sums, index=pd.Index(columns, name=dimension), name=name)
+    """Each column summed over the answers; a column nobody answered is NaN (unknown), never 0."""
+    sums = [responses[c].sum(min_count=1) for c in columns]
+    return pd.Series(sums, index=pd.Index(columns, name=dimension), name=name, dtype=float)
 
 
 def _with_register(responses: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
@@ -308,6 +335,13 @@ def _group_order(by: str) -> list[str]:
         return orders[by]
     except KeyError:
         raise ValueError(f"cannot group by {by!r} (choose from {sorted(orders)})") from None
+
+
+def display_names(register: pd.DataFrame) -> dict[str, str]:
+    """Each project's name for running text and tables, uncut: project_id -> name ("Köln", "5 für Südwestfalen")."""
+    return {
+        str(pid): _display_name(str(name)) for pid, name in zip(register["project_id"], register["name"], strict=True)
+    }
 
 
 def _short_name(name: str) -> str:
@@ -334,29 +368,52 @@ def continuation(kf: KeyFigures) -> pd.Series:
     return pd.Series([kf.continuation_share], index=index, name="continuation_share")
 
 
-def network_table(nodes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
-    """Per model project of the network chart: cohort, partner municipalities, links to other model projects.
-
-    Parameters
-    ----------
-    nodes, edges : pandas.DataFrame
-        Output of :func:`network`.
+def network_table(responses: pd.DataFrame, partners: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+    """Every model project's partner figures: the report's appendix to the network chart and a factsheet's row.
 
     Returns
     -------
     pandas.DataFrame
-        Indexed by the short project name (named ``project``), in the order of ``nodes``; columns ``cohort``,
-        ``partners``, ``links`` (named ``network``).
+        Indexed by project_id (named ``project``), in register order; columns (named ``network``): ``cohort``,
+        ``partners_total`` (partner municipalities it names), ``partners_model_projects`` (of them, model projects)
+        and ``links_to_model_projects`` (model projects it is linked to: named by it or naming it, each once).
+        The first two are NaN (unknown) for a project that did not answer the question on partner municipalities;
+        the links of such a project are those other projects report.
     """
-    degree = pd.concat([edges["source"], edges["target"]]).value_counts()
+    ids = register["project_id"]
+    reported = responses.set_index("project_id")["partners_total"].reindex(ids).astype(float)
+    listed = answered_partner_list(responses, partners)
+    among = listed[listed["partner_project_id"].fillna("") != ""].groupby("project_id")["partner_name"].count()
+    among = among.reindex(ids).fillna(0).where(reported.notna())
+    pairs = model_project_pairs(responses, partners)
+    degree = pd.Series([p for pair in pairs for p in pair], dtype=object).value_counts()
     return pd.DataFrame(
         {
-            "cohort": nodes["group"].to_numpy(),
-            "partners": nodes["size"].to_numpy(),
-            "links": degree.reindex(nodes["node"]).fillna(0).astype(int).to_numpy(),
+            "cohort": register["cohort"].to_numpy(),
+            "partners_total": reported.to_numpy(),
+            "partners_model_projects": among.astype(float).to_numpy(),
+            "links_to_model_projects": degree.reindex(ids).fillna(0).astype(int).to_numpy(),
         },
-        index=pd.Index(nodes["label"].to_numpy(), name="project"),
+        index=pd.Index(ids.to_numpy(), name="project"),
     ).rename_axis(columns="network")
+
+
+def trend_per_project(responses_by_wave: dict[str, pd.DataFrame | None], waves: list[str]) -> pd.DataFrame:
+    """Mean of each cumulative count per responding project, per wave (beside the totals of :func:`trend`).
+
+    Each mean is over the projects that answered the item in that wave; a wave without data is a row of NaN.
+    Index: wave ids (named ``wave``); columns: :data:`TREND_INDICATORS` (named ``per_project``).
+    """
+    rows = {}
+    for wave in waves:
+        answers = responses_by_wave.get(wave)
+        rows[wave] = (
+            answers[list(TREND_INDICATORS)].astype(float).mean().to_numpy()
+            if answers is not None and len(answers)
+            else [float("nan")] * len(TREND_INDICATORS)
+        )
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=list(TREND_INDICATORS), dtype=float)
+    return frame.reindex(pd.Index(waves, name="wave")).rename_axis(columns="per_project")
 
 
 # --------------------------------------------------------------------------- one project (factsheet)
@@ -451,31 +508,46 @@ def project_trend(responses_by_wave: dict[str, pd.DataFrame], project_id: str) -
     return frame.reindex(pd.Index(waves, name="wave")).rename_axis(columns="indicator").astype(float)
 
 
-#: Columns of :func:`project_partners`: partners, how many of them are model projects, their names.
-PARTNER_TABLE_COLUMNS: tuple[str, str, str] = ("count", "model_projects", "names")
+#: Columns of :func:`project_partners`: partner municipalities, how many of them are model projects, their names.
+PARTNER_TABLE_COLUMNS: tuple[str, str, str] = ("partners_total", "partners_model_projects", "names")
 
 
-def project_partners(partners: pd.DataFrame, project_id: str) -> pd.DataFrame:
-    """The partner municipalities one project reported, by kind of exchange (from the edge list).
+def project_partners(responses: pd.DataFrame, partners: pd.DataFrame, project_id: str) -> pd.DataFrame:
+    """The partner municipalities one project names, by kind of exchange.
+
+    The number per kind is the project's answer (the columns of
+    :data:`~mpsc_report.data.schema.EXCHANGE_KINDS`); which partners they are, and which of them are model
+    projects, comes from the partner list.
 
     Returns
     -------
     pandas.DataFrame
         One row per exchange code (report order, kinds without partners included; named ``exchange``) and the
         columns of :data:`PARTNER_TABLE_COLUMNS` (named ``partners``): number of partners, how many are model
-        projects themselves, and their names in alphabetical order, model projects marked with "*".
+        projects themselves, and their names in alphabetical order, model projects marked with "*". The numbers
+        are NaN (unknown) when the project did not answer the question on partner municipalities.
     """
-    own = partners[partners["project_id"] == project_id]
+    own = answered_partner_list(responses, partners)
+    own = own[own["project_id"] == project_id]
+    answer = responses[responses["project_id"] == project_id]
+    answered = bool(len(answer)) and pd.notna(answer["partners_total"].iloc[0])
     count, among, names = PARTNER_TABLE_COLUMNS
     rows = []
-    for code in EXCHANGE_CODES:
+    for code, column in EXCHANGE_CODES.items():
         rows_of_kind = own[own["exchange"] == code]
         is_project = rows_of_kind["partner_project_id"].fillna("") != ""
         listed = sorted(
             f"{_display_name(name)}*" if model else str(name)
             for name, model in zip(rows_of_kind["partner_name"].fillna(""), is_project, strict=True)
         )
-        rows.append({count: len(rows_of_kind), among: int(is_project.sum()), names: ", ".join(listed)})
+        value = answer[column].iloc[0] if answered else None
+        rows.append(
+            {
+                count: float(value) if value is not None and pd.notna(value) else float("nan"),
+                among: float(is_project.sum()) if answered else float("nan"),
+                names: ", ".join(listed),
+            }
+        )
     index = pd.Index(list(EXCHANGE_CODES), name="exchange")
     return pd.DataFrame(rows, index=index).rename_axis(columns="partners")
 

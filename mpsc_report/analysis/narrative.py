@@ -19,6 +19,7 @@ from .formatting import (
     format_percent,
     format_rounded,
 )
+from .indicators import BY_ID, KEY_FIGURE_INDICATORS
 from .metrics import KeyFigures, ProjectComparison
 from .words import t
 
@@ -47,28 +48,47 @@ def summary(kf: KeyFigures, language: str = "de") -> list[str]:
         t("summary.continued", lang, share=_share(kf.continuation_share, lang)),
         t("summary.open_source", lang, open_source=format_int(kf.open_source, lang)),
         t(
-            "summary.network",
+            f"summary.network.{_who(kf)}",
             lang,
             mean=_mean_words(kf.partners_mean, lang),
-            links=format_rounded(kf.network_links, lang),
+            links=format_rounded(kf.partner_links, lang),
         ),
     ]
     return [_capital(s) for s in sentences]
 
 
+#: The key figures on the summary's tiles (fields of :class:`KeyFigures`), in reading order.
+TILES: tuple[str, ...] = (
+    "datasets",
+    "participation",
+    "positions",
+    "solutions_transferred",
+    "continuation_share",
+    "open_source",
+    "partners_mean",
+    "partner_links",
+)
+
+
 def key_figure_tiles(kf: KeyFigures, language: str = "de") -> list[tuple[str, str]]:
-    """Key figures as (value, label) tiles for the summary."""
-    lang = language
-    return [
-        (format_int(kf.datasets, lang), t("tile.datasets", lang)),
-        (format_int(kf.participation, lang), t("tile.participation", lang)),
-        (format_int(kf.positions, lang), t("tile.positions", lang)),
-        (format_int(kf.solutions_transferred, lang), t("tile.transferred", lang)),
-        (_share(kf.continuation_share, lang), t("tile.continued", lang)),
-        (format_int(kf.open_source, lang), t("tile.open_source", lang)),
-        (format_number(kf.partners_mean, 1, lang), t("tile.partners", lang)),
-        (format_int(kf.network_links, lang), t("tile.links", lang)),
-    ]
+    """Key figures as (value, label) tiles for the summary: exact values, the words from the indicator catalogue."""
+    tiles = []
+    for field in TILES:
+        indicator = BY_ID[KEY_FIGURE_INDICATORS[field]]
+        value = getattr(kf, field)
+        if indicator.unit == "percent":
+            shown = _share(value, language)
+        elif indicator.unit == "per_project":
+            shown = t("no_answer", language) if math.isnan(value) else format_number(value, 1, language)
+        else:
+            shown = format_int(value, language)
+        tiles.append((shown, t(f"tile.{indicator.id}", language)))
+    return tiles
+
+
+def _who(kf: KeyFigures) -> str:
+    """Whom a mean of partner municipalities is over: "all" model projects, or the "responding" ones only."""
+    return "all" if kf.partners_answered == kf.projects else "responding"
 
 
 def response(kf: KeyFigures, language: str = "de") -> str:
@@ -118,7 +138,7 @@ def participation(kf: KeyFigures, formats: pd.Series, language: str = "de") -> s
 def staff(kf: KeyFigures, by_kind: pd.Series, language: str = "de") -> str:
     """New positions and the kind of municipality (kind codes) where most were created."""
     lang = language
-    top = by_kind.sort_values(ascending=False)
+    top = by_kind.dropna().sort_values(ascending=False)
     return _capital(
         t(
             "staff",
@@ -130,22 +150,36 @@ def staff(kf: KeyFigures, by_kind: pd.Series, language: str = "de") -> str:
     )
 
 
-def transfer(kf: KeyFigures, exchange: pd.Series, links_among_projects: int, language: str = "de") -> str:
-    """Transfer of solutions and cooperation between municipalities (links by exchange code)."""
+def transfer(kf: KeyFigures, exchange: pd.Series, language: str = "de") -> list[str]:
+    """Transfer of solutions and cooperation between municipalities (network links by exchange code).
+
+    The first paragraph names the two network quantities apart (network links to partner municipalities; links
+    between model projects, each pair once); the second says how transferred solutions differ from network links
+    of the kind "Übertragung".
+    """
     lang = language
-    top = exchange.sort_values(ascending=False)
-    return _capital(
-        t(
-            "transfer",
-            lang,
-            transferred=format_int(kf.solutions_transferred, lang),
-            mean=_mean_words(kf.partners_mean, lang),
-            links=format_int(kf.network_links, lang),
-            among=format_int(links_among_projects, lang),
-            top=_plain(_word("exchange", top.index[0], lang)),
-            top_value=format_int(top.iloc[0], lang),
-        )
+    top = exchange.dropna().sort_values(ascending=False)
+    first = t(
+        f"transfer.{_who(kf)}",
+        lang,
+        transferred=format_int(kf.solutions_transferred, lang),
+        mean=_mean_words(kf.partners_mean, lang),
+        links=format_int(kf.partner_links, lang),
+        among=format_int(kf.model_project_links, lang),
+        top=_plain(_word("exchange", top.index[0], lang)),
+        top_value=format_int(top.iloc[0], lang),
     )
+    transfer_links = exchange.get("transfer")
+    if transfer_links is None or math.isnan(transfer_links):
+        return [_capital(first)]
+    kinds = t(
+        "transfer.kinds",
+        lang,
+        transfer_links=format_int(transfer_links, lang),
+        transfer=_plain(_word("exchange", "transfer", lang)),
+        transferred=format_int(kf.solutions_transferred, lang),
+    )
+    return [_capital(first), kinds]
 
 
 def sustainability(kf: KeyFigures, language: str = "de") -> str:
@@ -202,36 +236,84 @@ def places(by_state: pd.Series, projects: int, language: str = "de") -> str:
     )
 
 
-def development(trend: pd.DataFrame, wave: str, comparison_wave: str | None, language: str = "de") -> list[str]:
-    """Change since the comparison wave, one phrase per indicator (the trend's indicator ids) with a direction word."""
+def development(
+    trend: pd.DataFrame,
+    wave: str,
+    comparison_wave: str | None,
+    language: str = "de",
+    per_project: pd.DataFrame | None = None,
+) -> list[str]:
+    """Change since the comparison wave: the change in response first, then each indicator with a direction word.
+
+    Parameters
+    ----------
+    trend : pandas.DataFrame
+        Output of :func:`~mpsc_report.analysis.metrics.trend` (the chart's frame): totals per wave, and the
+        responding projects (column ``respondents``) when known.
+    wave, comparison_wave : str
+        The report's wave and the wave it is compared with (None: no comparison).
+    language : str
+        Report language.
+    per_project : pandas.DataFrame, optional
+        Output of :func:`~mpsc_report.analysis.metrics.trend_per_project`: the change per responding project is
+        named beside each total.
+    """
     lang = language
     if comparison_wave is None or comparison_wave not in trend.index:
         return [t("development.first", lang, wave=wave)]
     before, now = trend.loc[comparison_wave], trend.loc[wave]
+    sentences = []
+    named_response = False
+    if "respondents" in trend.columns and not (math.isnan(before["respondents"]) or math.isnan(now["respondents"])):
+        old_n, new_n = before["respondents"], now["respondents"]
+        sentences.append(
+            t(
+                f"development.response.{_direction(old_n, new_n)}",
+                lang,
+                wave=comparison_wave,
+                current=wave,
+                old=format_int(old_n, lang),
+                new=format_int(new_n, lang),
+            )
+        )
+        named_response = old_n != new_n
     changes, gaps = [], []
-    for indicator in trend.columns:
+    for indicator in (c for c in trend.columns if c != "respondents"):
         what = _genitive(indicator, lang)
         if math.isnan(before[indicator]) or math.isnan(now[indicator]):
             gaps.append(what)
             continue
         old, new = before[indicator], now[indicator]
-        changes.append(
-            t(
-                "development.change",
-                lang,
-                what=what,
-                old=format_int(old, lang),
-                new=format_int(new, lang),
-                direction=t(f"development.{_direction(old, new)}", lang),
-            )
-        )
-    sentences = []
+        values = {
+            "what": what,
+            "old": format_int(old, lang),
+            "new": format_int(new, lang),
+            "direction": t(f"development.{_direction(old, new)}", lang),
+        }
+        means = _means(per_project, indicator, comparison_wave, wave)
+        if means is None:
+            changes.append(t("development.change", lang, **values))
+        else:
+            old_mean, new_mean = (format_number(m, 1, lang) for m in means)
+            changes.append(t("development.change_per_project", lang, **values, old_mean=old_mean, new_mean=new_mean))
     if changes:
-        sentences.append(t("development.changes", lang, wave=comparison_wave, changes=_joined(changes, lang)))
+        opening = "development.changes.after_response" if sentences else "development.changes"
+        sentences.append(t(opening, lang, wave=comparison_wave, changes=_joined(changes, lang)))
     if gaps:
         sentences.append(t("development.gaps", lang, gaps=t("development.gap_joiner", lang).join(gaps)))
-    sentences.append(t("development.note", lang))
+    if not named_response:  # the sentence on the response says already how it affects the totals
+        sentences.append(t("development.note", lang))
     return sentences
+
+
+def _means(per_project: pd.DataFrame | None, indicator: str, before: str, now: str) -> tuple[float, float] | None:
+    """The means per responding project of ``indicator`` in two waves, or None when either is unknown."""
+    if per_project is None or indicator not in per_project.columns:
+        return None
+    if before not in per_project.index or now not in per_project.index:
+        return None
+    old, new = per_project.at[before, indicator], per_project.at[now, indicator]
+    return None if math.isnan(old) or math.isnan(new) else (float(old), float(new))
 
 
 def method(kf: KeyFigures, synthetic: bool, field_period: str, language: str = "de") -> list[str]:
@@ -576,8 +658,6 @@ def project_development(trend: pd.DataFrame, name: str, wave: str, language: str
     answered = [w for w in trend.index if trend.loc[w].notna().any()]
     missing = [w for w in trend.index if w not in answered]
     sentences = []
-    if wave not in answered:
-        sentences.append(t("project.no_answers", lang, name=name))
     earlier = [w for w in missing if w != wave]
     if earlier:
         sentences.append(t("project.gaps", lang, waves=t("project.wave_joiner", lang).join(earlier)))
@@ -600,50 +680,88 @@ def project_development(trend: pd.DataFrame, name: str, wave: str, language: str
             sentences.append(t("project.changes", lang, first=first, name=name, changes=_joined(changes, lang)))
     elif wave in answered:
         sentences.append(t("project.first_wave", lang, wave=wave, name=name))
+    elif not answered:
+        sentences.append(t("project.no_waves", lang, name=name))
+    else:  # the factsheet's lead already says that the project did not answer this wave
+        sentences.append(t("project.gap_now", lang, wave=wave))
     return sentences
 
 
-def project_partners(table: pd.DataFrame, name: str, language: str = "de") -> str:
-    """The project's partner municipalities in one sentence (same table as the one shown beside it).
+def project_partners(
+    table: pd.DataFrame, network: pd.Series, name: str, language: str = "de", *, responded: bool = True
+) -> list[str]:
+    """The project's partner municipalities and its links in the network, in sentences (same figures as its tables).
 
     Parameters
     ----------
     table : pandas.DataFrame
-        Output of :func:`~mpsc_report.analysis.metrics.project_partners` (exchange codes).
+        Output of :func:`~mpsc_report.analysis.metrics.project_partners` (exchange codes; NaN when unknown).
+    network : pandas.Series
+        The project's row of :func:`~mpsc_report.analysis.metrics.network_table`.
     name : str
         The project's short name.
     language : str
         Factsheet language.
+    responded : bool
+        Whether the project answered the wave at all (the factsheet's lead already says when it did not).
+
+    Returns
+    -------
+    list of str
+        What it names (or that it is unknown), then its links to other model projects.
     """
     lang = language
-    total, projects = int(table["count"].sum()), int(table["model_projects"].sum())
+    links = int(network["links_to_model_projects"])
+    links_key = "project.links" + ("" if links > 1 else ".one" if links == 1 else ".none")
+    if math.isnan(network["partners_total"]):
+        unknown = "project.partners_unknown" + ("" if responded else ".no_answers")
+        links_key = links_key.replace("project.links", "project.links.unknown")
+        return [t(unknown, lang, name=name), t(links_key, lang, name=name, links=format_int(links, lang))]
+    total, projects = int(network["partners_total"]), int(network["partners_model_projects"])
     if total == 0:
-        return t("project.no_partners", lang, name=name)
-    top = table["count"].sort_values(ascending=False, kind="stable")
-    return t(
-        "project.partners",
-        lang,
-        name=name,
-        total=format_int(total, lang),
-        partners=t(f"noun.partners_total.{'one' if total == 1 else 'many'}", lang),
-        projects=format_int(projects, lang),
-        top=_word("exchange", top.index[0], lang),
-        top_value=format_int(top.iloc[0], lang),
-    )
+        first = t("project.no_partners", lang, name=name)
+    else:
+        top = table["partners_total"].sort_values(ascending=False, kind="stable")
+        first = t(
+            "project.partners",
+            lang,
+            name=name,
+            total=format_int(total, lang),
+            partners=_noun("partners_total", total, lang),
+            projects=format_int(projects, lang),
+            top=_word("exchange", top.index[0], lang),
+            top_value=format_int(top.iloc[0], lang),
+            top_partners=_noun("partners_total", top.iloc[0], lang),
+        )
+    return [first, t(links_key, lang, name=name, links=format_int(links, lang))]
+
+
+def _noun(indicator: str, value: float, lang: str) -> str:
+    return t(f"noun.{indicator}.{'one' if value == 1 else 'many'}", lang)
 
 
 def factsheet_method(comparison: ProjectComparison, synthetic: bool, language: str = "de") -> list[str]:
-    """Notes under a factsheet: what the medians are, how counts are counted, the data's origin."""
+    """Notes under a factsheet: what the medians are and whether the project is in them, counting, data origin."""
     lang = language
+    own = comparison.table.loc["project"]
+    missing = [i for i in comparison.table.columns if math.isnan(own[i])]
+    if not comparison.answered:
+        key, extra = "project.method.no_answers", {}
+    elif missing:
+        names = t("project.wave_joiner", lang).join(_word("indicator", i, lang) for i in missing)
+        key, extra = "project.method.partial", {"missing": names}
+    else:
+        key, extra = "project.method", {}
     notes = [
         t(
-            "project.method",
+            key,
             lang,
             cohort=comparison.cohort,
             cohort_n=format_int(comparison.cohort_n, lang),
             kinds=t(f"kinds.{comparison.kind}", lang),
             kind_n=format_int(comparison.kind_n, lang),
             name=comparison.short_name,
+            **extra,
         )
     ]
     if synthetic:

@@ -1,8 +1,9 @@
-"""Every number a wave report states, as one flat record: what the colophon stores and ``mpsc-report diff`` compares.
+"""Every number a wave report states about its wave, as one flat record keyed by the indicator catalogue.
 
-The record is computed from the metrics (codes) and keyed by the numbers' German names from the word catalogue
-(``"Neue Datensätze"``, ``"Datensätze: Umwelt"``): it travels in the notebooks of earlier builds, which
-``mpsc-report diff`` reads back, so its keys stay the same from build to build and language to language.
+The record is what the report's colophon stores, ``mpsc-report diff`` compares and the build's consistency gate
+checks against the factsheets: keys are those of :mod:`~mpsc_report.analysis.indicators` (``"datasets_total"``,
+``"datasets_total[theme=datasets_climate]"``, ``"partners_total[project=koeln]"``), the same from build to build
+and language to language; labels and definitions come from the catalogue.
 """
 
 from __future__ import annotations
@@ -12,50 +13,29 @@ import math
 import pandas as pd
 
 from . import metrics
-from .words import t
-
-#: Key figures of the record, in reading order: fields of :class:`~mpsc_report.analysis.metrics.KeyFigures`.
-KEY_FIGURES: tuple[str, ...] = (
-    "respondents",
-    "datasets",
-    "participation",
-    "positions",
-    "solutions_transferred",
-    "measures_completed",
-    "measures_continued",
-    "continuation_share",
-    "open_source",
-    "partners_mean",
-    "network_links",
-)
-
-#: Language of the record's keys.
-_RECORD_LANGUAGE = "de"
-
-#: Names of the numbers shown with one decimal (a percentage and a mean); all others are counts.
-DECIMAL_INDICATORS = frozenset(
-    t(f"number.{field}", _RECORD_LANGUAGE) for field in ("continuation_share", "partners_mean")
-)
+from .indicators import KEY_FIGURE_INDICATORS, frame_numbers, number_key, recorded_value
 
 
 def wave_numbers(responses: pd.DataFrame, partners: pd.DataFrame, register: pd.DataFrame) -> dict[str, float | None]:
-    """Every number a wave report states: key figures, then per-category counts, in a fixed order.
+    """Every number a wave report states about its wave: key figures, breakdowns, then each project's partners.
 
-    Category order comes from the schema (never from the data), so two waves list the same rows.
-    Non-finite values are None (JSON-safe; they travel in notebook metadata).
+    Category and project order come from the schema and the register (never from the data), so two waves list
+    the same keys in the same order. Missing values (a project that did not answer) and non-finite ones are None.
     """
-    lang = _RECORD_LANGUAGE
     kf = metrics.key_figures(responses, partners, register)
-    numbers: dict[str, float | None] = {t(f"number.{field}", lang): getattr(kf, field) for field in KEY_FIGURES}
-    numbers[t("number.continuation_share", lang)] = kf.continuation_share * 100
+    numbers: dict[str, float | int | None] = {
+        number_key(id): recorded_value(id, getattr(kf, field)) for field, id in KEY_FIGURE_INDICATORS.items()
+    }
+    numbers[number_key("response_rate")] = recorded_value("response_rate", kf.response_rate)
+    numbers[number_key("measures_total")] = kf.measures_total
+    by_state = metrics.projects_by_state(register)
+    numbers[number_key("lands")] = int((by_state > 0).sum())
     for series in (
         metrics.datasets_by_theme(responses),
         metrics.participation_by_format(responses),
         metrics.positions_by_kind(responses, register),
-        metrics.exchange_by_kind(partners),
+        metrics.exchange_by_kind(responses),
     ):
-        group = t(f"number_group.{series.name}", lang)
-        for code, value in series.items():
-            category = t(f"{series.index.name}.{code}", lang)
-            numbers[t("number.category", lang, group=group, category=category)] = int(value)
+        numbers |= frame_numbers(series)
+    numbers |= frame_numbers(metrics.network_table(responses, partners, register))
     return {k: None if v is None or not math.isfinite(float(v)) else v for k, v in numbers.items()}

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import re
 
-from ..data.schema import COHORTS, EXCHANGE_CODES
+from ..data.schema import COHORTS, COUNT_COLUMNS, EXCHANGE_CODES
 from ..errors import TranslationMissing
+from .indicators import INDICATORS, parse_key
 
 #: Report languages, the first is the default.
 LANGUAGES: tuple[str, ...] = ("de", "en")
@@ -170,16 +171,10 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "summary.transferred": "{transferred} Lösungen konnten bereits in andere Kommunen übertragen werden.",
         "summary.continued": "{share} der Maßnahmen, die bereits abgeschlossen sind, sollen weiter betrieben werden.",
         "summary.open_source": "Für {open_source} Maßnahmen wurde der entwickelte Open-Source-Code veröffentlicht.",
-        "summary.network": "Jedes Modellprojekt steht im Schnitt im Austausch mit {mean} anderen Kommunen – "
+        "summary.network.all": "Jedes Modellprojekt steht im Schnitt im Austausch mit {mean} anderen Kommunen – "
         "zusammen {links} Netzwerkverbindungen.",
-        "tile.datasets": "neu erhobene kommunale Datensätze",
-        "tile.participation": "partizipative Aktivitäten",
-        "tile.positions": "neue Stellen in den geförderten Kommunen",
-        "tile.transferred": "in andere Kommunen übertragene Lösungen",
-        "tile.continued": "der abgeschlossenen Maßnahmen werden weiter betrieben",
-        "tile.open_source": "Maßnahmen mit veröffentlichtem Open-Source-Code",
-        "tile.partners": "Partnerkommunen je Modellprojekt im Schnitt",
-        "tile.links": "Verbindungen im Netzwerk",
+        "summary.network.responding": "Jedes antwortende Modellprojekt steht im Schnitt im Austausch mit {mean} "
+        "anderen Kommunen – zusammen {links} Netzwerkverbindungen.",
         "response": "An der Befragung der Welle {wave} haben {respondents} von {projects} Modellprojekten "
         "teilgenommen ({rate}); {implementation} von ihnen befanden sich in der Umsetzungsphase.",
         "datasets": "Insgesamt haben die Modellprojekte {total} kommunale Datensätze erstmals neu erhoben. "
@@ -189,13 +184,22 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "charta": "Digitale Transformation braucht Transparenz, Teilhabe und Mitgestaltung",
         "participation": "Mit {total} partizipativen Aktivitäten – am häufigsten {top} ({top_value}) – tragen die "
         "Modellprojekte zu einer Leitlinie der Smart City Charta bei: „{charta}“.",
-        "staff": "In den geförderten Kommunen sind {positions} neue Stellen entstanden, davon {top_value} in "
+        "staff": "In den geförderten Kommunen sind {positions} neue Stellen entstanden, davon {top_value} Stellen in "
         "Modellprojekten der Kategorie {top}. Die neuen Stellen entwickeln die Strategien weiter, setzen mit "
         "Partnern Maßnahmen um und schaffen Strukturen für die Verstetigung.",
-        "transfer": "{transferred} Lösungen wurden bereits in andere Kommunen übertragen. Jedes Modellprojekt "
-        "steht im Schnitt mit {mean} anderen Kommunen im Austausch; insgesamt wurden {links} Verbindungen "
-        "gemeldet, {among} davon zwischen zwei Modellprojekten. Die häufigste Form ist {top} ({top_value} "
-        "Verbindungen).",
+        "transfer.all": "{transferred} Lösungen wurden bereits in andere Kommunen übertragen. Jedes Modellprojekt "
+        "steht im Schnitt mit {mean} anderen Kommunen im Austausch; insgesamt meldeten die Modellprojekte {links} "
+        "Netzwerkverbindungen zu Partnerkommunen. Die häufigste Form ist {top} ({top_value} Verbindungen). "
+        "{among} Verbindungen bestehen zwischen zwei Modellprojekten; jedes Paar zählt dabei einmal, gleich ob eines "
+        "oder beide es gemeldet haben.",
+        "transfer.responding": "{transferred} Lösungen wurden bereits in andere Kommunen übertragen. Jedes "
+        "antwortende Modellprojekt steht im Schnitt mit {mean} anderen Kommunen im Austausch; insgesamt meldeten die "
+        "Modellprojekte {links} Netzwerkverbindungen zu Partnerkommunen. Die häufigste Form ist {top} ({top_value} "
+        "Verbindungen). {among} Verbindungen bestehen zwischen zwei Modellprojekten; jedes Paar zählt dabei einmal, "
+        "gleich ob eines oder beide es gemeldet haben.",
+        "transfer.kinds": "Die {transfer_links} Verbindungen der Art „{transfer}“ zählen Partnerkommunen, mit denen "
+        "Modellprojekte Lösungen austauschen; die {transferred} übertragenen Lösungen zählen die Lösungen selbst. "
+        "Beide Zahlen stammen aus verschiedenen Fragen und lassen sich nicht ineinander umrechnen.",
         "sustainability": "Von {completed} abgeschlossenen Maßnahmen sollen {continued} weiter betrieben werden; "
         "das sind {share}. Für {open_source} Maßnahmen wurde der Quellcode als Open Source veröffentlicht, sodass "
         "alle Kommunen die Lösungen übernehmen können. Insgesamt meldeten die Modellprojekte {total} geplante, "
@@ -206,14 +210,23 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "neuen Datensätze erhoben ({top_value} je Projekt), die der Gruppe „{bottom}“ die wenigsten "
         "({bottom_value}). Die Unterschiede spiegeln vor allem den Projektbeginn und die Größe der Kommunen wider.",
         "places": "Die {projects} Modellprojekte verteilen sich auf {lands} der sechzehn Länder; die meisten "
-        "liegen in {top} ({top_value}).",
+        "liegen in {top} ({top_value} Modellprojekte).",
         "development.first": "Welle {wave} ist die erste ausgewertete Befragungswelle; ein Vergleich mit früheren "
         "Wellen ist daher noch nicht möglich.",
         "development.change": "{what} von {old} auf {new} {direction}",
+        "development.change_per_project": "{what} von {old} auf {new} {direction} (je antwortendem Modellprojekt: "
+        "von {old_mean} auf {new_mean})",
+        "development.response.up": "Gegenüber der Welle {wave} ist die Zahl der antwortenden Modellprojekte von "
+        "{old} auf {new} gestiegen; die Summen wachsen daher auch, weil mehr Modellprojekte geantwortet haben.",
+        "development.response.down": "Gegenüber der Welle {wave} ist die Zahl der antwortenden Modellprojekte von "
+        "{old} auf {new} gesunken; die Summen umfassen daher weniger Modellprojekte.",
+        "development.response.same": "In den Wellen {wave} und {current} haben jeweils {new} Modellprojekte "
+        "geantwortet.",
         "development.up": "gestiegen",
         "development.down": "gesunken",
         "development.same": "unverändert geblieben",
         "development.changes": "Gegenüber der Welle {wave} ist die Zahl {changes}.",
+        "development.changes.after_response": "Dabei ist die Zahl {changes}.",
         "development.joiner": ", die Zahl ",
         "development.last_joiner": " und die Zahl ",
         "development.gaps": "Für die Zahl {gaps} liegen keine vergleichbaren Angaben beider Wellen vor.",
@@ -226,18 +239,23 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "genitive.solutions_transferred": "der übertragenen Lösungen",
         "genitive.partners_total": "der Partnerkommunen",
         "method.who": "Befragt wurden alle {projects} Modellprojekte Smart Cities der drei Staffeln 2019, 2020 und "
-        "2021 ({period}). Geantwortet haben {respondents} Modellprojekte ({rate}).",
+        "2021 ({period}). Geantwortet haben {respondents} von {projects} Modellprojekten ({rate}).",
         "method.counting": "Alle Zählgrößen sind seit Programmbeginn kumuliert und werden über die antwortenden "
-        "Modellprojekte summiert. Fehlende Angaben werden weder geschätzt noch als null gezählt. Der Anteil weiter "
+        "Modellprojekte summiert, die die jeweilige Frage beantwortet haben; Mittelwerte „je antwortendem "
+        "Modellprojekt“ teilen durch die Zahl dieser Modellprojekte. Fehlende Angaben werden weder geschätzt noch als "
+        "null gezählt; in Tabellen steht für einen unbekannten Wert „.“, für genau null „–“. Der Anteil weiter "
         "betriebener Maßnahmen bezieht sich auf die abgeschlossenen Maßnahmen der Projekte, die beide Fragen "
         "beantwortet haben.",
-        "method.network": "Netzwerkverbindungen sind die gemeldeten Partnerkommunen; nennen sich zwei Modellprojekte "
-        "gegenseitig, zählt die Verbindung einmal.",
+        "method.network": "Netzwerkverbindungen zählen jede Partnerkommune, die ein Modellprojekt nennt, einmal je "
+        "nennendem Modellprojekt; nennen sich zwei Modellprojekte gegenseitig, sind das zwei Netzwerkverbindungen. "
+        "Bei den Verbindungen zwischen Modellprojekten im Netzwerkdiagramm zählt dagegen jedes Paar einmal.",
         "method.synthetic": "Dieser Bericht beruht auf synthetischen Beispieldaten. Sie sind so kalibriert, dass die "
         "Welle 2023 die veröffentlichten Programmkennzahlen wiedergibt; alle übrigen Werte, Verteilungen und "
         "Freitexte sind erfunden. Es handelt sich nicht um amtliche Ergebnisse.",
         "describe.network": "Netzwerkdiagramm der {nodes} Modellprojekte mit {edges} Verbindungen untereinander, "
         "nach Staffel gefärbt; die Punktgröße zeigt die Zahl der Partnerkommunen.",
+        "network.size_note": "Kleinster Punkt: keine Partnerkommunen genannt oder keine Angabe ({unknown} "
+        "Modellprojekte ohne Angabe)",
         "describe.counts": "{what}. Werte: {rows}.",
     },
     "en": {
@@ -269,31 +287,35 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "summary.transferred": "{transferred} solutions have already been transferred to other municipalities.",
         "summary.continued": "{share} of the measures already completed are to be continued.",
         "summary.open_source": "The open-source code developed has been published for {open_source} measures.",
-        "summary.network": "On average, each model project exchanges with {mean} other municipalities – "
+        "summary.network.all": "On average, each model project exchanges with {mean} other municipalities – "
         "{links} network links in all.",
-        "tile.datasets": "new municipal datasets collected",
-        "tile.participation": "participatory activities",
-        "tile.positions": "new positions in the funded municipalities",
-        "tile.transferred": "solutions transferred to other municipalities",
-        "tile.continued": "of completed measures will be continued",
-        "tile.open_source": "measures with published open-source code",
-        "tile.partners": "partner municipalities per model project on average",
-        "tile.links": "links in the network",
+        "summary.network.responding": "On average, each responding model project exchanges with {mean} other "
+        "municipalities – {links} network links in all.",
         "response": "{respondents} of {projects} model projects took part in the survey of wave {wave} ({rate}); "
         "{implementation} of them were in the implementation phase.",
         "datasets": "In total, the model projects collected {total} municipal datasets for the first time. "
-        "The largest theme is {first} ({first_value}, {first_share}), followed by {second} ({second_value}). "
+        "The largest theme is {first} ({first_value}, {first_share}), followed by {second} "
+        "({second_value}). "
         "Examples include monitoring heavy rainfall, identifying heat islands and sensors for parked and moving "
         "traffic.",
         "charta": "Digital transformation needs transparency, participation and co-creation",
         "participation": "With {total} participatory activities – most often {top} ({top_value}) – the model "
         "projects contribute to a guideline of the Smart City Charter: “{charta}”.",
-        "staff": "{positions} new positions have been created in the funded municipalities, {top_value} of them in "
-        "model projects of the kind {top}. The new staff develop the strategies further, implement measures with "
-        "partners and build structures that last beyond the funding.",
-        "transfer": "{transferred} solutions have already been transferred to other municipalities. On average, "
-        "each model project exchanges with {mean} other municipalities; {links} links were reported in all, "
-        "{among} of them between two model projects. The most common form is {top} ({top_value} links).",
+        "staff": "{positions} new positions have been created in the funded municipalities, of which {top_value} "
+        "positions in model projects of the kind {top}. The new staff develop the strategies further, implement "
+        "measures with partners and build structures that last beyond the funding.",
+        "transfer.all": "{transferred} solutions have already been transferred to other municipalities. On average, "
+        "each model project exchanges with {mean} other municipalities; in all, the model projects reported {links} "
+        "network links to partner municipalities. The most common form is {top} ({top_value} links). {among} links "
+        "are between two model projects; each pair counts once, whether one or both reported it.",
+        "transfer.responding": "{transferred} solutions have already been transferred to other municipalities. On "
+        "average, each responding model project exchanges with {mean} other municipalities; in all, the model "
+        "projects reported {links} network links to partner municipalities. The most common form is {top} "
+        "({top_value} links). {among} links are between two model projects; each pair counts once, whether one or "
+        "both reported it.",
+        "transfer.kinds": "The {transfer_links} links of the kind “{transfer}” count partner municipalities with "
+        "which model projects exchange solutions; the {transferred} transferred solutions count the solutions "
+        "themselves. The two numbers come from different questions and cannot be converted into each other.",
         "sustainability": "Of {completed} completed measures, {continued} are to be continued; that is {share}. "
         "The source code of {open_source} measures has been published as open source, so every municipality can "
         "adopt the solutions. In total, the model projects reported {total} planned, ongoing or completed measures.",
@@ -302,15 +324,23 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "comparison": "By {group}, the model projects of the group “{top}” collected the most new datasets on "
         "average ({top_value} per project), those of the group “{bottom}” the fewest ({bottom_value}). The "
         "differences mainly reflect when the projects started and the size of the municipalities.",
-        "places": "The {projects} model projects are spread over {lands} of the sixteen Länder; most are in "
-        "{top} ({top_value}).",
+        "places": "The {projects} model projects are located in {lands} of the sixteen Länder; most are in "
+        "{top} ({top_value} model projects).",
         "development.first": "Wave {wave} is the first survey wave analysed, so a comparison with earlier waves is "
         "not yet possible.",
         "development.change": "{what} has {direction} from {old} to {new}",
+        "development.change_per_project": "{what} has {direction} from {old} to {new} (per responding model "
+        "project: from {old_mean} to {new_mean})",
+        "development.response.up": "Compared with wave {wave}, the number of responding model projects has risen "
+        "from {old} to {new}; the totals therefore also grow because more model projects answered.",
+        "development.response.down": "Compared with wave {wave}, the number of responding model projects has "
+        "fallen from {old} to {new}; the totals therefore cover fewer model projects.",
+        "development.response.same": "In waves {wave} and {current}, {new} model projects answered each time.",
         "development.up": "risen",
         "development.down": "fallen",
         "development.same": "stayed the same",
         "development.changes": "Compared with wave {wave}, the number {changes}.",
+        "development.changes.after_response": "The number {changes}.",
         "development.joiner": ", the number ",
         "development.last_joiner": " and the number ",
         "development.gaps": "There are no comparable figures of both waves for the number {gaps}.",
@@ -323,17 +353,22 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "genitive.solutions_transferred": "of transferred solutions",
         "genitive.partners_total": "of partner municipalities",
         "method.who": "All {projects} Smart Cities model projects of the three cohorts 2019, 2020 and 2021 were "
-        "asked ({period}). {respondents} model projects answered ({rate}).",
+        "asked ({period}). {respondents} of {projects} model projects answered ({rate}).",
         "method.counting": "All counts are cumulative since the programme started and are summed over the model "
-        "projects that answered. Missing answers are neither estimated nor counted as zero. The share of measures "
-        "continued refers to the completed measures of the projects that answered both questions.",
-        "method.network": "Network links are the partner municipalities reported; if two model projects name each "
-        "other, the link counts once.",
+        "projects that answered the question; means “per responding model project” divide by the number of these "
+        "model projects. Missing answers are neither estimated nor counted as zero; in tables “.” stands for an "
+        "unknown value and “–” for exactly zero. The share of measures continued refers to the completed measures "
+        "of the projects that answered both questions.",
+        "method.network": "Network links count each partner municipality a model project names once per naming "
+        "model project; two model projects naming each other are two network links. Among the links between model "
+        "projects in the network diagram, by contrast, each pair counts once.",
         "method.synthetic": "This report is based on synthetic sample data. They are calibrated so that wave 2023 "
         "reproduces the published programme figures; all other values, distributions and free texts are "
         "invented. These are not official results.",
         "describe.network": "Network diagram of the {nodes} model projects with {edges} links among them, coloured "
         "by cohort; dot size shows the number of partner municipalities.",
+        "network.size_note": "Smallest dot: no partner municipalities named or no answer ({unknown} model projects "
+        "without an answer)",
         "describe.counts": "{what}. Values: {rows}.",
     },
 }
@@ -345,14 +380,15 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "factsheet.title": "Steckbrief {name}",
         "factsheet.status": "Befragungswelle {wave} · Stand {date} · {publisher}",
         "factsheet.no_highlight": "Für diese Welle hat {name} kein Highlight genannt.",
+        "factsheet.no_highlight.no_answers": "Keine Antwort in dieser Welle, daher kein Highlight.",
         "factsheet.quote_source": "{name}, Welle {wave}",
         "factsheet.colophon.files": "Berechnet aus: {files} (SHA-256).",
         "factsheet.colophon.code": "Programmstand {git}; {versions}; erstellt {built}.",
         "median.cohort": "Median Staffel {cohort}",
         "median.kind": "Median der {kinds}",
         "project.lead": "In Welle {wave} meldet {name}:",
-        "project.lead.no_answers": "Für diese Welle liegen keine Antworten von {name} vor (Welle {wave}). "
-        "Gezeigt werden die Mediane der Vergleichsgruppen:",
+        "project.lead.no_answers": "Für diese Welle liegen keine Antworten von {name} vor (Welle {wave}). Der "
+        "Steckbrief zeigt deshalb keine Werte von {name}, nur die Mediane der Vergleichsgruppen (ohne {name}):",
         "project.medians": "Median der Staffel {cohort}: {cohort_value}, der {kinds}: {kind_value}",
         "project.item": "{value} {noun} – {medians}",
         "project.item.no_answers": "{indicator} – {medians}",
@@ -367,20 +403,46 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "noun.solutions_transferred.many": "übertragene Lösungen",
         "noun.partners_total.one": "Partnerkommune",
         "noun.partners_total.many": "Partnerkommunen",
-        "project.no_answers": "Für diese Welle liegen keine Antworten von {name} vor.",
+        "project.no_waves": "Aus keiner der bisherigen Wellen liegen Antworten von {name} vor; die Abbildung bleibt "
+        "deshalb leer.",
+        "project.gap_now": "Welle {wave} bleibt in der Abbildung eine Lücke; gezeigt werden die Angaben der übrigen "
+        "Wellen.",
         "project.gaps": "Aus Welle {waves} liegen keine Antworten vor; die Linien zeigen dort eine Lücke und werden "
         "nicht ergänzt.",
         "project.wave_joiner": " und ",
         "project.changes": "Seit Welle {first} ist bei {name} die Zahl {changes}.",
         "project.first_wave": "Welle {wave} ist die erste mit Antworten von {name}; ein Vergleich ist noch nicht "
         "möglich.",
-        "project.no_partners": "Für diese Welle liegen von {name} keine Angaben zu Partnerkommunen vor.",
+        "project.no_partners": "{name} nennt für diese Welle keine Partnerkommunen.",
+        "project.partners_unknown": "{name} hat die Frage nach Partnerkommunen nicht beantwortet; für diese Welle "
+        "liegen von {name} keine Angaben zu Partnerkommunen vor.",
+        "project.partners_unknown.no_answers": "Für diese Welle liegen von {name} keine Angaben zu Partnerkommunen "
+        "vor.",
         "project.partners": "{name} nennt {total} {partners}, {projects} davon sind selbst Modellprojekte. "
-        "Die häufigste Form des Austauschs ist {top} ({top_value}).",
-        "project.method": "Mediane: mittlerer Wert der antwortenden Modellprojekte der Staffel {cohort} "
+        "Die häufigste Form des Austauschs ist {top} ({top_value} {top_partners}).",
+        "project.links": "Im Netzwerk der Modellprojekte ist {name} mit {links} Modellprojekten verbunden; gezählt "
+        "werden auch Modellprojekte, die {name} als Partner nennen.",
+        "project.links.one": "Im Netzwerk der Modellprojekte ist {name} mit einem Modellprojekt verbunden; gezählt "
+        "werden auch Modellprojekte, die {name} als Partner nennen.",
+        "project.links.none": "Im Netzwerk der Modellprojekte ist {name} mit keinem anderen Modellprojekt verbunden.",
+        "project.links.unknown": "Im Netzwerk der Modellprojekte ist {name} mit {links} Modellprojekten verbunden, "
+        "die {name} als Partner nennen.",
+        "project.links.unknown.one": "Im Netzwerk der Modellprojekte ist {name} mit einem Modellprojekt verbunden, "
+        "das {name} als Partner nennt.",
+        "project.links.unknown.none": "Kein anderes Modellprojekt nennt {name} als Partner.",
+        "project.method": "Mediane (Zentralwerte) der antwortenden Modellprojekte der Staffel {cohort} "
         "(n\u00a0=\u00a0{cohort_n}) und der {kinds} (n\u00a0=\u00a0{kind_n}), jeweils einschließlich {name}; "
         "fehlende Angaben werden weder geschätzt noch als null gezählt. Alle Zählgrößen sind seit Programmbeginn "
-        "kumuliert.",
+        "kumuliert; die Begriffe sind wie im Bericht der Welle definiert.",
+        "project.method.partial": "Mediane (Zentralwerte) der antwortenden Modellprojekte der Staffel {cohort} "
+        "(n\u00a0=\u00a0{cohort_n}) und der {kinds} (n\u00a0=\u00a0{kind_n}), jeweils einschließlich {name}, "
+        "außer bei Kennzahlen ohne Angabe von {name} ({missing}); fehlende Angaben werden weder geschätzt noch als "
+        "null gezählt. Alle Zählgrößen sind seit Programmbeginn kumuliert; die Begriffe sind wie im Bericht der "
+        "Welle definiert.",
+        "project.method.no_answers": "Mediane (Zentralwerte) der antwortenden Modellprojekte der Staffel {cohort} "
+        "(n\u00a0=\u00a0{cohort_n}) und der {kinds} (n\u00a0=\u00a0{kind_n}); {name} ist darin nicht enthalten. "
+        "Fehlende Angaben werden weder geschätzt noch als null gezählt. Alle Zählgrößen sind seit Programmbeginn "
+        "kumuliert; die Begriffe sind wie im Bericht der Welle definiert.",
         "project.synthetic": "Dieser Steckbrief beruht auf synthetischen Beispieldaten; die Werte des Modellprojekts "
         "und seine Freitexte sind erfunden. Es handelt sich nicht um amtliche Ergebnisse.",
         "describe.no_data": "keine Daten",
@@ -390,14 +452,15 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "factsheet.title": "Factsheet {name}",
         "factsheet.status": "Survey wave {wave} · As of {date} · {publisher}",
         "factsheet.no_highlight": "{name} did not name a highlight for this wave.",
+        "factsheet.no_highlight.no_answers": "No answer in this wave, so no highlight.",
         "factsheet.quote_source": "{name}, wave {wave}",
         "factsheet.colophon.files": "Computed from: {files} (SHA-256).",
         "factsheet.colophon.code": "Code version {git}; {versions}; built {built}.",
         "median.cohort": "Median of cohort {cohort}",
         "median.kind": "Median of {kinds}",
         "project.lead": "In wave {wave}, {name} reports:",
-        "project.lead.no_answers": "There are no answers from {name} for this wave (wave {wave}). "
-        "The medians of the comparison groups are shown:",
+        "project.lead.no_answers": "There are no answers from {name} for this wave (wave {wave}). The factsheet "
+        "therefore shows no values of {name}, only the medians of the comparison groups (without {name}):",
         "project.medians": "median of cohort {cohort}: {cohort_value}, of {kinds}: {kind_value}",
         "project.item": "{value} {noun} – {medians}",
         "project.item.no_answers": "{indicator} – {medians}",
@@ -412,17 +475,41 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "noun.solutions_transferred.many": "transferred solutions",
         "noun.partners_total.one": "partner municipality",
         "noun.partners_total.many": "partner municipalities",
-        "project.no_answers": "There are no answers from {name} for this wave.",
+        "project.no_waves": "There are no answers from {name} in any wave so far, so the figure stays empty.",
+        "project.gap_now": "Wave {wave} stays a gap in the figure; the figures of the other waves are shown.",
         "project.gaps": "There are no answers from wave {waves}; the lines show a gap there and are not filled in.",
         "project.wave_joiner": " and ",
         "project.changes": "For {name}, since wave {first} the number {changes}.",
         "project.first_wave": "Wave {wave} is the first with answers from {name}, so a comparison is not yet possible.",
-        "project.no_partners": "There is no information from {name} on partner municipalities for this wave.",
+        "project.no_partners": "{name} names no partner municipalities for this wave.",
+        "project.partners_unknown": "{name} did not answer the question on partner municipalities; there is no "
+        "information from {name} on partner municipalities for this wave.",
+        "project.partners_unknown.no_answers": "There is no information from {name} on partner municipalities for "
+        "this wave.",
         "project.partners": "{name} names {total} {partners} (model projects themselves among them: {projects}). "
-        "The most common form of exchange is {top} ({top_value}).",
-        "project.method": "Medians: the middle value of the responding model projects of cohort {cohort} "
-        "(n\u00a0=\u00a0{cohort_n}) and of the {kinds} (n\u00a0=\u00a0{kind_n}), each including {name}; missing "
-        "answers are neither estimated nor counted as zero. All counts are cumulative since the programme started.",
+        "The most common form of exchange is {top} ({top_value} {top_partners}).",
+        "project.links": "In the network of the model projects, {name} has {links} links to other model projects; "
+        "model projects that name {name} as a partner are counted too.",
+        "project.links.one": "In the network of the model projects, {name} has one link to another model project; "
+        "model projects that name {name} as a partner are counted too.",
+        "project.links.none": "In the network of the model projects, {name} has no link to another model project.",
+        "project.links.unknown": "In the network of the model projects, {name} has {links} links to model projects "
+        "that name {name} as a partner.",
+        "project.links.unknown.one": "In the network of the model projects, {name} has one link to a model project "
+        "that names {name} as a partner.",
+        "project.links.unknown.none": "No other model project names {name} as a partner.",
+        "project.method": "Medians of the responding model projects of cohort {cohort} (n\u00a0=\u00a0{cohort_n}) "
+        "and of the {kinds} (n\u00a0=\u00a0{kind_n}), each including {name}; missing answers are neither estimated "
+        "nor counted as zero. All counts are cumulative since the programme started; the terms are defined as in "
+        "the report of the wave.",
+        "project.method.partial": "Medians of the responding model projects of cohort {cohort} "
+        "(n\u00a0=\u00a0{cohort_n}) and of the {kinds} (n\u00a0=\u00a0{kind_n}), each including {name}, except for "
+        "indicators {name} did not answer ({missing}); missing answers are neither estimated nor counted as zero. "
+        "All counts are cumulative since the programme started; the terms are defined as in the report of the wave.",
+        "project.method.no_answers": "Medians of the responding model projects of cohort {cohort} "
+        "(n\u00a0=\u00a0{cohort_n}) and of the {kinds} (n\u00a0=\u00a0{kind_n}); {name} is not among them. "
+        "Missing answers are neither estimated nor counted as zero. All counts are cumulative since the programme "
+        "started; the terms are defined as in the report of the wave.",
         "project.synthetic": "This factsheet is based on synthetic sample data; the values of the model project and "
         "its free texts are invented. These are not official results.",
         "describe.no_data": "no data",
@@ -499,43 +586,13 @@ _CODES: dict[str, tuple[str, str]] = {
     "measure_state.measures_planned": ("geplant", "planned"),
     "measure_state.measures_in_progress": ("in Umsetzung", "in progress"),
     "measure_state.measures_completed": ("abgeschlossen", "completed"),
-    # indicators: a Series' name, the columns of a trend
-    "indicator.datasets_total": ("Neue Datensätze", "New datasets"),
-    "indicator.participation_total": ("Partizipative Aktivitäten", "Participatory activities"),
-    "indicator.positions_new": ("Neue Stellen", "New positions"),
-    "indicator.solutions_transferred": ("Übertragene Lösungen", "Transferred solutions"),
-    "indicator.partners_total": ("Partnerkommunen", "Partner municipalities"),
-    "indicator.partner_links": ("Verbindungen", "Links"),
-    "indicator.projects": ("Modellprojekte", "Model projects"),
-    "indicator.measures_continued": (
-        "Abgeschlossene Maßnahmen, die weiter betrieben werden",
-        "Completed measures that will be continued",
-    ),
-    "indicator.continuation_share": ("Anteil", "Share"),
-    # means per responding project (metrics.means_per_project)
-    "per_project.datasets_total": ("Neue Datensätze je Projekt", "New datasets per project"),
-    "per_project.participation_total": ("Partizipative Aktivitäten je Projekt", "Participatory activities per project"),
-    "per_project.positions_new": ("Neue Stellen je Projekt", "New positions per project"),
-    "per_project.solutions_transferred": ("Übertragene Lösungen je Projekt", "Transferred solutions per project"),
-    "per_project.partners_total": ("Partnerkommunen je Projekt", "Partner municipalities per project"),
-    # response (metrics.respondents_by)
-    "response.projects": ("Projekte", "Projects"),
-    "response.respondents": ("Antworten", "Answers"),
-    "response.response_rate": ("Rücklauf", "Response rate"),
-    # the network table (metrics.network_table)
+    # indicators: labels, definitions and tile words come from the indicator catalogue (_INDICATOR_WORDS below)
     "network.cohort": ("Staffel", "Cohort"),
-    "network.partners": ("Partnerkommunen", "Partner municipalities"),
-    "network.links": ("Verbindungen zu Modellprojekten", "Links to model projects"),
-    # one project's partners (metrics.project_partners)
-    "partners.count": ("Partner", "Partners"),
-    "partners.model_projects": ("davon Modellprojekte", "of which model projects"),
     "partners.names": ("Partnerkommunen (* Modellprojekt)", "Partner municipalities (* model project)"),
     # data-quality appendix: count columns, item non-response, files
     "item.measures_planned": ("Maßnahmen geplant", "Measures planned"),
-    "item.measures_in_progress": ("Maßnahmen in Umsetzung", "Measures in progress"),
     "item.measures_completed": ("Maßnahmen abgeschlossen", "Measures completed"),
     "item.measures_continued": ("Maßnahmen weiter betrieben", "Measures continued"),
-    "item.measures_open_source": ("Maßnahmen mit Open-Source-Code", "Measures with open-source code"),
     "item.datasets_total": ("Neue Datensätze insgesamt", "New datasets in total"),
     **{
         f"item.{c}": (f"Datensätze: {de.split(' (')[0]}", f"Datasets: {en.split(' (')[0]}")
@@ -543,8 +600,6 @@ _CODES: dict[str, tuple[str, str]] = {
     },
     "item.participation_total": ("Partizipative Aktivitäten insgesamt", "Participatory activities in total"),
     **{f"item.{c}": (f"Aktivitäten: {de}", f"Activities: {en}") for c, (de, en) in _FORMATS_OF_PARTICIPATION.items()},
-    "item.positions_new": ("Neue Stellen", "New positions"),
-    "item.solutions_transferred": ("Übertragene Lösungen", "Transferred solutions"),
     "item.partners_total": ("Partnerkommunen insgesamt", "Partner municipalities in total"),
     **{f"item.{EXCHANGE_CODES[c]}": (f"Partner: {de}", f"Partners: {en}") for c, (de, en) in _EXCHANGES.items()},
     "nonresponse.answered": ("beantwortet", "answered"),
@@ -555,26 +610,9 @@ _CODES: dict[str, tuple[str, str]] = {
     "rows.used": ("verwendet", "used"),
     "rows.rejected": ("zurückgewiesen", "rejected"),
     "file.name": ("Datei", "File"),
-    "file.rows_read": ("Zeilen gelesen", "Rows read"),
-    "file.rows_used": ("Zeilen verwendet", "Rows used"),
+    "file.read": ("Zeilen gelesen", "Rows read"),
+    "file.used": ("Zeilen verwendet", "Rows used"),
     "file.sha256": ("SHA-256", "SHA-256"),
-    # the record of every number of a wave (analysis.numbers.wave_numbers): fields of KeyFigures, then groups
-    "number.respondents": ("Antwortende Modellprojekte", "Responding model projects"),
-    "number.datasets": ("Neue Datensätze", "New datasets"),
-    "number.participation": ("Partizipative Aktivitäten", "Participatory activities"),
-    "number.positions": ("Neue Stellen", "New positions"),
-    "number.solutions_transferred": ("Übertragene Lösungen", "Transferred solutions"),
-    "number.measures_completed": ("Abgeschlossene Maßnahmen", "Completed measures"),
-    "number.measures_continued": ("Weiter betriebene Maßnahmen", "Continued measures"),
-    "number.continuation_share": ("Anteil weiter betriebener Maßnahmen (%)", "Share of measures continued (%)"),
-    "number.open_source": ("Maßnahmen mit Open-Source-Code", "Measures with open-source code"),
-    "number.partners_mean": ("Partnerkommunen je Projekt", "Partner municipalities per project"),
-    "number.network_links": ("Netzwerkverbindungen", "Network links"),
-    "number.category": ("{group}: {category}", "{group}: {category}"),
-    "number_group.datasets_total": ("Datensätze", "Datasets"),
-    "number_group.participation_total": ("Aktivitäten", "Activities"),
-    "number_group.positions_new": ("Neue Stellen", "New positions"),
-    "number_group.partner_links": ("Verbindungen", "Links"),
     # the rules of data.validation (data.validation.RULES: the reasons rows are rejected, in the data-quality appendix)
     "rule.missing_column": ("Spalte fehlt", "column missing"),
     "rule.no_answers": ("keine Antworten", "no answers"),
@@ -600,6 +638,47 @@ _CODES: dict[str, tuple[str, str]] = {
     "rule.contradiction": ("Widerspruch", "contradiction"),
     "rule.sum_mismatch": ("Summe stimmt nicht", "total does not add up"),
     "rule.no_name": ("ohne Namen", "no name"),
+    # what the catalogue's codes mean (analysis.indicators): units, periods, bases, statistics of a group
+    "unit.count": ("Anzahl", "number"),
+    "unit.percent": ("Prozent", "per cent"),
+    "unit.per_project": ("Anzahl je antwortendem Modellprojekt", "number per responding model project"),
+    "period.cumulative": ("seit Programmbeginn kumuliert", "cumulative since the programme started"),
+    "period.survey": ("Stand zur Befragung", "at survey time"),
+    "period.register": ("Stand des Projektregisters", "as in the project register"),
+    "base.all": ("alle Modellprojekte", "all model projects"),
+    "base.responding": ("antwortende Modellprojekte", "responding model projects"),
+    "base.item": ("antwortende Modellprojekte mit Angabe", "responding model projects that answered"),
+    "base.both_items": ("Modellprojekte mit beiden Angaben", "model projects that answered both questions"),
+    "base.project": ("das Modellprojekt", "the model project"),
+    "base.file": ("Antwortdatei der Welle", "the wave's answer file"),
+    "stat.mean": ("je antwortendem Modellprojekt", "per responding model project"),
+    "stat.median": ("Median", "median"),
+    "definition.stat.mean": (
+        "Mittelwert einer Kennzahl über die Modellprojekte (der Welle oder der Gruppe), die die Frage beantwortet "
+        "haben: Summe geteilt durch ihre Zahl.",
+        "Mean of an indicator over the model projects (of the wave or the group) that answered the question: the "
+        "total divided by their number.",
+    ),
+    "definition.stat.median": (
+        "Zentralwert einer Kennzahl über die antwortenden Modellprojekte einer Gruppe, die die Frage beantwortet "
+        "haben (in den Steckbriefen): die Hälfte liegt darüber, die Hälfte darunter.",
+        "Middle value of an indicator over the responding model projects of a group that answered the question (in "
+        "the factsheets): half lie above it, half below.",
+    ),
+    # signs in tables (official statistics): the legend under a table that uses one
+    "sign.legend": ("Zeichenerklärung: {signs}", "Symbols: {signs}"),
+    "sign.unknown": ("„.“ = Zahlenwert unbekannt (keine Angabe)", "“.” = value unknown (no answer)"),
+    "sign.zero": ("„–“ = nichts vorhanden (genau null)", "“–” = nothing (exactly zero)"),
+    "sign.joiner": ("; ", "; "),
+    # mpsc-report diff (documents.diff)
+    "diff.indicator": ("Kennzahl", "Indicator"),
+    "diff.change": ("Änderung", "Change"),
+    "diff.direction": ("Richtung", "Direction"),
+    "diff.not_comparable": ("nicht vergleichbar", "not comparable"),
+    "diff.summary": ("{changed} von {total} Kennzahlen geändert.", "{changed} of {total} indicators changed."),
+    # the table of terms and definitions (documents.report.Report.definitions)
+    "definitions.term": ("Begriff", "Term"),
+    "definitions.definition": ("Definition", "Definition"),
 }
 
 #: German text written in a notebook or a document (captions, headers, the names validation gives its rules and
@@ -609,8 +688,8 @@ _TEXTS: dict[str, str] = {
     "Neu erhobene kommunale Datensätze nach Thema": "New municipal datasets collected, by theme",
     "Partizipative Aktivitäten nach Format": "Participatory activities by format",
     "Neue Stellen nach Art der Kommune": "New positions by kind of municipality",
-    "Gemeldete Verbindungen zu anderen Kommunen nach Art des Austauschs": (
-        "Reported links to other municipalities by kind of exchange"
+    "Netzwerkverbindungen zu Partnerkommunen nach Art des Austauschs": (
+        "Network links to partner municipalities by kind of exchange"
     ),
     "Netzwerk der Modellprojekte untereinander (Punktgröße: Zahl der Partnerkommunen)": (
         "Network among the model projects (dot size: number of partner municipalities)"
@@ -619,14 +698,22 @@ _TEXTS: dict[str, str] = {
         "Share of completed measures that will be continued"
     ),
     "Maßnahmen nach Bearbeitungsstand und Staffel": "Measures by state of work and cohort",
-    "Kennzahlen je Modellprojekt nach Staffel (Mittelwerte)": "Indicators per model project by cohort (means)",
-    "Kennzahlen je Modellprojekt nach Art der Kommune (Mittelwerte)": (
-        "Indicators per model project by kind of municipality (means)"
+    "Kennzahlen je antwortendem Modellprojekt nach Staffel (Mittelwerte)": (
+        "Indicators per responding model project by cohort (means)"
+    ),
+    "Kennzahlen je antwortendem Modellprojekt nach Art der Kommune (Mittelwerte)": (
+        "Indicators per responding model project by kind of municipality (means)"
     ),
     "Modellprojekte Smart Cities nach Land (Sitz der federführenden Kommune)": (
         "Smart Cities model projects by Land (seat of the lead municipality)"
     ),
-    "Kennzahlen nach Befragungswelle (kumuliert)": "Indicators by survey wave (cumulative)",
+    "Antwortende Modellprojekte und Kennzahlen nach Befragungswelle (Summen, kumuliert)": (
+        "Responding model projects and indicators by survey wave (totals, cumulative)"
+    ),
+    "Kennzahlen je antwortendem Modellprojekt nach Befragungswelle (Mittelwerte)": (
+        "Indicators per responding model project by survey wave (means)"
+    ),
+    "Begriffe und Definitionen": "Terms and definitions",
     "Rücklauf nach Staffel": "Response by cohort",
     "Rücklauf nach Art der Kommune": "Response by kind of municipality",
     # captions and alt texts of notebooks/project_factsheet.ipynb
@@ -642,6 +729,9 @@ _TEXTS: dict[str, str] = {
     "Kennzahlen des Modellprojekts je Befragungswelle": "Indicators of the model project by survey wave",
     "Partnerkommunen nach Art des Austauschs (* selbst Modellprojekt)": (
         "Partner municipalities by kind of exchange (* model project itself)"
+    ),
+    "Vernetzung des Modellprojekts (wie im Anhang des Berichts)": (
+        "Network figures of the model project (as in the appendix of the report)"
     ),
     # headers of the first column of tables and figure data
     "Thema": "Theme",
@@ -686,7 +776,33 @@ def _add(section: dict[str, dict[str, str]]) -> None:
         MESSAGES[language].update(entries)
 
 
-for _section in (_NARRATIVE, _FACTSHEET, _FORMATS):
+#: Axes whose codes are indicator ids (a metric's columns): their words are the catalogue's labels.
+_INDICATOR_AXES: tuple[str, ...] = ("indicator", "response", "network", "partners")
+
+
+#: Keys whose words come from the indicator catalogue (filled by :func:`_indicator_words`).
+CATALOGUE_KEYS: set[str] = set()
+
+
+def _indicator_words() -> dict[str, dict[str, str]]:
+    """Labels, definitions and tile words of the indicator catalogue, under the keys the documents look up."""
+    words: dict[str, dict[str, str]] = {"de": {}, "en": {}}
+    for indicator in INDICATORS:
+        for language in LANGUAGES:
+            label = indicator.label[language]
+            words[language] |= {f"{axis}.{indicator.id}": label for axis in _INDICATOR_AXES}
+            words[language][f"definition.{indicator.id}"] = indicator.definition[language]
+            per_project = " je Projekt" if language == "de" else " per project"
+            words[language][f"per_project.{indicator.id}"] = label + per_project
+            if indicator.tile:
+                words[language][f"tile.{indicator.id}"] = indicator.tile[language]
+            if indicator.id in COUNT_COLUMNS and f"item.{indicator.id}" not in _CODES:
+                words[language][f"item.{indicator.id}"] = label  # the questionnaire item is the indicator
+    CATALOGUE_KEYS.update(words["de"])
+    return words
+
+
+for _section in (_NARRATIVE, _FACTSHEET, _FORMATS, _indicator_words()):
     _add(_section)
 _add({"de": {k: de for k, (de, _) in _CODES.items()}, "en": {k: en for k, (_, en) in _CODES.items()}})
 _add({"de": {de: de for de in _TEXTS}, "en": dict(_TEXTS)})
@@ -746,3 +862,43 @@ def _missing(key: str, language: str) -> str:
         f"no {name} text for {key!r}: add it to _TEXTS in mpsc_report/analysis/words.py "
         f'("{key}": "<{name}>"), or build the document in German.'
     )
+
+
+def describe_key(key: str, language: str = "de", names: dict[str, str] | None = None) -> str:
+    """A number key in words: ``"datasets_total[theme=datasets_climate]"`` -> "Neue Datensätze: Klimaanpassung".
+
+    The indicator's label from the catalogue, then the word of each dimension's code (a project by its name from
+    ``names``, else its id; a wave as "Welle 2022"; a statistic as "je antwortendem Modellprojekt" or "Median"):
+    "Neue Datensätze: Staffel 2019, je antwortendem Modellprojekt". A key that is not one is returned as it is.
+    """
+    try:
+        id, dims = parse_key(key)
+        parts = [t(f"indicator.{id}", language)]
+    except (ValueError, TranslationMissing):
+        return key
+    for dimension, code in dims.items():
+        if dimension == "project":
+            parts.append((names or {}).get(code, code))
+        elif dimension == "wave":
+            parts.append(t("export.wave", language, wave=code))
+        elif dimension in ("state", "rule", "item"):
+            parts.append(
+                t(f"item.{code}", language)
+                if dimension == "item" and f"item.{code}" in MESSAGES[language]
+                else t(code, language)
+                if dimension == "rule"
+                else code
+            )
+        else:
+            word = MESSAGES[language].get(f"{dimension}.{code}")
+            parts.append(word.split(" (")[0] if word else code)
+    return parts[0] + (": " + ", ".join(parts[1:]) if len(parts) > 1 else "")
+
+
+def _dimension_word(dimension: str, code: str, language: str) -> str:
+    """The word of a Land (as it is), a validation rule (translated) or an item (its label) in a key."""
+    if dimension == "item" and f"item.{code}" in MESSAGES[language]:
+        return t(f"item.{code}", language)
+    if dimension == "rule":
+        return t(code, language)
+    return code

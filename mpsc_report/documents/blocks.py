@@ -4,7 +4,11 @@ Every string that reaches HTML passes through :func:`escape_text` here — the o
 the edge where codes become words: :meth:`Blocks.label` turns the codes of a metric's result into the words of the
 document's language, and captions and headers written in the notebook are looked up in the same word catalogue
 (:func:`~mpsc_report.analysis.words.t`). Blocks are notebook outputs with ``text/html`` (escaped) and
-``text/plain``; the exporters style them.
+``text/plain``; the exporters style them. A figure's data, a table and the key-figure tiles record the numbers
+they show under the keys of the indicator catalogue (:func:`~mpsc_report.analysis.indicators.frame_numbers`).
+
+Tables use the signs of official statistics: "." for a value that is unknown (a project did not answer), "–" for
+exactly zero; a table that uses a sign carries its legend (:data:`SIGNS`).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from matplotlib.figure import Figure
 
 from ..analysis import charts, narrative
 from ..analysis.formatting import format_int, format_number, format_percent
+from ..analysis.indicators import frame_numbers
 from ..analysis.words import t
 from ..errors import DataError
 from . import contract
@@ -38,6 +43,12 @@ SHORTENED_MARK = t("shortened", "de")
 def shortened_mark(language: str) -> str:
     """The marker of an answer shortened for display: " … [gekürzt]", in English " … [shortened]"."""
     return t("shortened", language)
+
+
+#: Signs of official statistics (Destatis) in a table cell -> the catalogue key of their legend: "." a value that
+#: is unknown (no answer; never printed as 0), "–" nothing there (exactly zero).
+SIGNS: dict[str, str] = {".": "sign.unknown", "–": "sign.zero"}
+UNKNOWN_SIGN, ZERO_SIGN = SIGNS
 
 
 def escape_text(text: object, limit: int | None = None) -> str:
@@ -90,6 +101,13 @@ class Blocks:
     def __init__(self) -> None:
         self._figures = 0
         self._tables = 0
+        #: Dimensions every number this document records gets (a factsheet: its ``project``).
+        self.fixed_dims: dict[str, str] = {}
+
+    @property
+    def project_names(self) -> dict[str, str]:
+        """Names shown for the project ids of an axis named ``project`` (none by default: ids are shown)."""
+        return {}
 
     @property
     def language(self) -> str:
@@ -106,12 +124,17 @@ class Blocks:
         Each named axis is labelled by its name: index values of an axis named ``"kind"`` become the catalogue's
         ``"kind.<code>"`` words; a Series' name is an indicator id (``"indicator.<name>"``). Axes named ``wave``,
         ``state`` or ``project`` hold ids and names shown as they are; unnamed axes stay as they are. Axis names
-        are dropped: headers come from the caller (``data_index_label``, ``index_label``).
+        are dropped: headers come from the caller (``data_index_label``, ``index_label``). Project ids on an axis
+        named ``project`` become the projects' names.
         """
-        return label_data(data, self.language)
+        return label_data(data, self.language, self.project_names)
 
     def _key_figure_values(self) -> dict[str, float | int | None]:
         """Headline figures recorded with the key-figure tiles (for the QA gates); none by default."""
+        return {}
+
+    def _key_figure_numbers(self) -> dict[str, float | int | None]:
+        """The tiles' figures by indicator key (for the consistency checks); none by default."""
         return {}
 
     def text(self, paragraphs: str | Iterable[str]) -> Block:
@@ -139,7 +162,9 @@ class Blocks:
         )
         plain = "\n".join(f"{v}  {label}" for v, label in tiles)
         # The figures behind the tiles, for the QA gates (finite? do the sentences agree?); NaN is stored as None.
-        meta = contract.KeyFigures(wave=self.params.wave, figures=self._key_figure_values()).metadata()
+        meta = contract.KeyFigures(
+            wave=self.params.wave, figures=self._key_figure_values(), numbers=self._key_figure_numbers()
+        ).metadata()
         return Block(f'<div class="mpsc-key-figures">{cells}</div>', plain, meta)
 
     def figure(
@@ -215,6 +240,7 @@ class Blocks:
                 "</details>"
             )
             data_caption = t("appendix.caption", lang, number=number, caption=caption)
+        numbers = contract.finite_numbers(frame_numbers(data, **self.fixed_dims)) if data is not None else {}
         meta = contract.Figure(
             number=number,
             caption=caption,
@@ -222,6 +248,7 @@ class Blocks:
             data_points=int(charts.count_plotted(fig)),  # QA: a chart with axes but nothing drawn is empty
             image_bytes=len(svg),
             data_caption=data_caption,
+            numbers=numbers,
         )
         return Block(body, f"{label} {caption}\n[{alt}]", meta.metadata())
 
@@ -260,7 +287,8 @@ class Blocks:
             f'<div class="mpsc-table-scroll" role="region" tabindex="0" aria-label="{escape_text(caption)}">'
             f"{_table_html(shown, kinds, lang, f'tabelle-{number}', 'mpsc-table', caption_html)}</div>"
         )
-        meta = contract.Table(number=number, caption=caption).metadata()
+        numbers = contract.finite_numbers(frame_numbers(frame, **self.fixed_dims))
+        meta = contract.Table(number=number, caption=caption, numbers=numbers).metadata()
         return Block(body, f"{label} {caption}\n{labelled.to_string()}", meta)
 
     def quotes(self, answers: pd.DataFrame, limit: int = 4) -> Block:
@@ -303,8 +331,13 @@ def _figure_svg(fig: Figure) -> bytes:
 
 
 def _format_cell(value: object, kind: str, language: str) -> str:
-    if kind == "text" or value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    """A cell as printed: "." when unknown, "–" when a number is exactly zero, else the number in its format."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return UNKNOWN_SIGN
+    if kind == "text":
+        return str(value)
+    if float(value) == 0:  # type: ignore[arg-type]
+        return ZERO_SIGN
     if kind == "percent":
         return format_percent(float(value), 0, language)
     if kind == "decimal":
@@ -312,12 +345,14 @@ def _format_cell(value: object, kind: str, language: str) -> str:
     return format_int(float(value), language)
 
 
-def label_data(data: pd.Series | pd.DataFrame, language: str) -> pd.Series | pd.DataFrame:
+def label_data(
+    data: pd.Series | pd.DataFrame, language: str, project_names: dict[str, str] | None = None
+) -> pd.Series | pd.DataFrame:
     """``data`` keyed by codes with the words of ``language``; see :meth:`Blocks.label`."""
     labelled = data.copy()
-    labelled.index = _words(data.index, language)
+    labelled.index = _words(data.index, language, project_names or {})
     if isinstance(labelled, pd.DataFrame):
-        labelled.columns = _words(data.columns, language)
+        labelled.columns = _words(data.columns, language, project_names or {})
     elif isinstance(labelled.name, str):
         labelled.name = t(f"indicator.{labelled.name}", language)
     return labelled
@@ -327,9 +362,11 @@ def label_data(data: pd.Series | pd.DataFrame, language: str) -> pd.Series | pd.
 _AS_THEY_ARE = frozenset({"wave", "state", "project"})
 
 
-def _words(axis: pd.Index, language: str) -> pd.Index:
+def _words(axis: pd.Index, language: str, project_names: dict[str, str]) -> pd.Index:
     """An axis named after a dimension (a lower-case name) with the word of each code; other axes keep their values."""
     name = axis.name
+    if name == "project" and project_names:
+        return pd.Index([project_names.get(str(code), str(code)) for code in axis])
     if not (isinstance(name, str) and name.isidentifier() and name.islower()) or name in _AS_THEY_ARE:
         return axis.rename(None)
     return pd.Index([t(f"{name}.{code}", language) for code in axis])
@@ -357,17 +394,34 @@ def _table_html(
 ) -> str:
     """A frame as an HTML table: a header row, the index as row headers, each column formatted by its kind."""
     head = "".join(f'<th scope="col">{escape_text(c)}</th>' for c in [frame.index.name, *frame.columns])
-    rows = []
+    rows, used = [], set()
     for index, row in zip(frame.index, frame.itertuples(index=False, name=None), strict=True):
         cells = [f'<th scope="row">{escape_text(index)}</th>']
         for value, kind in zip(row, kinds, strict=True):
             css = ' class="mpsc-num"' if kind != "text" else ""
-            cells.append(f"<td{css}>{escape_text(_format_cell(value, kind, language))}</td>")
+            shown = _format_cell(value, kind, language)
+            if shown in SIGNS:
+                used.add(shown)
+            cells.append(f"<td{css}>{escape_text(shown)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
+    # The legend travels with the table (inside it), also into the PDF's appendix of figure data.
+    legend = sign_legend(used, language)
+    foot = (
+        f'<tfoot><tr><td class="mpsc-table-legend" colspan="{len(frame.columns) + 1}">{escape_text(legend)}</td></tr>'
+        "</tfoot>"
+        if legend
+        else ""
+    )
     return (
         f'<table class="{css_class}" id="{escape_text(table_id)}">{caption_html}'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody>{foot}</table>"
     )
+
+
+def sign_legend(signs: Iterable[str], language: str) -> str:
+    """The legend of the signs a table uses ("Zeichenerklärung: „.“ = …"), "" when it uses none."""
+    used = [t(key, language) for sign, key in SIGNS.items() if sign in set(signs)]
+    return t("sign.legend", language, signs=t("sign.joiner", language).join(used)) if used else ""
 
 
 def _number_kind(values: pd.Series) -> str:

@@ -35,6 +35,7 @@ from pydantic import (
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticUseDefault
 
+from ..analysis.indicators import with_dims
 from ..analysis.words import t
 
 #: Key of the output metadata that holds a block's contract.
@@ -89,7 +90,9 @@ def _finite_or_none(value: int | float | None) -> int | float | None:
 #: A number a document states (None: not a finite number, e.g. no project answered the item).
 Number = Annotated[StrictInt | StrictFloat | None, AfterValidator(_finite_or_none), WrapValidator(_none_if_invalid)]
 
-#: Numbers by name, in the document's order.
+#: Numbers by key of the indicator catalogue (``"datasets_total"``, ``"partners_total[project=koeln]"``; see
+#: :mod:`mpsc_report.analysis.indicators`), in the document's order: unit, definition and base of each come from
+#: the catalogue entry the key names.
 Numbers = dict[str, Number]
 
 Language = Literal["de", "en"]
@@ -191,8 +194,10 @@ class Figure(ContractBlock):
     image_bytes: Annotated[StrictInt, _OR_DEFAULT] = 0
     #: Caption of the figure's data table ("Daten zu Abbildung 3: …"); None when the figure has no data table.
     data_caption: Annotated[StrictStr | None, _OR_DEFAULT] = None
+    #: The numbers the figure shows (its data table), by indicator key.
+    numbers: Annotated[Numbers, _OR_DEFAULT] = Field(default_factory=dict)
 
-    _omitted: ClassVar[dict[str, Any]] = {"data_caption": None}
+    _omitted: ClassVar[dict[str, Any]] = {"data_caption": None, "numbers": {}}
 
 
 class Table(ContractBlock):
@@ -201,6 +206,10 @@ class Table(ContractBlock):
     role: Literal["table"] = "table"
     number: Annotated[StrictInt | None, _OR_DEFAULT] = None
     caption: Text = ""
+    #: The numbers the table shows, by indicator key.
+    numbers: Annotated[Numbers, _OR_DEFAULT] = Field(default_factory=dict)
+
+    _omitted: ClassVar[dict[str, Any]] = {"numbers": {}}
 
 
 class KeyFigures(ContractBlock):
@@ -209,6 +218,10 @@ class KeyFigures(ContractBlock):
     role: Literal["key-figures"] = "key-figures"
     wave: WaveId = ""
     figures: Annotated[Numbers, _OR_DEFAULT] = Field(default_factory=dict)
+    #: The tiles' figures by indicator key.
+    numbers: Annotated[Numbers, _OR_DEFAULT] = Field(default_factory=dict)
+
+    _omitted: ClassVar[dict[str, Any]] = {"numbers": {}}
 
 
 class Narrative(ContractBlock):
@@ -216,6 +229,13 @@ class Narrative(ContractBlock):
 
     role: Literal["narrative"] = "narrative"
     wave: WaveId = ""
+
+
+class Record(ContractBlock):
+    """Numbers a block shows that are neither a figure's nor a numbered table's (the data-quality appendix)."""
+
+    role: Literal["record"] = "record"
+    numbers: Annotated[Numbers, _OR_DEFAULT] = Field(default_factory=dict)
 
 
 class Colophon(ContractBlock):
@@ -226,13 +246,35 @@ class Colophon(ContractBlock):
     provenance: Annotated[Provenance | None, _OR_DEFAULT] = None
     #: Headline figures (the report's key figures; none for a factsheet).
     figures: Annotated[Numbers, _OR_DEFAULT] = Field(default_factory=dict)
-    #: Every number the document states, by indicator (for ``mpsc-report diff`` and the manifest).
+    #: Every number the document states about its wave (or project), by indicator key (for ``mpsc-report diff``,
+    #: the manifest and the consistency gate); figures and tables record what they show themselves.
     numbers: Annotated[Numbers, _OR_DEFAULT] = Field(default_factory=dict)
+    #: The project a factsheet is about ("" for a wave report): the QA gates read its sentences as about it.
+    project: Text = ""
+    #: Its name as the sentences write it ("Landkreis Hof"): a name, not a category, when the QA gates read them.
+    project_name: Text = ""
+
+    _omitted: ClassVar[dict[str, Any]] = {"project": "", "project_name": ""}
 
 
-Block = Annotated[TitlePage | Figure | Table | KeyFigures | Narrative | Colophon, Field(discriminator="role")]
+Block = Annotated[TitlePage | Figure | Table | KeyFigures | Narrative | Record | Colophon, Field(discriminator="role")]
 
 _BLOCK: TypeAdapter[Block] = TypeAdapter(Block)
+
+
+def canonical_key(key: str, wave: str) -> str:
+    """``key`` with the wave it is about: a key without a wave is about ``wave`` (a key that is not one stays)."""
+    if not wave:
+        return key
+    try:
+        return with_dims(key, wave=wave)
+    except (KeyError, ValueError):
+        return key
+
+
+def same_number(value: int | float | None) -> float | None:
+    """A recorded number in the form two records of it are compared: nine significant digits, None for unknown."""
+    return None if value is None else float(f"{float(value):.9g}")
 
 
 def finite_numbers(values: Mapping[Any, Any]) -> dict[str, int | float | None]:
@@ -375,9 +417,39 @@ class Document(BaseModel):
 
     @property
     def numbers(self) -> dict[str, int | float | None]:
-        """Every number the document states, by indicator ({} without a colophon)."""
-        colophon = self.colophon
-        return dict(colophon.numbers) if colophon is not None else {}
+        """Every number the document states, by indicator key ({} without any).
+
+        The colophon's record, then what the key-figure tiles, figures and tables record; the first value of a key
+        wins (see :attr:`number_conflicts`).
+        """
+        merged: dict[str, int | float | None] = {}
+        for _cell, recorded in self._recorded():
+            for key, value in recorded.items():
+                merged.setdefault(key, value)
+        return merged
+
+    @property
+    def number_conflicts(self) -> list[tuple[str, list[tuple[int, int | float | None]]]]:
+        """Keys two blocks record with different values: (key, [(cell, value), …]) in key order.
+
+        Values are compared as shown in the document (nine significant digits), so the same mean computed twice
+        agrees; a key without a wave is the document's wave (``datasets_total`` is ``datasets_total[wave=2023]``).
+        """
+        seen: dict[str, list[tuple[int, int | float | None]]] = {}
+        for cell, recorded in self._recorded():
+            for key, value in recorded.items():
+                seen.setdefault(canonical_key(key, self.wave), []).append((cell, value))
+        return [(key, found) for key, found in seen.items() if len({same_number(value) for _, value in found}) > 1]
+
+    def _recorded(self) -> list[tuple[int, dict[str, int | float | None]]]:
+        """(cell, numbers) of every block that records numbers, the colophon first."""
+        found = [(p.cell, dict(p.block.numbers)) for p in self.blocks if isinstance(p.block, Colophon)][:1]
+        found += [
+            (p.cell, dict(p.block.numbers))
+            for p in self.blocks
+            if isinstance(p.block, KeyFigures | Figure | Table | Record) and p.block.numbers
+        ]
+        return found
 
     def _placed(self, kind: type[B]) -> list[Placed[B]]:
         return [placed for placed in self.blocks if isinstance(placed.block, kind)]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis import charts
+from ..analysis import charts, metrics
 from ..data.load import WaveData
 from ..data.params import FactsheetParams, WaveParams
 from ..data.validation import DataQuality
@@ -34,6 +34,11 @@ class WaveDocument(Blocks):
     def register(self) -> pd.DataFrame:
         """The register of the model projects."""
         return self.data.register
+
+    @property
+    def project_names(self) -> dict[str, str]:
+        """Each project's name for running text and tables (project_id -> name), e.g. in the network appendix."""
+        return metrics.display_names(self.register)
 
     @property
     def waves(self) -> Mapping[str, WaveData]:

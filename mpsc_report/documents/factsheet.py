@@ -11,8 +11,9 @@ from pathlib import PurePosixPath
 
 import pandas as pd
 
-from ..analysis import metrics
+from ..analysis import metrics, narrative
 from ..analysis.formatting import format_date
+from ..analysis.indicators import frame_numbers, number_key, recorded_value
 from ..analysis.words import t
 from ..data.params import FactsheetParams
 from ..data.projects import resolve_project
@@ -36,6 +37,8 @@ class Factsheet(WaveDocument):
     def __init__(self, params: FactsheetParams, data: Waves, project: pd.Series) -> None:
         super().__init__(params, data)
         self.project = project
+        # Every number a factsheet records is about its project (tables by kind of exchange included).
+        self.fixed_dims = {"project": params.project}
 
     @property
     def name(self) -> str:
@@ -71,8 +74,56 @@ class Factsheet(WaveDocument):
         return metrics.project_trend({w: d.responses for w, d in self.waves.items()}, self.params.project)
 
     def partners(self) -> pd.DataFrame:
-        """The project's partner municipalities by kind of exchange, from this wave's edge list."""
-        return metrics.project_partners(self.current.partners, self.params.project)
+        """The project's partner municipalities by kind of exchange (NaN when it did not answer the question)."""
+        return metrics.project_partners(self.responses, self.current.partners, self.params.project)
+
+    def network_row(self) -> pd.DataFrame:
+        """The project's partner figures: its row of the wave report's network appendix, with the same labels."""
+        table = metrics.network_table(self.responses, self.current.partners, self.register)
+        return table.loc[[self.params.project]]
+
+    def partner_sentences(self) -> list[str]:
+        """What the project names and how it is linked to other model projects, in sentences (same figures)."""
+        return narrative.project_partners(
+            self.partners(),
+            self.network_row().iloc[0],
+            self.comparison.short_name,
+            self.language,
+            responded=self.comparison.answered,
+        )
+
+    def partner_table(self) -> Block:
+        """The partner municipalities by kind of exchange as a table; nothing when they are unknown (no zeros)."""
+        partners = self.partners()
+        if partners["partners_total"].isna().all():
+            return Block("", "")
+        return self.table(
+            partners, "Partnerkommunen nach Art des Austauschs (* selbst Modellprojekt)", formats={"names": "text"}
+        )
+
+    def numbers(self) -> dict[str, float | int | None]:
+        """Every number the factsheet states, by indicator key (see :mod:`~mpsc_report.analysis.indicators`).
+
+        The project's figures (``datasets_total[project=koeln]``; None when it did not answer), the medians of its
+        cohort and kind (``datasets_total[cohort=2020,stat=median]``) with the responding projects they are over
+        (``respondents[cohort=2020]``), its figures in every wave up to this one (``…[project=koeln,wave=2022]``)
+        and its partner figures, the same keys as the wave report's network appendix.
+        """
+        comparison, pid = self.comparison, self.params.project
+        table = comparison.table
+        numbers: dict[str, float | int | None] = {}
+        for id in table.columns:
+            numbers[number_key(id, project=pid)] = recorded_value(id, table.at["project", id])
+            numbers[number_key(id, cohort=comparison.cohort, stat="median")] = table.at["cohort", id]
+            numbers[number_key(id, kind=comparison.kind, stat="median")] = table.at["kind", id]
+        numbers[number_key("respondents", cohort=comparison.cohort)] = comparison.cohort_n
+        numbers[number_key("respondents", kind=comparison.kind)] = comparison.kind_n
+        trend = self.trend()
+        for wave, row in trend.iterrows():
+            for id, value in row.items():
+                numbers[number_key(str(id), project=pid, wave=str(wave))] = recorded_value(str(id), value)
+        numbers |= frame_numbers(self.network_row(), project=pid)
+        return numbers
 
     @property
     def trend_source(self) -> str:
@@ -133,15 +184,21 @@ class Factsheet(WaveDocument):
             t("factsheet.colophon.code", lang, git=git_text(record, lang), versions=versions, built=record.built_at),
         ]
         body = "".join(f'<p class="mpsc-factsheet-colophon">{escape_text(line)}</p>' for line in lines)
-        # The numbers of a factsheet: the project's own headline figures in this wave (None: not answered).
-        numbers = finite_numbers(self.comparison.table.iloc[0].to_dict())
-        meta = Colophon(wave=self.params.wave, provenance=record, numbers=numbers)
+        meta = Colophon(
+            wave=self.params.wave,
+            provenance=record,
+            numbers=finite_numbers(self.numbers()),
+            project=self.params.project,
+            project_name=self.comparison.short_name,
+        )
         return Block(f'<footer class="mpsc-colophon">{body}</footer>', "\n".join(lines), meta.metadata())
 
     def highlight(self) -> Block:
         """The project's highlight of this wave as a quote (escaped, shortened visibly), or a note."""
         answer, lang = self.answer, self.language
-        text = "" if answer is None else str(answer["highlight"]).strip()
+        if answer is None:  # the lead says once that the project did not answer; here only a short note
+            return self.note(t("factsheet.no_highlight.no_answers", lang))
+        text = str(answer["highlight"]).strip()
         if not text:
             return self.note(t("factsheet.no_highlight", lang, name=self.comparison.short_name))
         source = t("factsheet.quote_source", lang, name=self.name, wave=self.params.wave)

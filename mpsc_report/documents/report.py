@@ -11,6 +11,8 @@ import pandas as pd
 
 from ..analysis import metrics
 from ..analysis.formatting import format_date, format_int
+from ..analysis.indicators import INDICATORS, KEY_FIGURE_INDICATORS, number_key, recorded_value
+from ..analysis.narrative import TILES
 from ..analysis.numbers import wave_numbers
 from ..analysis.words import t
 from ..data.params import WaveParams
@@ -18,7 +20,7 @@ from ..data.schema import COHORTS, COUNT_COLUMNS, KINDS
 from ..data.validation import DataQuality
 from ..data.waves import open_waves
 from .blocks import Block, escape_text
-from .contract import Colophon, TitlePage, finite_numbers
+from .contract import Colophon, Record, TitlePage, finite_numbers
 from .document import WaveDocument
 from .provenance import colophon_rows
 
@@ -65,9 +67,27 @@ class Report(WaveDocument):
         )
 
     def trend(self) -> pd.DataFrame:
-        """Headline totals for every wave up to the current one (gaps stay gaps)."""
+        """Responding projects and headline totals for every wave up to the current one (gaps stay gaps)."""
         waves = sorted(self.waves)
         return metrics.trend({w: self.key_figures_of(w) for w in waves}, waves)
+
+    def trend_per_project(self) -> pd.DataFrame:
+        """The headline counts per responding project for every wave up to the current one (beside :meth:`trend`)."""
+        waves = sorted(self.waves)
+        return metrics.trend_per_project({w: self.waves[w].responses for w in waves}, waves)
+
+    def network(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Nodes and edges of the network chart (see :func:`~mpsc_report.analysis.metrics.network`)."""
+        return metrics.network(self.responses, self.partners, self.register)
+
+    def network_table(self) -> pd.DataFrame:
+        """Every project's partner figures: the data of the network chart (the factsheets show the same row)."""
+        return metrics.network_table(self.responses, self.partners, self.register)
+
+    def network_size_note(self) -> str | None:
+        """What the network chart's smallest dots mean when some projects did not answer (None when all did)."""
+        unknown = int(self.network_table()["partners_total"].isna().sum())
+        return t("network.size_note", self.language, unknown=format_int(unknown, self.language)) if unknown else None
 
     # --- blocks -------------------------------------------------------------------------------
 
@@ -135,6 +155,27 @@ class Report(WaveDocument):
         values |= {"response_rate": kf.response_rate, "measures_total": kf.measures_total}
         return finite_numbers(values)
 
+    def _key_figure_numbers(self) -> dict[str, float | int | None]:
+        """The figures of the tiles (:data:`~mpsc_report.analysis.narrative.TILES`) by indicator key."""
+        kf = self.key_figures
+        ids = [KEY_FIGURE_INDICATORS[field] for field in TILES]
+        return finite_numbers(
+            {number_key(id): recorded_value(id, getattr(kf, field)) for field, id in zip(TILES, ids, strict=True)}
+        )
+
+    def definitions(self) -> Block:
+        """The table "Begriffe und Definitionen": every indicator of the catalogue with its one-sentence definition.
+
+        Labels and definitions come from the indicator catalogue (:mod:`~mpsc_report.analysis.indicators`), the same
+        words the tables, charts and factsheets use; the last rows say what "je antwortendem Modellprojekt" and
+        "Median" mean.
+        """
+        lang = self.language
+        rows = {t(f"indicator.{i.id}", lang): t(f"definition.{i.id}", lang) for i in INDICATORS}
+        rows |= {t(f"stat.{stat}", lang): t(f"definition.stat.{stat}", lang) for stat in ("mean", "median")}
+        frame = pd.DataFrame({t("definitions.definition", lang): list(rows.values())}, index=list(rows))
+        return self.table(frame, "Begriffe und Definitionen", formats={}, index_label="definitions.term")
+
     def data_quality_tables(self) -> Block:
         """The data-quality appendix's tables: rows, item non-response, response by cohort and kind, files.
 
@@ -142,6 +183,14 @@ class Report(WaveDocument):
         """
         q, lang = self.quality, self.language
         counts = [("rows.read", q.rows_read), ("rows.used", q.rows_used), ("rows.rejected", q.rows_rejected)]
+        special = sum(sum(r.values()) for r in q.missing_reasons.values())
+        numbers = {
+            "rows_read": q.rows_read,
+            "rows_used": q.rows_used,
+            "rows_rejected": q.rows_rejected,
+            **{number_key("rows_rejected", rule=rule): n for rule, n in q.rejected_by_rule},
+            "special_code_cells": special,
+        }
         rows = pd.DataFrame(
             {t("Zeilen", lang): [n for _, n in counts] + [n for _, n in q.rejected_by_rule]},
             index=[t(key, lang) for key, _ in counts]
@@ -164,11 +213,15 @@ class Report(WaveDocument):
             self.table(
                 _source_files(q, lang),
                 "Ausgewertete Dateien mit Prüfsumme (SHA-256)",
-                formats={"rows_read": "text", "rows_used": "text", "sha256": "text"},
+                formats={"read": "text", "used": "text", "sha256": "text"},
                 index_label="Rolle",
             ),
         ]
-        return Block("".join(b.html for b in blocks), "\n\n".join(b.text for b in blocks))
+        # The tables' own numbers (answers per item) and the row counts, recorded for the QA gates.
+        for block in blocks:
+            numbers |= block.metadata.get("mpsc_report", {}).get("numbers", {})
+        meta = Record(numbers=finite_numbers(numbers)).metadata()
+        return Block("".join(b.html for b in blocks), "\n\n".join(b.text for b in blocks), meta)
 
 
 def _item_nonresponse(responses: pd.DataFrame, quality: DataQuality) -> pd.DataFrame:
@@ -179,7 +232,7 @@ def _item_nonresponse(responses: pd.DataFrame, quality: DataQuality) -> pd.DataF
         missing = int(responses[column].isna().sum())
         special = sum(quality.missing_reasons.get(column, {}).values())
         rows[column] = {
-            "answered": n - missing,
+            "answered": n - missing,  # the indicator "answered": the base of this item's totals and means
             "empty": missing - special,
             "special": special,
             "missing": missing / n if n else float("nan"),
@@ -209,8 +262,8 @@ def _source_files(quality: DataQuality, language: str = "de") -> pd.DataFrame:
     return pd.DataFrame(
         {
             "name": [f.name for f in quality.files],
-            "rows_read": ["–" if f.rows_read is None else format_int(f.rows_read, language) for f in quality.files],
-            "rows_used": ["–" if f.rows_used is None else format_int(f.rows_used, language) for f in quality.files],
+            "read": ["–" if f.rows_read is None else format_int(f.rows_read, language) for f in quality.files],
+            "used": ["–" if f.rows_used is None else format_int(f.rows_used, language) for f in quality.files],
             "sha256": [" ".join(f.sha256[i : i + 16] for i in range(0, 64, 16)) for f in quality.files],
         },
         index=[t(f.role, language) for f in quality.files],

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import consistency
 from .build import CELL_TIMEOUT_SECONDS
 from .fingerprint import Fingerprinter
 from .lock import check_writable, output_lock
@@ -187,6 +188,8 @@ def run_batch(
             )
             manifest_path = write_manifest(output_dir, manifest)
             index_path = write_index(output_dir, manifest)
+    if not interrupted:
+        consistency.enforce(manifest)  # a number two documents state must agree: else exit code 1, values named
     return BatchResult(results, manifest_path, index_path, seconds, interrupted)
 
 
