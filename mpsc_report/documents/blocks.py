@@ -185,14 +185,10 @@ class Blocks:
         svg = _figure_svg(fig)
         src = "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
         label = t("figure.label", lang, number=number)
-        # role="group": the chart image is the one figure (tagged /Figure with its alt text in the PDF); the
-        # wrapper only groups it with its caption, which names the group.
         body = (
-            f'<figure class="mpsc-figure" id="abbildung-{number}" role="group" '
-            f'aria-labelledby="abbildung-{number}-titel">'
+            f'<figure class="mpsc-figure" id="abbildung-{number}">'
             f'<img src="{src}" alt="{escape_text(alt)}">'
-            f'<figcaption id="abbildung-{number}-titel"><span class="mpsc-label">{escape_text(label)}</span> '
-            f"{escape_text(caption)}</figcaption>"
+            f'<figcaption><span class="mpsc-label">{escape_text(label)}</span> {escape_text(caption)}</figcaption>'
             "</figure>"
         )
         data_caption = None
