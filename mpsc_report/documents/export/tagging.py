@@ -2,9 +2,11 @@
 
 Chromium tags what the page's accessibility tree holds and leaves the rest unmarked: the running header and footer,
 page backgrounds and CSS-generated marks (quotation marks, dashes). It also marks an element's own borders and
-backgrounds as part of the element (the rule under a chapter heading belongs to its ``/H2``). PDF/UA-1 (ISO 14289-1,
-7.1) wants every piece of page content to be either real content in the structure tree or an artifact, so:
+backgrounds as part of the element (the rule under a chapter heading belongs to its ``/H2``), and tags an HTML
+``<figure>`` as a ``/Figure`` around the chart's ``/Figure``. PDF/UA-1 (ISO 14289-1, 7.1) wants every piece of page
+content to be either real content in the structure tree or an artifact, and every figure to have alt text, so:
 
+- a ``/Figure`` that holds another ``/Figure`` becomes a ``/Div``: it groups the chart with its ``/Caption``;
 - every painting operator outside a marked-content sequence is wrapped in ``/Artifact BMC … EMC``;
 - a marked-content sequence that paints neither text nor an image and belongs to an element other than a
   ``/Figure`` (whose vector paths are the chart) or a list label ``/Lbl`` (a drawn bullet) is a box decoration:
@@ -26,7 +28,7 @@ from pikepdf import Array, Dictionary, Name, Operator, String
 
 from .contents import squeeze
 
-__all__ = ["DocumentInfo", "finish_pdf"]
+__all__ = ["DocumentInfo", "finish_pdf", "group_figure_wrappers", "mark_artifacts"]
 
 #: Operators that show text (ISO 32000-1, table 107).
 _TEXT = frozenset({"Tj", "TJ", "'", '"'})
@@ -93,6 +95,7 @@ def finish_pdf(doc: pikepdf.Pdf, info: DocumentInfo) -> bytes:
     bytes
         The finished PDF (PDF 1.7, file identifier derived from its content).
     """
+    group_figure_wrappers(doc)
     mark_artifacts(doc)
     _describe_links(doc, info.link_texts)
     _set_document_info(doc, info)
@@ -100,6 +103,36 @@ def finish_pdf(doc: pikepdf.Pdf, info: DocumentInfo) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer, min_version="1.7", deterministic_id=True)
     return buffer.getvalue()
+
+
+# ----------------------------------------------------------------------------------------------
+# Figures
+
+
+def group_figure_wrappers(doc: pikepdf.Pdf) -> None:
+    """A ``/Figure`` holding another ``/Figure`` becomes a ``/Div`` (in place).
+
+    Chromium tags both the HTML ``<figure>`` and the chart ``<img>`` in it as figures; only the image has alt
+    text. The wrapper groups the chart with its caption, as ``<figure>`` does in the HTML, so it is a group.
+    """
+    root = doc.Root.get("/StructTreeRoot")
+    pending = _struct_kids(root) if root is not None else []
+    while pending:
+        element = pending.pop()
+        kids = _struct_kids(element)
+        if element.get("/S") == Name.Figure and "/Alt" not in element and _holds_figure(kids):
+            element.S = Name.Div
+        pending.extend(kids)
+
+
+def _struct_kids(node) -> list[Dictionary]:
+    kids = node.get("/K")
+    kids = kids if isinstance(kids, Array) else [kids]
+    return [kid for kid in kids if isinstance(kid, Dictionary) and "/S" in kid]
+
+
+def _holds_figure(kids: list[Dictionary]) -> bool:
+    return any(kid.S == Name.Figure or _holds_figure(_struct_kids(kid)) for kid in kids)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -202,18 +235,26 @@ def _drop_mcid(element: Dictionary, mcid: int, page: Dictionary) -> None:
 def _with_artifacts(instructions: list, operators: list, decorations: set[int]) -> list:
     """The instructions with decorations re-marked as artifacts and unmarked painting wrapped in artifacts.
 
-    An artifact sequence opens lazily before the first painting operator at marked-content depth 0 and closes
-    before the next marked sequence, ``q``/``Q`` or ``BT``/``ET``, so it nests properly with everything around it.
+    An artifact sequence opens lazily before the first painting operator outside any tagged sequence and closes
+    before the next tagged sequence, ``q``/``Q`` or ``BT``/``ET``, so it nests properly with everything around it.
+    A marked sequence without an MCID (Skia's ``/Span <</ActualText (ffi)>>`` around a ligature in the footer) is
+    not in the structure tree: it goes inside the artifact.
     """
     out: list = []
     depth, in_path, artifact = 0, False, False
     for instruction, op in zip(instructions, operators, strict=True):
         if op == "BDC" or op == "BMC":
-            if artifact:
-                out.append(_END)
-                artifact = False
+            mcid = _mcid(instruction) if op == "BDC" else None
+            if depth == 0:
+                if mcid is not None or instruction.operands[0] == Name.Artifact:
+                    if artifact:
+                        out.append(_END)
+                        artifact = False
+                elif not artifact:
+                    out.append(_BEGIN)
+                    artifact = True
             depth += 1
-            if op == "BDC" and decorations and _mcid(instruction) in decorations:
+            if mcid is not None and mcid in decorations:
                 instruction = _BEGIN
         elif op == "EMC":
             depth = max(0, depth - 1)
