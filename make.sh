@@ -11,12 +11,13 @@ cd "$(dirname "$0")"
 PYTHON=${PYTHON:-python3}
 VENV=${VENV:-.venv}
 KERNEL=mpsc-report
-# Chromium prints the PDFs (through Playwright, never a browser download), Open Sans is the report font,
-# poppler-utils lets the tests read PDFs back. The other fonts draw what Open Sans lacks in free-text answers
+# Chromium's headless shell prints the PDFs (through Playwright, never a browser download; it needs about 40 % less
+# memory than the full browser, which the accessibility tests use), Open Sans is the report font, poppler-utils
+# lets the tests read PDFs back. The other fonts draw what Open Sans lacks in free-text answers
 # (mpsc_report/documents/glyphs.py): fonts-noto-core (other scripts: Arabic, Hebrew, Devanagari, symbols …),
 # fonts-wqy-microhei (Chinese, Japanese, Korean), fonts-noto-color-emoji (emoji), fonts-dejavu-core (the rest).
-APT_PACKAGES=(chromium fonts-open-sans poppler-utils fonts-noto-core fonts-wqy-microhei fonts-noto-color-emoji
-  fonts-dejavu-core)
+APT_PACKAGES=(chromium chromium-headless-shell fonts-open-sans poppler-utils fonts-noto-core fonts-wqy-microhei
+  fonts-noto-color-emoji fonts-dejavu-core)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

@@ -12,14 +12,8 @@ from pathlib import Path
 
 import html5lib
 import pytest
-import yaml
 from pypdf import PdfReader
 
-from mpsc_report.pipeline.build import build_unit
-from mpsc_report.pipeline.units import plan_units
-
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "halftime_review.ipynb"
 sys.path.insert(0, str(Path(__file__).resolve().parent / "a11y"))
 import axe  # noqa: E402  (tests/a11y/axe.py)
 
@@ -29,30 +23,16 @@ pytestmark = pytest.mark.e2e
 BLOCKING = ("serious", "critical")
 
 
-def _build(tmp_path: Path, language: str, formats: tuple[str, ...]) -> Path:
-    params_dir = tmp_path / "params"
-    params_dir.mkdir()
-    values = yaml.safe_load((ROOT / "params" / "2023.yaml").read_text(encoding="utf-8"))
-    if language == "en":
-        values |= {
-            "language": "en",
-            "title": "Halftime review: Smart Cities model projects",
-            "subtitle": "Results of the project monitoring, survey wave end of 2023",
-        }
-    (params_dir / "2023.yaml").write_text(yaml.safe_dump(values, allow_unicode=True), encoding="utf-8")
-    results = [build_unit(unit, formats) for unit in plan_units(params_dir, tmp_path / "out", NOTEBOOK)]
-    assert all(r.ok for r in results), [r.error for r in results]
-    return tmp_path / "out" / "2023"
+@pytest.fixture(scope="module")
+def german(built_reports) -> Path:
+    """The German 2023 report's HTML (built once per session, see conftest.py)."""
+    return built_reports / "2023" / "halftime_review.html"
 
 
 @pytest.fixture(scope="module")
-def german(tmp_path_factory) -> Path:
-    return _build(tmp_path_factory.mktemp("de"), "de", ("html",)) / "halftime_review.html"
-
-
-@pytest.fixture(scope="module")
-def english(tmp_path_factory) -> Path:
-    return _build(tmp_path_factory.mktemp("en"), "en", ("html", "pdf"))
+def english(built_english) -> Path:
+    """The English 2023 report's folder: ``halftime_review.html`` and ``.pdf``."""
+    return built_english / "2023"
 
 
 def _text(html: str) -> str:

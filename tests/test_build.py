@@ -31,12 +31,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("outputs")
-    results = [build_unit(unit) for unit in plan_units(ROOT / "params", out, NOTEBOOK)]
-    failures = {r.unit.name: r.error for r in results if not r.ok}
-    assert not failures
-    return out
+def built(built_reports) -> Path:
+    return built_reports  # every wave report, built once per session (conftest.py)
 
 
 @pytest.fixture(scope="module")

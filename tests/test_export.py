@@ -403,6 +403,38 @@ def test_pdf_toc_page_numbers_point_at_the_headings(sample_pdf):
 
 
 @pytest.mark.e2e
+def test_pdf_prints_the_document_once_and_then_only_its_contents_page(sample_pdf):
+    _, exporter, texts = sample_pdf
+    assert exporter.renders == 2  # the document with placeholders, then the contents' page with the numbers
+    assert exporter.pages_printed == len(texts) + 1
+
+
+@pytest.mark.e2e
+def test_pdf_prints_in_full_again_when_the_contents_page_does_not_fit(monkeypatch):
+    from mpsc_report.documents.export import pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "replace_pages", lambda *args: False)
+    pdf, exporter = _pdf(report_notebook())
+    texts = _texts(pdf)
+    toc = next(text for text in texts if "Inhalt" in text and "Methodik" in text)
+    listed = dict(re.findall(r"^(.+?)[\s.]*(\d+)\s*$", toc, re.MULTILINE))
+    for heading in HEADINGS:
+        assert heading in texts[int(listed[heading]) - 1], heading
+    assert exporter.renders >= 3 and exporter.pages_printed >= 2 * len(texts) + 1
+
+
+@pytest.mark.e2e
+def test_pdf_passes_the_pdfua_checker(sample_pdf):
+    import json
+    import sys
+
+    checker = Path(sys.executable).parent / "pdfua"
+    run = subprocess.run([checker, "check", "--format", "json", sample_pdf[0]], capture_output=True, text=True)
+    summary = json.loads(run.stdout)["summary"]
+    assert run.returncode == 0 and (summary["findings"], summary["rules_skipped"]) == (0, 0), run.stdout[:3000]
+
+
+@pytest.mark.e2e
 def test_pdf_is_tagged_with_outline_metadata_and_embedded_fonts(sample_pdf):
     from pypdf import PdfReader
 

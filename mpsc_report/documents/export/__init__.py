@@ -2,7 +2,8 @@
 
 ``html`` (what is published, the exporter), ``sanitize`` (the allow-list safety net), ``contents`` (table of
 contents, figure-data appendix, page numbers), ``fonts`` (the embedded Open Sans), ``printer`` (the locked-down
-Chromium and the session that keeps it open) and ``pdf`` (the PDF exporter, document information, bookmarks).
+Chromium and the session that keeps it open), ``tagging`` (the printed PDF made PDF/UA-1: artifacts, link
+descriptions, XMP) and ``pdf`` (the PDF exporter: one print, the contents' pages again with their numbers).
 The exporters are registered with nbconvert as ``mpsc_html`` and ``mpsc_pdf``.
 """
 
@@ -10,10 +11,18 @@ from __future__ import annotations
 
 from .html import ReportHTMLExporter, ReportPreprocessor, export_html
 from .pdf import ReportPDFExporter, export_html_and_pdf
-from .printer import ChromiumPrinter, PrinterSession, PrintResult, close_printer_session, open_printer_session
+from .printer import (
+    ChromiumPrinter,
+    LoadedDocument,
+    PrinterSession,
+    PrintResult,
+    close_printer_session,
+    open_printer_session,
+)
 
 __all__ = [
     "ChromiumPrinter",
+    "LoadedDocument",
     "PrintResult",
     "PrinterSession",
     "ReportHTMLExporter",

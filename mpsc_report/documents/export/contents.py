@@ -129,6 +129,21 @@ def toc_entries(html: str) -> list[tuple[str, str]]:
     return [(unescape(m.group(4)), unescape(m.group(2))) for m in _TOC_SLOT.finditer(html)]
 
 
+#: An in-page link as the exporter's HTML writes it.
+_IN_PAGE_LINK = re.compile(r'<a\b[^>]*?\bhref="#([^"]+)"[^>]*>(.*?)</a>', re.DOTALL)
+
+
+def link_texts(html: str) -> dict[str, str]:
+    """Target id -> what a link to it says: the heading text of a contents entry, else the first link's text."""
+    texts = dict(toc_entries(html))
+    for match in _IN_PAGE_LINK.finditer(html):
+        target = html_lib.unescape(match.group(1))
+        text = " ".join(html_lib.unescape(re.sub(r"<[^>]*>", " ", match.group(2))).split())
+        if text:
+            texts.setdefault(target, text)
+    return texts
+
+
 def fill_toc_pages(html: str, pages: dict[str, Any]) -> str:
     """``html`` with the page number of each contents entry written into its slot."""
 
@@ -147,17 +162,21 @@ def heading_pages(pdf: bytes, entries: list[tuple[str, str]], title: str) -> dic
     ExportError
         A heading is neither; the message names the report ``title``.
     """
-    from pypdf import PdfReader  # noqa: PLC0415
+    import pikepdf  # noqa: PLC0415
 
-    reader = PdfReader(io.BytesIO(pdf))
-    named = {}
-    for name, destination in reader.named_destinations.items():
-        page = reader.get_destination_page_number(destination)
-        if page is not None and page >= 0:
-            named[str(name).lstrip("/")] = page + 1
-    # Bookmark titles lose the space at each line break of a wrapped heading: compare squeezed.
-    outline = _walk_outline(reader, reader.outline)
-    bookmarks = [(squeeze(text), page + 1) for text, page in outline]
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        numbers = {page.obj.objgen: index for index, page in enumerate(doc.pages, start=1)}
+        named = {}
+        for name, destination in _named_destinations(doc):
+            page = _destination_page(destination, numbers, {})
+            if page is not None:
+                named[name] = page
+        with doc.open_outline() as outline:
+            # Bookmark titles lose the space at each line break of a wrapped heading: compare squeezed.
+            bookmarks = [
+                (squeeze(item.title), _destination_page(item.destination, numbers, named))
+                for item in _walk(outline.root)
+            ]
     pages, position = {}, 0
     for target, text in entries:
         if target in named:
@@ -165,7 +184,7 @@ def heading_pages(pdf: bytes, entries: list[tuple[str, str]], title: str) -> dic
             continue
         wanted = squeeze(text)
         for index in range(position, len(bookmarks)):
-            if bookmarks[index][0] == wanted:
+            if bookmarks[index][0] == wanted and bookmarks[index][1] is not None:
                 pages[target], position = bookmarks[index][1], index + 1
                 break
         else:
@@ -176,18 +195,93 @@ def heading_pages(pdf: bytes, entries: list[tuple[str, str]], title: str) -> dic
     return pages
 
 
+def link_pages(pdf: bytes, targets: set[str]) -> list[int]:
+    """Pages (from 1) holding a link annotation to one of ``targets``: the pages of the contents."""
+    import pikepdf  # noqa: PLC0415
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return [
+            number
+            for number, page in enumerate(doc.pages, start=1)
+            if any(str(a.get("/Dest", "")).removeprefix("/") in targets for a in page.obj.get("/Annots", ()))
+        ]
+
+
+def replace_pages(doc, replacements, pages: list[int]) -> bool:
+    """Draw ``pages`` of ``doc`` as ``replacements`` (those pages printed again, in order) draws them.
+
+    ``doc`` is changed in place; both are open ``pikepdf.Pdf`` objects, and ``replacements`` must stay open
+    until ``doc`` is saved. Only the pages' content and resources are replaced; the structure tree, links,
+    bookmarks and named destinations stay those of ``doc``. They still fit because a replacement page must mark
+    the same content sequences (tag and MCID, in order) on the same text lines as the page it replaces.
+
+    Returns
+    -------
+    bool
+        False, and ``doc`` unchanged, when a replacement page does not match its page (the caller prints again).
+    """
+    if len(replacements.pages) != len(pages):
+        return False
+    pairs = [(doc.pages[number - 1], page) for number, page in zip(pages, replacements.pages, strict=True)]
+    if any(_skeleton(page) != _skeleton(replacement) for page, replacement in pairs):
+        return False
+    for page, replacement in pairs:
+        page.obj.Contents = doc.copy_foreign(replacements.make_indirect(replacement.obj.Contents))
+        page.obj.Resources = doc.copy_foreign(replacements.make_indirect(replacement.obj.Resources))
+    return True
+
+
+def _skeleton(page) -> list[tuple]:
+    """The marked sequences (tag, MCID) of a page and the vertical position of each line of text, in order."""
+    import pikepdf  # noqa: PLC0415
+
+    found = []
+    for instruction in pikepdf.parse_content_stream(page, "BDC BMC Tm"):
+        operands, op = instruction.operands, str(instruction.operator)
+        if op == "Tm":
+            found.append(("Tm", round(float(operands[5]), 2)))
+        else:
+            properties = operands[-1] if op == "BDC" else None
+            marked = isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties
+            found.append((str(operands[0]), int(properties.MCID) if marked else None))
+    return found
+
+
+def _named_destinations(doc) -> list[tuple[str, object]]:
+    """(name, destination) of the catalog's ``/Dests`` (Chromium's) and of the ``/Names /Dests`` tree."""
+    import pikepdf  # noqa: PLC0415
+
+    found = []
+    dests = doc.Root.get("/Dests")
+    if isinstance(dests, pikepdf.Dictionary):
+        found.extend((str(key).removeprefix("/"), dests[key]) for key in dests.keys())
+    names = doc.Root.get("/Names")
+    if isinstance(names, pikepdf.Dictionary) and "/Dests" in names:
+        found.extend((str(key), value) for key, value in pikepdf.NameTree(names.Dests).items())
+    return found
+
+
+def _destination_page(destination, numbers: dict, named: dict[str, int]) -> int | None:
+    """Page (from 1) of a destination: ``[page /XYZ …]``, ``<< /D [...] >>`` or a name in ``named``; else None."""
+    import pikepdf  # noqa: PLC0415
+
+    if isinstance(destination, (pikepdf.Name, pikepdf.String)):
+        return named.get(str(destination).removeprefix("/"))
+    if isinstance(destination, pikepdf.Dictionary):
+        destination = destination.get("/D")
+    if isinstance(destination, pikepdf.Array) and len(destination) and isinstance(destination[0], pikepdf.Dictionary):
+        return numbers.get(destination[0].objgen)
+    return None
+
+
+def _walk(items) -> list:
+    found = []
+    for item in items:
+        found.append(item)
+        found.extend(_walk(item.children))
+    return found
+
+
 def squeeze(text: str) -> str:
     """``text`` without any white space (how a wrapped heading's bookmark and its text are compared)."""
     return "".join(str(text).split())
-
-
-def _walk_outline(reader, outline) -> list[tuple[str, int]]:
-    found = []
-    for item in outline:
-        if isinstance(item, list):
-            found.extend(_walk_outline(reader, item))
-            continue
-        page = reader.get_destination_page_number(item)
-        if page is not None and page >= 0:
-            found.append((item.title, page))
-    return found

@@ -7,6 +7,7 @@ import html as html_lib
 import io
 import os
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,10 @@ from ...analysis.words import t
 from ...errors import EnvironmentProblem, ExportError
 from ..contract import Document
 from ..provenance import document_metadata
-from .contents import fill_toc_pages, heading_pages, squeeze, toc_entries
+from .contents import fill_toc_pages, heading_pages, link_pages, link_texts, replace_pages, toc_entries
 from .html import AUTHOR, ReportHTMLExporter, document_of, wave_label
-from .printer import CHROMIUM_ARGS, ChromiumPrinter, open_printer, run_print
+from .printer import CHROMIUM_ARGS, ChromiumPrinter, LoadedDocument, open_printer, run_print
+from .tagging import DocumentInfo, finish_pdf
 
 #: Page margins; the running header and footer live inside the top and bottom margins.
 _PDF_MARGIN = {"top": "22mm", "bottom": "20mm", "left": "20mm", "right": "20mm"}
@@ -35,6 +37,9 @@ _MARGIN_BOX_STYLE = (
 #: Page number of the first render, as wide as a two-digit number.
 _PAGE_PLACEHOLDER = "00"
 
+#: Elements holding the contents' page numbers, and the attribute naming each one's heading.
+_PAGE_SLOT, _PAGE_SLOT_TARGET = "span.mpsc-toc-page", "data-target"
+
 
 class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
     """Tagged A4 PDF of the publication HTML, printed by the system Chromium, JavaScript off.
@@ -47,22 +52,27 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
     export_from_notebook = "MPSC report (PDF)"
 
     chromium_path = Unicode(
-        help="Chromium binary (default: MPSC_CHROMIUM, else `chromium` on PATH, else /usr/bin/chromium)."
+        help="Chromium binary (default: MPSC_CHROMIUM, else `chromium-headless-shell` on PATH, else `chromium` "
+        "on PATH, else /usr/bin/chromium). The headless shell prints the same pages with about 40 % less memory."
     ).tag(config=True)
 
     export_timeout = Float(120.0, help="Seconds the whole PDF export may take (all renders).").tag(config=True)
 
     load_timeout = Float(30.0, help="Seconds Chromium may take to start, and the document to load.").tag(config=True)
 
-    max_renders = Int(3, help="Renders allowed for the contents' page numbers to settle (first: placeholders).").tag(
-        config=True
-    )
+    max_renders = Int(
+        3,
+        help="Full renders allowed for the contents' page numbers to settle when its pages cannot simply be "
+        "printed again with the numbers filled in (first: placeholders).",
+    ).tag(config=True)
 
     blocked_requests = List(Unicode(), help="URLs Chromium tried to load during the last export (read only).")
 
     toc_pages = Dict(help="Heading id -> page number in the last export's contents (read only).")
 
-    renders = Int(0, help="How often the last export printed the document (read only).")
+    renders = Int(0, help="How often the last export printed the document, in full or in part (read only).")
+
+    pages_printed = Int(0, help="Pages Chromium printed for the last export, all renders together (read only).")
 
     @default("file_extension")
     def _file_extension_default(self):
@@ -70,7 +80,8 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
 
     @default("chromium_path")
     def _chromium_path_default(self):
-        return os.environ.get("MPSC_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+        found = shutil.which("chromium-headless-shell") or shutil.which("chromium")
+        return os.environ.get("MPSC_CHROMIUM") or found or "/usr/bin/chromium"
 
     def from_notebook_node(self, nb, resources=None, **kw):
         """Convert a notebook to PDF; returns ``(pdf_bytes, resources)``."""
@@ -107,7 +118,7 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         executable = self._check_chromium()
         if self.allow_chromium_download:
             self.log.warning("allow_chromium_download is ignored; printing with %s", executable)
-        self.blocked_requests, self.toc_pages, self.renders = [], {}, 0
+        self.blocked_requests, self.toc_pages, self.renders, self.pages_printed = [], {}, 0, 0
         pdf = run_print(self._print(html, document, executable))
         if self.blocked_requests:
             self.log.warning(
@@ -116,15 +127,14 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
                 len(self.blocked_requests),
                 ", ".join(self.blocked_requests[:5]),
             )
-        headings = [document.title, t("export.contents", document.language), *(text for _, text in toc_entries(html))]
-        return _with_document_info(pdf, document, headings, self.log)
+        return pdf
 
     def _check_chromium(self) -> str:
         path = self.chromium_path
         if not (path and Path(path).is_file() and os.access(path, os.X_OK)):
             raise EnvironmentProblem(
                 f"Chromium not found at {path or '(no path)'}; install the Debian package: "
-                "apt-get install chromium (or set MPSC_CHROMIUM to the browser's path)."
+                "apt-get install chromium-headless-shell (or set MPSC_CHROMIUM to the browser's path)."
             )
         return path
 
@@ -152,7 +162,12 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
             raise ExportError(message) from exc
 
     async def _print_with_page_numbers(self, printer: ChromiumPrinter, html: str, document: Document) -> bytes:
-        """Print, read where each heading landed, number the contents, print until stable."""
+        """Print once, read where each heading landed, print the contents' pages again with their numbers.
+
+        The contents' pages of the second print replace those of the first (same marks, same lines: the
+        placeholders are as wide as the numbers). Where they do not fit, the whole document is printed again
+        with the numbers until they are stable.
+        """
         options = {
             "format": "A4",
             "margin": _PDF_MARGIN,
@@ -166,21 +181,38 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         }
         entries = toc_entries(html)
         pages: dict[str, Any] = {target: _PAGE_PLACEHOLDER for target, _ in entries}
-        for _ in range(max(self.max_renders, 2)):
-            result = await printer.print_pdf(fill_toc_pages(html, pages), **options)
-            self.renders += 1
-            self.blocked_requests = list(result.blocked)
+        async with printer.open_document(fill_toc_pages(html, pages)) as loaded:
+            first = await self._render(loaded, options)
             if not entries:
-                return result.pdf
-            found = heading_pages(result.pdf, entries, document.title)
+                return _finished(first, document, html)
+            pages = heading_pages(first, entries, document.title)
+            contents = link_pages(first, set(pages))
+            if contents and all(len(str(n)) <= len(_PAGE_PLACEHOLDER) for n in pages.values()):
+                await loaded.set_texts(_PAGE_SLOT, _PAGE_SLOT_TARGET, {k: str(n) for k, n in pages.items()})
+                again = await self._render(loaded, {**options, "page_ranges": ", ".join(map(str, contents))})
+                finished = _finished(first, document, html, replacements=again, replaced=contents)
+                if finished is not None:
+                    self.toc_pages = pages
+                    return finished
+        for _ in range(max(self.max_renders, 1)):
+            async with printer.open_document(fill_toc_pages(html, pages)) as loaded:
+                pdf = await self._render(loaded, options)
+            found = heading_pages(pdf, entries, document.title)
             if found == pages:  # the numbers printed are the pages the headings are on
                 self.toc_pages = found
-                return result.pdf
+                return _finished(pdf, document, html)
             pages = found
         raise ExportError(
             f"{document.title}: the contents' page numbers did not settle after {self.renders} "
             f"renders (last: {pages}); look for content whose height depends on them."
         )
+
+    async def _render(self, loaded: LoadedDocument, options: dict[str, Any]) -> bytes:
+        result = await loaded.print_pdf(**options)
+        self.renders += 1
+        self.pages_printed += _page_count(result.pdf)
+        self.blocked_requests = list(result.blocked)
+        return result.pdf
 
 
 def _running_head(document: Document) -> str:
@@ -210,67 +242,41 @@ def _footer_template(document: Document) -> str:
     )
 
 
-def _with_document_info(pdf: bytes, document: Document, headings: list[str], log) -> bytes:
-    """Set Title, Author, Subject, Language and the provenance; repair bookmark titles; never lose the tags.
+def _finished(
+    pdf: bytes, document: Document, html: str, replacements: bytes | None = None, replaced: Sequence[int] = ()
+) -> bytes | None:
+    """The printed PDF made PDF/UA (:func:`.tagging.finish_pdf`), ``replaced`` pages first drawn as ``replacements``.
 
-    The provenance comes from the document's colophon (:func:`~..provenance.document_metadata`): ``/Keywords``,
-    and ``/MPSCDataFiles``, ``/MPSCGitCommit``, ``/MPSCProvenance`` … for the ``mpsc:*`` names.
-
-    ``headings`` are the heading texts as written: a bookmark whose title differs from one of
-    them only in spaces (Chromium drops the space at each line break of a wrapped heading) gets
-    the written text back. If the rewritten file lacked the structure tree, marks, outline or
-    language of Chromium's, Chromium's file is returned unchanged.
+    Returns None when a replacement page does not fit the page it would replace.
     """
-    from pypdf import PdfReader, PdfWriter  # noqa: PLC0415
-    from pypdf.generic import (  # noqa: PLC0415
-        BooleanObject,
-        DictionaryObject,
-        NameObject,
-        TextStringObject,
+    import pikepdf  # noqa: PLC0415
+
+    info = DocumentInfo(
+        title=document.title,
+        author=AUTHOR,
+        language=document.language,
+        subject=wave_label(document),
+        keywords=document_metadata(document).get("keywords", ""),
+        extra={
+            "MPSC" + name.removeprefix("mpsc:").title().replace("-", ""): value
+            for name, value in document_metadata(document).items()
+            if name != "keywords"
+        },
+        headings=(document.title, t("export.contents", document.language), *(text for _, text in toc_entries(html))),
+        link_texts=link_texts(html),
     )
-
-    reader = PdfReader(io.BytesIO(pdf))
-    writer = PdfWriter(clone_from=reader)
-    info = {"/Title": document.title, "/Author": AUTHOR, "/Creator": "mpsc-report"}
-    if document.wave:
-        info["/Subject"] = wave_label(document)
-    for name, value in document_metadata(document).items():
-        key = "Keywords" if name == "keywords" else "MPSC" + name.removeprefix("mpsc:").title().replace("-", "")
-        info[f"/{key}"] = value
-    writer.add_metadata(info)
-    root = writer.root_object
-    if "/Lang" not in root:
-        root[NameObject("/Lang")] = TextStringObject(document.language)
-    preferences = root.get("/ViewerPreferences")
-    preferences = preferences.get_object() if preferences is not None else DictionaryObject()
-    preferences[NameObject("/DisplayDocTitle")] = BooleanObject(True)
-    root[NameObject("/ViewerPreferences")] = preferences
-    _repair_bookmark_titles(root.get("/Outlines"), {squeeze(h): h for h in headings})
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    rewritten = buffer.getvalue()
-    before, after = reader.trailer["/Root"], PdfReader(io.BytesIO(rewritten)).trailer["/Root"]
-    kept = ("/StructTreeRoot", "/MarkInfo", "/Outlines", "/Lang")
-    if any(key in before and key not in after for key in kept):
-        log.warning("%s: rewriting the document information would lose tags; skipped.", document.title)
-        return pdf
-    return rewritten
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        if replacements is None:
+            return finish_pdf(doc, info)
+        with pikepdf.open(io.BytesIO(replacements)) as new:
+            return finish_pdf(doc, info) if replace_pages(doc, new, list(replaced)) else None
 
 
-def _repair_bookmark_titles(outlines, written: dict[str, str]) -> None:
-    from pypdf.generic import NameObject, TextStringObject  # noqa: PLC0415
+def _page_count(pdf: bytes) -> int:
+    import pikepdf  # noqa: PLC0415
 
-    pending = [outlines.get_object().get("/First")] if outlines is not None else []
-    while pending:
-        item = pending.pop()
-        if item is None:
-            continue
-        item = item.get_object()
-        title = str(item.get("/Title", ""))
-        proper = written.get(squeeze(title))
-        if proper is not None and proper != title:
-            item[NameObject("/Title")] = TextStringObject(proper)
-        pending.extend((item.get("/Next"), item.get("/First")))
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        return len(doc.pages)
 
 
 def export_html_and_pdf(nb: nbformat.NotebookNode) -> tuple[str, bytes]:

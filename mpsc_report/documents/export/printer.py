@@ -18,6 +18,7 @@ from ...errors import EnvironmentProblem
 __all__ = [
     "DOCUMENT_URL",
     "ChromiumPrinter",
+    "LoadedDocument",
     "PrintResult",
     "PrinterSession",
     "close_printer_session",
@@ -29,7 +30,11 @@ __all__ = [
 DOCUMENT_URL = "https://report.invalid/report.html"
 
 #: Chromium flags besides headless mode: no GPU, no background traffic, updates or first-run UI.
+#: ``--font-render-hinting=none``: the headless shell (Debian ``chromium-headless-shell``, the default) otherwise
+#: rounds glyph advances to whole pixels and breaks lines elsewhere; with it, text is laid out with subpixel
+#: positions as the full browser does, and the pages of both are identical.
 CHROMIUM_ARGS = (
+    "--font-render-hinting=none",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
@@ -37,6 +42,9 @@ CHROMIUM_ARGS = (
     "--no-first-run",
     "--disable-dev-shm-usage",
 )
+
+#: ``nodeType`` of a text node in the DevTools DOM interface.
+_TEXT_NODE = 3
 
 #: Chromium's console message when a page asks for a local file.
 _LOCAL_RESOURCE_REFUSED = "Not allowed to load local resource:"
@@ -102,7 +110,7 @@ class ChromiumPrinter:
             first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise EnvironmentProblem(
                 f"Chromium at {self.executable} could not be started ({first_line}); "
-                "install or repair the Debian package: apt-get install chromium"
+                "install or repair the Debian package: apt-get install chromium-headless-shell"
             ) from exc
         return self
 
@@ -127,6 +135,18 @@ class ChromiumPrinter:
         -------
         PrintResult
             The PDF and the URLs of all blocked requests (in order, without repeats).
+        """
+        async with self.open_document(html) as document:
+            return await document.print_pdf(**pdf_options)
+
+    @contextlib.asynccontextmanager
+    async def open_document(self, html: str):
+        """Load one HTML document, locked down, to print it once or more (an async context manager).
+
+        Yields
+        ------
+        LoadedDocument
+            The loaded page; it is closed with its browser context when the block ends.
         """
         if self._browser is None:
             raise RuntimeError("ChromiumPrinter is not open; use it as an async context manager")
@@ -169,11 +189,54 @@ class ChromiumPrinter:
             page.on("console", on_console)
             await page.route("**/*", route)
             await page.goto(DOCUMENT_URL, wait_until="load", timeout=self.load_timeout * 1000)
-            pdf = await page.pdf(**pdf_options)
+            yield LoadedDocument(page, blocked)
         finally:
             await context.close()
-        urls = (url for url in blocked if not url.startswith("data:"))
+
+
+class LoadedDocument:
+    """A document loaded in a locked-down page: print it, change the text of some elements, print it again.
+
+    Made by :meth:`ChromiumPrinter.open_document`. JavaScript stays off: texts are set through the browser's
+    DevTools DOM interface, which runs no script in the page.
+    """
+
+    def __init__(self, page, blocked: list[str]):
+        self._page = page
+        self._blocked = blocked
+
+    async def print_pdf(self, **pdf_options: Any) -> PrintResult:
+        """Print the document as it is now; ``pdf_options`` go to Playwright's ``page.pdf``."""
+        pdf = await self._page.pdf(**pdf_options)
+        urls = (url for url in self._blocked if not url.startswith("data:"))
         return PrintResult(pdf=pdf, blocked=tuple(dict.fromkeys(urls)))
+
+    async def set_texts(self, selector: str, attribute: str, texts: dict[str, str]) -> int:
+        """Set the text of each element matching ``selector`` whose ``attribute`` is a key of ``texts``.
+
+        Each element must hold one text node already (a placeholder); its value is replaced, so no markup is
+        parsed. Returns how many texts were set.
+        """
+        cdp = await self._page.context.new_cdp_session(self._page)
+        try:
+            root = (await cdp.send("DOM.getDocument", {"depth": 0}))["root"]["nodeId"]
+            found = await cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector})
+            changed = 0
+            for node in found["nodeIds"]:
+                described = (await cdp.send("DOM.describeNode", {"nodeId": node, "depth": 1}))["node"]
+                names = described.get("attributes", [])
+                value = dict(zip(names[::2], names[1::2], strict=True)).get(attribute)
+                children = described.get("children", [])
+                if value not in texts or len(children) != 1 or children[0].get("nodeType") != _TEXT_NODE:
+                    continue
+                pushed = await cdp.send(
+                    "DOM.pushNodesByBackendIdsToFrontend", {"backendNodeIds": [children[0]["backendNodeId"]]}
+                )
+                await cdp.send("DOM.setNodeValue", {"nodeId": pushed["nodeIds"][0], "value": texts[value]})
+                changed += 1
+            return changed
+        finally:
+            await cdp.detach()
 
 
 #: The open printer session of this process, if any (see :func:`open_printer_session`).
