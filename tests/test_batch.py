@@ -289,7 +289,15 @@ def test_interrupting_a_build_kills_its_processes_and_records_the_units(project,
         "--jobs",
         "2",
     ]
-    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    # SIGINT at its default in the build, as from a terminal: a test suite started as a background job of a script
+    # ignores SIGINT, and the build would inherit that (see test_interrupts.py).
+    proc = subprocess.Popen(
+        command,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and not any(
         "ipykernel" in " ".join(p.cmdline()) for p in psutil.Process(proc.pid).children(recursive=True)
@@ -370,13 +378,13 @@ def test_a_kernel_started_ahead_answers_at_once_with_the_package_imported(tmp_pa
     try:
         for run in range(3):  # taken right after the start, as after an HTML-only export
             pool.prestart("mpsc-report", tmp_path)
-            manager = pool.take("mpsc-report", tmp_path)
-            assert manager is not None
+            kernel = pool.take("mpsc-report", tmp_path)
+            assert kernel is not None
             try:
                 out = tmp_path / f"out{run}.ipynb"
-                papermill.execute_notebook(nb_path, out, km=manager, progress_bar=False, start_timeout=30)
+                papermill.execute_notebook(nb_path, out, km=kernel.manager, progress_bar=False, start_timeout=30)
             finally:
-                kernels.release(manager)
+                kernel.release()
             [cell] = nbformat.read(out, as_version=4).cells
             modules, names = cell.outputs[0]["text"], cell.outputs[1]["data"]["text/plain"]
             assert "'matplotlib'" in modules and "'mpsc_report.analysis.charts'" in modules and "'pandas'" in modules

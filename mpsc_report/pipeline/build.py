@@ -9,6 +9,7 @@ progress, manifest) is :mod:`mpsc_report.pipeline.batch`'s job.
 from __future__ import annotations
 
 import errno
+import glob
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -64,7 +65,6 @@ def build_unit(
     try:
         validate_data(unit)
         nb = _with_retries(lambda: execute_notebook(unit, cell_timeout), result)
-        kernels.prestart(KERNEL_NAME, unit.notebook.parent)  # the next unit's kernel boots while this one exports
         exported = _with_retries(lambda: export_notebook(unit, nb, formats), result)
         result.outputs = commit_outputs(unit, nb, exported)
         from ..documents.contract import read_document  # pydantic models: only once a unit was built
@@ -135,35 +135,47 @@ def execute_notebook(unit: Unit, cell_timeout: float = CELL_TIMEOUT_SECONDS):
     """Run the notebook with papermill into a hidden temporary file and return the executed notebook.
 
     Nothing at a final path changes. On failure the partial notebook is kept at ``unit.failed_notebook``,
-    showing the cell that broke, and :class:`UnitFailure` names that cell.
+    showing the cell that broke, and :class:`UnitFailure` names that cell. The QA gates run here too: a notebook
+    that fails them is a failed run. In a build worker the kernel comes from :mod:`.kernels` (reused, reset between
+    units); elsewhere each run gets a kernel of its own.
     """
     import nbformat
     import papermill
     from jupyter_client.kernelspec import NoSuchKernel
 
+    from .engine import ENGINE_NAME
+
     partial = unit.running_notebook
     partial.parent.mkdir(parents=True, exist_ok=True)
-    manager = kernels.take(KERNEL_NAME, unit.notebook.parent)  # started ahead by a build worker, if any
+    cwd = unit.notebook.parent
+    kernel = kernels.take(KERNEL_NAME, cwd)  # a build worker's kernel, warmed up (or reset after the last unit)
+    manager = kernel.manager if kernel is not None else kernels.new_manager(KERNEL_NAME)
+    clean = False
     try:
         papermill.execute_notebook(
             str(unit.notebook),
             str(partial),
             parameters=unit.params.to_notebook(),
             kernel_name=KERNEL_NAME,
-            cwd=str(unit.notebook.parent),
+            cwd=str(cwd),
             execution_timeout=cell_timeout,
             progress_bar=False,
             log_output=False,
-            **({"km": manager} if manager is not None else {}),
+            engine_name=ENGINE_NAME,
+            km=manager,
         )
         nb = nbformat.read(partial, as_version=4)
         _check_complete(nb)
+        _enforce_qa(unit, nb)
+        clean = True
     except NoSuchKernel:
         partial.unlink(missing_ok=True)
         raise EnvironmentProblem(
             f"Jupyter kernel {KERNEL_NAME!r} is not installed. Run `./make.sh setup` (or "
             f"`python -m ipykernel install --sys-prefix --name {KERNEL_NAME}`) and build again."
         ) from None
+    except UnitFailure:
+        raise
     except Exception as exc:  # papermill raises many unrelated types: cell errors, timeouts, dead kernels
         failed = keep_partial_notebook(unit)
         cell = failing_cell(failed, exc) if failed else None
@@ -175,9 +187,9 @@ def execute_notebook(unit: Unit, cell_timeout: float = CELL_TIMEOUT_SECONDS):
             transient=_kernel_start_fault(exc),
         ) from exc
     finally:
-        if manager is not None:
-            kernels.release(manager)
-    _enforce_qa(unit, nb)
+        # A clean run resets the kernel for the next unit while this one exports; anything else (a failure, an
+        # interrupt) ends it, and a build worker starts a fresh one.
+        kernels.finished(kernel, manager, clean)
     partial.unlink(missing_ok=True)
     _forget_failure(unit)
     return nb
@@ -221,6 +233,15 @@ def keep_partial_notebook(unit: Unit) -> Path | None:
             continue
         return unit.failed_notebook
     return partial if partial.exists() else None
+
+
+def remove_staged_outputs(unit: Unit) -> None:
+    """Remove the temporary files a unit's interrupted write left beside its final paths (never a final path)."""
+    stem = glob.escape(unit.stem)
+    patterns = [f".{stem}{suffix}.*.tmp" for suffix in (".ipynb", ".html", ".pdf")]
+    for pattern in [*patterns, f".{stem}.running.ipynb.*.part"]:
+        for staged in unit.out_dir.glob(pattern):
+            staged.unlink(missing_ok=True)
 
 
 def failing_cell(path: Path, exc: BaseException | None = None) -> dict[str, Any] | None:
