@@ -49,6 +49,10 @@ WARM_UP = f"__import__('mpsc_report.pipeline.kernel_state', fromlist=['snapshot'
 #: Code a pooled kernel runs between two units (see :mod:`mpsc_report.pipeline.kernel_state`).
 RESET = "__import__('mpsc_report.pipeline.kernel_state', fromlist=['restore']).restore()"
 
+#: Arguments for every kernel started here: no input history on disk (a build's cells are in its notebooks, and
+#: kernels running side by side would take turns at IPython's one SQLite file).
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
+
 #: Seconds a warm-up or a reset may take before the kernel counts as broken (and a fresh one is started).
 READY_TIMEOUT = 120
 
@@ -119,7 +123,7 @@ class Kernel:
         self.key = (kernel_name, str(cwd))
         self.units = 0
         self.manager = _Manager.make(kernel_name)
-        run_sync(self.manager.start_kernel)(cwd=str(cwd))
+        run_sync(self.manager.start_kernel)(cwd=str(cwd), extra_arguments=KERNEL_ARGUMENTS)
         # A blocking client of its own, shell channel only: an asyncio client whose loop is not running left about
         # half the kernels deaf to nbclient's kernel_info, and an unread IOPub channel would queue every output.
         self.control = BlockingKernelClient()
