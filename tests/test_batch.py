@@ -27,7 +27,7 @@ from mpsc_report.documents.contract import read_document
 from mpsc_report.errors import BuildError, EnvironmentProblem, ExportError
 from mpsc_report.pipeline import build as build_module
 from mpsc_report.pipeline import kernels
-from mpsc_report.pipeline.batch import BatchOptions, run_batch
+from mpsc_report.pipeline.batch import BatchOptions, build_log_dir, run_batch
 from mpsc_report.pipeline.build import build_unit
 from mpsc_report.pipeline.lock import output_lock
 from mpsc_report.pipeline.manifest import Manifest, read_manifest, render_index, write_manifest
@@ -289,7 +289,15 @@ def test_interrupting_a_build_kills_its_processes_and_records_the_units(project,
         "--jobs",
         "2",
     ]
-    proc = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    # SIGINT at its default in the build, as from a terminal: a test suite started as a background job of a script
+    # ignores SIGINT, and the build would inherit that (see test_interrupts.py).
+    proc = subprocess.Popen(
+        command,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline and not any(
         "ipykernel" in " ".join(p.cmdline()) for p in psutil.Process(proc.pid).children(recursive=True)
@@ -305,6 +313,39 @@ def test_interrupting_a_build_kills_its_processes_and_records_the_units(project,
     assert manifest["run"]["interrupted"] is True
     assert wait_for_no_orphans(marker) == []
     assert not list(out.rglob(".*.running.ipynb"))
+
+
+def test_a_worker_checks_the_data_of_a_wave_once_while_its_files_stay_unchanged(tmp_path, monkeypatch):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "mpsc_report" / "data" / "sample", data)
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    (params_dir / "2023.yaml").write_text((ROOT / "params" / "2023.yaml").read_text().replace('"sample"', f'"{data}"'))
+    units = factsheets(params_dir, tmp_path / "out", factsheet_notebook(tmp_path, {}), ["solingen", "ulm", "cottbus"])
+    calls = []
+    monkeypatch.setattr("mpsc_report.data.waves.open_waves", lambda params: calls.append(params.project))
+
+    for unit in units:
+        build_module.validate_data(unit)
+    assert calls == ["solingen"]
+    os.utime(data / "wave_2022.csv", ns=(1, 1))  # an earlier wave changed: checked again
+    build_module.validate_data(units[2])
+    assert calls == ["solingen", "cottbus"]
+
+
+def test_worker_logs_keep_the_last_five_builds(tmp_path):
+    logs = tmp_path / ".logs"
+    logs.mkdir()
+    for day in range(1, 8):
+        (logs / f"2026112{day}T101010-{100 + day}").mkdir()
+        (logs / f"2026112{day}T101010-{100 + day}" / "worker-1.log").write_text("old")
+    (logs / "worker-99.log").write_text("before builds had folders")
+
+    folder = build_log_dir(tmp_path)
+
+    assert folder.parent == logs and folder.name[:8].isdigit() and not folder.exists()
+    kept = sorted(p.name for p in logs.iterdir())
+    assert kept == [f"2026112{day}T101010-{100 + day}" for day in range(4, 8)]  # and this build's makes five
 
 
 # ----------------------------------------------------------------------------------------------
@@ -370,13 +411,13 @@ def test_a_kernel_started_ahead_answers_at_once_with_the_package_imported(tmp_pa
     try:
         for run in range(3):  # taken right after the start, as after an HTML-only export
             pool.prestart("mpsc-report", tmp_path)
-            manager = pool.take("mpsc-report", tmp_path)
-            assert manager is not None
+            kernel = pool.take("mpsc-report", tmp_path)
+            assert kernel is not None
             try:
                 out = tmp_path / f"out{run}.ipynb"
-                papermill.execute_notebook(nb_path, out, km=manager, progress_bar=False, start_timeout=30)
+                papermill.execute_notebook(nb_path, out, km=kernel.manager, progress_bar=False, start_timeout=30)
             finally:
-                kernels.release(manager)
+                kernel.release()
             [cell] = nbformat.read(out, as_version=4).cells
             modules, names = cell.outputs[0]["text"], cell.outputs[1]["data"]["text/plain"]
             assert "'matplotlib'" in modules and "'mpsc_report.analysis.charts'" in modules and "'pandas'" in modules

@@ -461,3 +461,68 @@ def test_apportion_refuses_impossible_caps() -> None:
 
 def _non_funded_names() -> list[str]:
     return [name for names in sample.NON_FUNDED_MUNICIPALITIES.values() for name in names]
+
+
+# --- a longer history ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("history")
+    sample.write_history(folder, waves=6)
+    return folder
+
+
+def test_a_longer_history_keeps_the_bundled_waves_byte_identical(history: Path) -> None:
+    later = ["2024", "2025", "2026"]
+    assert sorted(p.name for p in history.iterdir()) == sorted(
+        [*FILES, *(f"wave_{w}.csv" for w in later), *(f"partners_{w}.csv" for w in later)]
+    )
+    for name in FILES[:-1]:
+        assert (history / name).read_bytes() == (SAMPLE / name).read_bytes(), name
+    assert "Die Wellen 2024 bis 2026 sind fortgeschrieben" in (history / "dataset.yaml").read_text(encoding="utf-8")
+    again = history.parent / "again"
+    sample.write_history(again, waves=6)
+    assert all((again / p.name).read_bytes() == p.read_bytes() for p in history.iterdir())  # deterministic
+
+
+@pytest.mark.parametrize("wave", ["2024", "2025", "2026"])
+def test_later_waves_pass_validation_and_look_like_their_wave(history: Path, wave: str, tmp_path: Path) -> None:
+    from mpsc_report.data.params import load_params
+    from mpsc_report.data.waves import open_waves
+
+    start, end = sample.field_period(int(wave))
+    params = tmp_path / f"{wave}.yaml"
+    params.write_text(
+        f'wave: "{wave}"\ntitle: "T"\nsubtitle: "S"\nfield_start: "{start}"\nfield_end: "{end}"\n'
+        f'report_date: "{int(wave) + 1}-02-07"\ndata: "{history}"\nlanguage: "de"\ncomparison_wave: null\n'
+        'publisher: "P"\n',
+        encoding="utf-8",
+    )
+    waves = open_waves(load_params(params))
+    assert list(waves.waves) == [str(y) for y in range(2021, int(wave) + 1)] and not waves.failures
+    raw = _read_raw(history / f"wave_{wave}.csv")
+    assert len(raw) == 73 - sample.LATER_GAPS[0]
+    assert raw["respondent_id"].str.fullmatch(rf"R{wave}-\d{{3}}").all()
+    submitted = pd.to_datetime(raw["submitted"]).dt.date
+    assert submitted.between(start, end).all() and start.weekday() == 0 and end.weekday() == 4
+
+
+def test_later_waves_grow_and_stay_consistent(history: Path) -> None:
+    counts = {w: _counts(_read_raw(history / f"wave_{w}.csv")) for w in ("2023", "2024", "2025", "2026")}
+    for earlier, later in (("2023", "2024"), ("2024", "2025"), ("2025", "2026")):
+        both = counts[earlier].index.intersection(counts[later].index)
+        assert not (counts[later].loc[both] < counts[earlier].loc[both]).fillna(False).any().any()
+        before, after = (counts[w]["datasets_total"].sum() for w in (earlier, later))
+        assert 1.05 * before < after < 1.3 * before
+    for frame in counts.values():
+        answered = frame.dropna()
+        assert (answered["datasets_total"] == answered[list(DATASET_THEMES)].sum(axis=1)).all()
+        assert (answered["measures_continued"] <= answered["measures_completed"]).all()
+
+
+def test_field_periods_of_the_bundled_waves_follow_the_rule() -> None:
+    for wave, period in sample.FIELD_PERIODS.items():
+        assert sample.field_period(int(wave)) == period
+    with pytest.raises(ValueError, match="at least the 3 bundled waves"):
+        sample.generate_history(load.load_register(), waves=2)

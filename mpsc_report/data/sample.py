@@ -16,6 +16,11 @@ Real monitoring microdata is not public, so the package ships this synthetic sam
 The random streams come from one :func:`numpy.random.default_rng` seeded with :data:`SEED`. NumPy does
 not promise identical streams across releases; if an upgrade changes the files, regenerate them with
 ``python -m mpsc_report.data.sample`` (the calibration targets still hold).
+
+:func:`write_history` continues the sample with invented later waves (2024, 2025, …) into a folder of your choice,
+for load and soak tests of long histories: the three bundled waves come out byte-identical, and every later wave
+grows each project's counts by a few to a few dozen percent (:data:`LATER_GROWTH`) from its own random stream, so
+the bundled waves never change. ``python -m mpsc_report.data.sample --waves 10 --out DIR`` writes ten waves.
 """
 
 from __future__ import annotations
@@ -134,6 +139,20 @@ def generate_sample(register: pd.DataFrame, seed: int = SEED) -> dict[str, tuple
         :data:`~mpsc_report.data.schema.PARTNER_COLUMNS`), with the dtypes :func:`mpsc_report.data.load.load_wave`
         returns: counts as ``Int64`` (``<NA>`` = no answer), free text ``""`` when not answered.
     """
+    return _generate(register, seed)[0]
+
+
+@dataclass(frozen=True)
+class _Projects:
+    """What the generator decided about the projects, for waves after the bundled ones."""
+
+    traits: pd.DataFrame
+    final: pd.DataFrame
+    edges: pd.DataFrame
+    last: pd.DataFrame  # counts of the last bundled wave (respondents only)
+
+
+def _generate(register: pd.DataFrame, seed: int) -> tuple[dict[str, tuple[pd.DataFrame, pd.DataFrame]], _Projects]:
     rng = np.random.default_rng(seed)
     traits = _project_traits(register, rng)
     final = _final_counts(traits, rng)
@@ -152,7 +171,7 @@ def generate_sample(register: pd.DataFrame, seed: int = SEED) -> dict[str, tuple
             counts.loc[project_id, list(BLOCKS[block])] = pd.NA
         responses = _responses(wave, traits, counts, wave_edges, rng)
         sample[wave] = (responses, _partners_frame(wave_edges))
-    return sample
+    return sample, _Projects(traits, final, edges, counts)
 
 
 def write_sample(target_dir: Path, seed: int = SEED) -> list[Path]:
@@ -175,6 +194,85 @@ def write_sample(target_dir: Path, seed: int = SEED) -> list[Path]:
     paths = [write_atomic(target_dir / f"wave_{wave}.csv", _to_csv(sample[wave][0])) for wave in WAVES]
     paths += [write_atomic(target_dir / f"partners_{wave}.csv", _to_csv(sample[wave][1])) for wave in WAVES]
     paths.append(write_atomic(target_dir / load.DATASET_FILE, _dataset_yaml(seed)))
+    return paths
+
+
+#: Growth of a project's cumulative counts from one later wave to the next: median factor and log-normal sigma.
+LATER_GROWTH: tuple[float, float] = (1.15, 0.10)
+
+#: Per later wave: projects that do not answer, respondents leaving one block empty, free texts left empty.
+LATER_GAPS: tuple[int, int, int] = (2, 1, 1)
+
+
+def field_period(year: int) -> tuple[date, date]:
+    """Field period of the end-of-year wave ``year``: from the Monday in 13–19 November, 32 days (to a Friday)."""
+    start = date(year, 11, 13)
+    start += timedelta(days=(7 - start.weekday()) % 7)
+    return start, start + timedelta(days=32)
+
+
+def generate_history(
+    register: pd.DataFrame, waves: int = 10, seed: int = SEED
+) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
+    """The bundled sample continued with invented later waves, ``waves`` in all (at least the three bundled ones).
+
+    Later waves (2024, 2025, …) are every project's counts of the wave before grown by a factor around
+    :data:`LATER_GROWTH` (never falling, totals the sums of their parts, continued ≤ completed), with the partner
+    network of 2023, a few non-respondents and unanswered blocks (:data:`LATER_GAPS`), free texts from the same
+    templates as 2023, submission dates in :func:`field_period` and respondent ids ``R<wave>-<n>``. The bundled
+    waves are exactly :func:`generate_sample`'s; the later ones have a random stream of their own.
+
+    Returns
+    -------
+    dict of str to (pandas.DataFrame, pandas.DataFrame)
+        Wave id -> (responses, partner edge list), as :func:`generate_sample`.
+    """
+    if waves < len(WAVES):
+        raise ValueError(f"a history has at least the {len(WAVES)} bundled waves, not {waves}")
+    sample, projects = _generate(register, seed)
+    rng = np.random.default_rng([seed, len(WAVES)])
+    traits, counts = projects.traits, projects.final.astype(float)
+    last = projects.last
+    # Start from the last bundled wave's counts (the end-2023 values), for every project of the register.
+    for column in counts.columns:
+        known = pd.to_numeric(last[column], errors="coerce") if column in last else None
+        if known is not None:
+            counts[column] = known.reindex(counts.index).fillna(counts[column]).astype(float)
+    missing_count, skipped_count, empty_count = LATER_GAPS
+    for year in range(int(WAVES[-1]) + 1, int(WAVES[-1]) + 1 + waves - len(WAVES)):
+        wave = str(year)
+        median, sigma = LATER_GROWTH
+        grown = counts.mul(median * rng.lognormal(0.0, sigma, len(counts)), axis=0)
+        counts = np.maximum(counts, grown)  # cumulative: never below the wave before
+        missing = sorted(rng.choice(traits.index, size=missing_count, replace=False))
+        respondents = traits.index[~traits.index.isin(missing)]
+        skipped = _skipped_blocks(respondents, skipped_count, rng)
+        silent = [project_id for project_id, block in skipped.items() if block == "partners"]
+        reporting = respondents.difference(silent, sort=False)
+        wave_edges = projects.edges[projects.edges["project_id"].isin(reporting)]
+        wave_counts = _with_partner_counts(_wave_counts(counts, pd.Series(1.0, index=counts.index)), wave_edges)
+        wave_counts = wave_counts.loc[respondents]
+        for project_id, block in skipped.items():
+            wave_counts.loc[project_id, list(BLOCKS[block])] = pd.NA
+        responses = _responses(wave, traits, wave_counts, wave_edges, rng, like=WAVES[-1], empty=empty_count)
+        sample[wave] = (responses, _partners_frame(wave_edges))
+    return sample
+
+
+def write_history(target_dir: Path, waves: int = 10, seed: int = SEED) -> list[Path]:
+    """Write :func:`generate_history` as CSV files plus a ``dataset.yaml`` into ``target_dir`` (created if needed).
+
+    Returns
+    -------
+    list of Path
+        ``wave_<id>.csv`` per wave, ``partners_<id>.csv`` per wave, then ``dataset.yaml``.
+    """
+    history = generate_history(load.load_register(), waves, seed)
+    paths = [write_atomic(target_dir / f"wave_{wave}.csv", _to_csv(history[wave][0])) for wave in history]
+    paths += [write_atomic(target_dir / f"partners_{wave}.csv", _to_csv(history[wave][1])) for wave in history]
+    later = [wave for wave in history if wave not in WAVES]
+    note = f" Die Wellen {later[0]} bis {later[-1]} sind fortgeschrieben und ebenso erfunden." if later else ""
+    paths.append(write_atomic(target_dir / load.DATASET_FILE, _dataset_yaml(seed, note)))
     return paths
 
 
@@ -737,13 +835,22 @@ def _skipped_blocks(respondents: pd.Index, count: int, rng: np.random.Generator)
 
 
 def _responses(
-    wave: str, traits: pd.DataFrame, counts: pd.DataFrame, edges: pd.DataFrame, rng: np.random.Generator
+    wave: str,
+    traits: pd.DataFrame,
+    counts: pd.DataFrame,
+    edges: pd.DataFrame,
+    rng: np.random.Generator,
+    like: str | None = None,
+    empty: int | None = None,
 ) -> pd.DataFrame:
-    """Assemble the answer rows of one wave, numbered in order of submission."""
+    """Assemble the answer rows of one wave, numbered in order of submission.
+
+    A later wave (``like``: the bundled wave whose free-text templates it uses) leaves ``empty`` free texts empty.
+    """
     projects = counts.index
     phase = np.where(traits.loc[projects, "implementation_from"] <= int(wave), "implementation", "strategy")
-    highlight, challenge = _free_texts(wave, traits.loc[projects], counts, edges, phase, rng)
-    first, last = FIELD_PERIODS[wave]
+    highlight, challenge = _free_texts(wave, traits.loc[projects], counts, edges, phase, rng, like, empty)
+    first, last = FIELD_PERIODS[wave] if wave in FIELD_PERIODS else field_period(int(wave))
     days = rng.integers(0, (last - first).days + 1, size=len(projects))
     order = np.lexsort((rng.permutation(len(projects)), days))
     frame = pd.DataFrame(
@@ -960,8 +1067,13 @@ def _free_texts(
     edges: pd.DataFrame,
     phase: np.ndarray,
     rng: np.random.Generator,
+    like: str | None = None,
+    empty: int | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Pick and fill a highlight and a challenge per respondent; blank a few (:data:`EMPTY_TEXTS`)."""
+    """Pick and fill a highlight and a challenge per respondent; blank a few (:data:`EMPTY_TEXTS`, or ``empty``).
+
+    Templates are chosen as for wave ``like`` when given (a later wave uses the last bundled wave's).
+    """
     mpsc_edges = edges[edges["partner_project_id"].notna()]
     partners = mpsc_edges.groupby("project_id")["partner_name"].agg(list)
     answers: dict[str, list[str]] = {"highlight": [], "challenge": []}
@@ -970,9 +1082,9 @@ def _free_texts(
         context = _text_context(wave, project, counts.loc[project_id], partners.get(project_id, []), rng)
         kind = project["kind"]
         for column, templates in (("highlight", HIGHLIGHTS), ("challenge", CHALLENGES)):
-            fitting = [t for t in templates if t.fits(wave, kind, phase[position], context)]
+            fitting = [t for t in templates if t.fits(like or wave, kind, phase[position], context)]
             answers[column].append(fitting[rng.integers(len(fitting))].text.format(**context))
-    blanks = rng.choice(len(traits) * len(TEXT_COLUMNS), size=EMPTY_TEXTS[wave], replace=False)
+    blanks = rng.choice(len(traits) * len(TEXT_COLUMNS), size=EMPTY_TEXTS.get(wave, empty or 0), replace=False)
     for cell in blanks:
         answers[TEXT_COLUMNS[cell % len(TEXT_COLUMNS)]][cell // len(TEXT_COLUMNS)] = ""
     return answers["highlight"], answers["challenge"]
@@ -1017,8 +1129,8 @@ def _to_csv(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
 
-def _dataset_yaml(seed: int) -> str:
-    """The ``dataset.yaml`` describing the sample; strings double-quoted (JSON strings are valid YAML)."""
+def _dataset_yaml(seed: int, note: str = "") -> str:
+    """The ``dataset.yaml`` describing the sample (``note`` added to its description); strings double-quoted."""
 
     def quoted(text: str) -> str:
         return json.dumps(text, ensure_ascii=False)
@@ -1029,13 +1141,27 @@ def _dataset_yaml(seed: int) -> str:
         "synthetic: true\n"
         f"seed: {seed}\n"
         f"generator: {quoted(GENERATOR)}\n"
-        f"description: {quoted(DATASET_DESCRIPTION)}\n"
+        f"description: {quoted(DATASET_DESCRIPTION + note)}\n"
     )
 
 
-if __name__ == "__main__":
-    for written in write_sample(load.package_data_dir() / "sample"):
+def _main(argv: list[str] | None = None) -> None:
+    """``python -m mpsc_report.data.sample [--waves N] [--out DIR]``: the bundled sample, or a longer history."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m mpsc_report.data.sample", description=_main.__doc__)
+    parser.add_argument("--waves", type=int, default=len(WAVES), help="waves to write (more than 3: invented later)")
+    parser.add_argument("--out", type=Path, default=None, help="target folder (default: the package's sample)")
+    args = parser.parse_args(argv)
+    if args.waves != len(WAVES) and args.out is None:
+        parser.error("a longer history needs --out DIR: the package's sample keeps its three waves")
+    target = args.out or load.package_data_dir() / "sample"
+    for written in write_sample(target) if args.waves == len(WAVES) else write_history(target, args.waves):
         print(written)
+
+
+if __name__ == "__main__":
+    _main()
 
 
 #: System columns of a LimeSurvey response export, before the question columns.

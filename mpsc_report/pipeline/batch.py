@@ -7,14 +7,17 @@ as current. The manifest and the index page are written even when the build is i
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from . import consistency
 from .build import CELL_TIMEOUT_SECONDS
 from .fingerprint import Fingerprinter
+from .interrupts import caught as interrupts_caught
 from .lock import check_writable, output_lock
 from .manifest import (
     STATUSES,
@@ -30,8 +33,11 @@ from .progress import Progress
 from .units import Unit, UnitResult
 from .workers import UNIT_TIMEOUT_SECONDS, require_dask, run_dask, run_inline, run_local
 
-#: Folder under the output folder for the workers' own output (kernel warnings, tracebacks).
+#: Folder under the output folder for the workers' own output (kernel warnings, tracebacks): one folder per build.
 LOG_DIR = ".logs"
+
+#: How many builds' worker logs are kept (the oldest folders are removed when a build starts).
+LOGS_KEPT = 5
 
 
 def default_jobs() -> int:
@@ -52,6 +58,9 @@ class BatchOptions:
 
     formats: tuple[str, ...] = ("html", "pdf")
     jobs: int = field(default_factory=default_jobs)
+    #: Local workers reset and reuse their kernel between units (a failed unit still gets a fresh one); ``False``
+    #: starts a fresh kernel for every unit.
+    reuse_kernels: bool = True
     force: bool = False
     fail_fast: bool = False
     cell_timeout: float = CELL_TIMEOUT_SECONDS
@@ -68,6 +77,8 @@ class BatchResult:
     index: Path
     seconds: float
     interrupted: bool = False
+    #: ``"Ctrl-C"`` or ``"SIGTERM"`` when the build was stopped by a signal.
+    signal: str | None = None
 
     @property
     def failed(self) -> list[UnitResult]:
@@ -113,7 +124,7 @@ def run_batch(
     if options.dask_scheduler:
         require_dask()
     check_writable(output_dir)
-    with output_lock(output_dir):
+    with output_lock(output_dir), interrupts_caught() as interrupts:
         manifest = read_manifest(output_dir)
         fingerprinter = Fingerprinter()
         fingerprints = {u.unit_id: fingerprinter.unit(u, options.formats) for u in units}
@@ -150,9 +161,12 @@ def run_batch(
                     options.fail_fast,
                     on_result,
                     progress.tick,
+                    interrupts=interrupts,
                 )
             elif options.jobs == 0:
-                ran, interrupted = run_inline(todo, options.formats, options.cell_timeout, options.fail_fast, on_result)
+                ran, interrupted = run_inline(
+                    todo, options.formats, options.cell_timeout, options.fail_fast, on_result, interrupts=interrupts
+                )
             else:
                 ran, interrupted = run_local(
                     todo,
@@ -163,11 +177,15 @@ def run_batch(
                     options.fail_fast,
                     on_result,
                     progress.tick,
-                    log_dir=output_dir / LOG_DIR,
+                    log_dir=build_log_dir(output_dir),
+                    interrupts=interrupts,
+                    reuse_kernels=options.reuse_kernels,
                 )
         finally:
+            # Signals only set a flag from here on (see pipeline.interrupts): the manifest is written in full.
+            interrupted = interrupted or interrupts.requested
             progress.finish()
-            for result in ran:  # units stopped by Ctrl-C or --fail-fast did not go through on_result
+            for result in ran:  # units stopped by a signal or --fail-fast did not go through on_result
                 if result.status in ("not-run", "interrupted"):
                     record_result(manifest, result, fingerprints[result.unit.unit_id], output_dir)
             results.extend(ran)
@@ -188,9 +206,27 @@ def run_batch(
             )
             manifest_path = write_manifest(output_dir, manifest)
             index_path = write_index(output_dir, manifest)
+        interrupted = interrupted or interrupts.requested
+        how = interrupts.name or None
     if not interrupted:
         consistency.enforce(manifest)  # a number two documents state must agree: else exit code 1, values named
-    return BatchResult(results, manifest_path, index_path, seconds, interrupted)
+    return BatchResult(results, manifest_path, index_path, seconds, interrupted, how)
 
 
-__all__ = ["BatchOptions", "BatchResult", "default_jobs", "run_batch"]
+def build_log_dir(output_dir: Path, keep: int = LOGS_KEPT) -> Path:
+    """The folder for this build's worker logs: ``<output>/.logs/<start time>-<pid>``.
+
+    The folders of older builds beyond the newest ``keep`` (this one counted) are removed, and so are the single
+    ``worker-<pid>.log`` files builds wrote before this layout.
+    """
+    logs = output_dir / LOG_DIR
+    if logs.is_dir():
+        for stray in logs.glob("worker-*.log"):
+            stray.unlink(missing_ok=True)
+        folders = sorted(p for p in logs.iterdir() if p.is_dir() and p.name[:8].isdigit())
+        for old in folders[: max(0, len(folders) - (keep - 1))]:
+            shutil.rmtree(old, ignore_errors=True)
+    return logs / f"{datetime.now().strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+
+
+__all__ = ["BatchOptions", "BatchResult", "build_log_dir", "default_jobs", "run_batch"]
