@@ -168,6 +168,48 @@ def test_markdown_edit_reuses_the_outputs_of_the_last_run(tmp_path):
     assert [_source_position(merged, i) for i in range(4)] == [1, None, 2, 3]
 
 
+class NoKernel:
+    """Stands in for the kernel where no code may run: any use fails the test."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"no code may run, but the kernel's {name} was used")
+
+
+def test_invalid_params_or_data_are_shown_and_no_code_runs(tmp_path):
+    from mpsc_report.pipeline.preview.render import Renderer, RenderFailed
+    from mpsc_report.pipeline.units import plan_units
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "mpsc_report" / "data" / "sample", data)
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    params = params_dir / "2023.yaml"
+    good = (ROOT / "params" / "2023.yaml").read_text().replace('data: "sample"', f'data: "{data}"')
+    params.write_text(good)
+    [unit] = plan_units(params_dir, tmp_path / "out", ROOT / "notebooks" / "halftime_review.ipynb", ["2023"])
+    renderer = Renderer(unit, NoKernel(), cell_timeout=300)
+    renderer.check_inputs()
+    assert renderer.targets().data_dir == data
+
+    params.write_text(good.replace('language: "de"', 'language: "fr"'))
+    with pytest.raises(RenderFailed) as failed:
+        renderer.render({"params"})
+    assert failed.value.problem.title == "The params of 2023/report are not valid; no code ran"
+    assert "language" in failed.value.problem.message and "'fr'" in failed.value.problem.message
+    with pytest.raises(RenderFailed):  # a notebook edit runs nothing while the params are invalid
+        renderer.render({"notebook"})
+
+    params.write_text(good)
+    answers = data / "wave_2023.csv"
+    answers.write_text(answers.read_text().replace("R2023-001,zwoenitz,", "R2023-001,zwoenitzz,"))
+    with pytest.raises(RenderFailed) as failed:
+        renderer.render({"params", "data"})
+    problem = failed.value.problem
+    assert problem.title == "The data of 2023/report are not valid; no code ran"
+    assert "wave_2023.csv" in problem.message and "zwoenitzz" in problem.message
+    assert "full list under Details" in problem.message and "zwoenitzz" in problem.details
+
+
 # ----------------------------------------------------------------------------------------------
 # The server (no kernel)
 
@@ -464,6 +506,17 @@ def test_failing_cell_is_named_above_the_previous_page(preview):
     preview.edit(13, 'raise ValueError("Vorschau kaputt")\n', "")
     page = preview.wait_for_page(lambda p: 'class="mpsc-preview-problem"' not in p, CHANGE_SECONDS)
     assert "Codewort: Neu erhobene" in page
+
+
+@pytest.mark.e2e
+def test_a_failed_qa_gate_is_named_with_its_cell(preview):
+    preview.edit(2, "## Zusammenfassung Vorschauwort", "## Zusammenfassung Vorschauwort\n\nEs gibt 5 neue Stellen.")
+    page = preview.wait_for_page(lambda p: 'class="mpsc-preview-problem"' in p, CHANGE_SECONDS)
+    assert "1 QA check(s) failed" in page
+    assert "[narrative] Cell 3: the text says &#x27;5 neue Stellen&#x27;" in page
+
+    preview.edit(2, "\n\nEs gibt 5 neue Stellen.", "")
+    preview.wait_for_page(lambda p: 'class="mpsc-preview-problem"' not in p, CHANGE_SECONDS)
 
 
 @pytest.mark.e2e

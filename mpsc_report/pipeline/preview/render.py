@@ -30,6 +30,9 @@ _INJECTED_TAG = "injected-parameters"
 _SOURCE_LINES = 8
 _TRACEBACK_LINES = 12
 
+#: Validation failures listed for invalid data (a build writes them all to validation_errors.csv).
+_FAILURE_ROWS = 500
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -147,6 +150,7 @@ class Renderer:
         """
         from ...data.load import resolve_data_dir
         from ...data.params import FactsheetParams, load_params
+        from ...data.validation import ERRORS_FILE, ValidationFailed
         from ...data.waves import open_waves
 
         inputs = self._inputs
@@ -162,9 +166,14 @@ class Renderer:
             open_waves(inputs.params)
         except MpscReportError as exc:
             what = "params" if isinstance(exc, ParamsError) else "data"
+            message, details = str(exc), ""
+            if isinstance(exc, ValidationFailed):  # the preview writes no validation_errors.csv: list them here
+                message = message.replace(f"full list in {ERRORS_FILE}", "full list under Details")
+                shown = [f"- {failure.describe()}" for failure in exc.failures[:_FAILURE_ROWS]]
+                more = len(exc.failures) - len(shown)
+                details = "\n".join(shown) + (f"\n… and {more} more" if more > 0 else "")
             inputs.problem = Problem(
-                title=f"The {what} of {self.unit.name} are not valid; no code ran",
-                message=str(exc),
+                title=f"The {what} of {self.unit.name} are not valid; no code ran", message=message, details=details
             )
 
     def _parameterize(self, source: Any) -> Any:
