@@ -57,12 +57,17 @@ class RenderFailed(Exception):
 
 @dataclass
 class Rendered:
-    """A good render: the publication HTML, the notebook it came from (for the PDF), what ran and how long."""
+    """A good render: the publication HTML, the notebook it came from (for the PDF), what ran and how long.
+
+    ``steps`` are seconds per step: ``restart`` (kernel), ``checks`` (params and data), ``run`` (reset and every
+    cell), ``export`` (QA gates and HTML).
+    """
 
     html: str
     nb: Any
     how: str
     seconds: float
+    steps: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -117,12 +122,16 @@ class Renderer:
             Invalid params or data, an unreadable notebook, a failing cell, a QA gate or the export failed.
         """
         start = time.perf_counter()
+        steps: dict[str, float] = {}
         restarted = False
         if "package" in changed:
             self.kernel.restart()  # edited modules are imported anew by the next run
             restarted = True
+            steps["restart"] = _lap(start)
         if changed & {"params", "data", "package"} or self._inputs.params is None:
+            began = time.perf_counter()
             self.check_inputs(reload_params="params" in changed or self._inputs.params is None)
+            steps["checks"] = _lap(began)
         if self._inputs.problem is not None:
             raise RenderFailed(self._inputs.problem)
         source = _read_notebook(self.unit.notebook)
@@ -136,12 +145,16 @@ class Renderer:
             nb = _with_outputs_of(parameterized, self._executed)
             how = "exported again, no code ran" if changed <= {"templates"} else "re-rendered without running code"
         else:
+            began = time.perf_counter()
             nb = self._execute(parameterized)
+            steps["run"] = _lap(began)
             self._executed, self._executed_key = nb, code_key
             how = "kernel restarted, code ran" if restarted else "code ran"
+        began = time.perf_counter()
         self._check_qa(nb, parameterized)
         html = self._export(nb, fresh="templates" in changed)
-        return Rendered(html=html, nb=nb, how=how, seconds=time.perf_counter() - start)
+        steps["export"] = _lap(began)
+        return Rendered(html=html, nb=nb, how=how, seconds=_lap(start), steps=steps)
 
     def check_inputs(self, reload_params: bool = True) -> None:
         """Load the params (when they changed) and check the data as a build does, before any code runs.
@@ -263,6 +276,10 @@ class Renderer:
                 source=_first_lines(parameterized.cells[first].source, _SOURCE_LINES) if first is not None else "",
             )
         )
+
+
+def _lap(began: float) -> float:
+    return time.perf_counter() - began
 
 
 def _read_notebook(path: Path) -> Any:

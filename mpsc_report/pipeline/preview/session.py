@@ -186,7 +186,7 @@ class _Session:
         self._good, self._good_at = rendered, _clock()
         status = f"{self._good_at} {what}: {rendered.how} in {rendered.seconds:.1f} s"
         self._publish(None, status)
-        self.log(status)
+        self.log(f"{status} ({', '.join(f'{step} {seconds:.1f} s' for step, seconds in rendered.steps.items())})")
 
     def _fail(self, problem: Problem) -> None:
         status = f"{_clock()} {problem.title}"
