@@ -196,8 +196,10 @@ def test_invalid_params_or_data_are_shown_and_no_code_runs(tmp_path):
         renderer.render({"params"})
     assert failed.value.problem.title == "The params of 2023/report are not valid; no code ran"
     assert "language" in failed.value.problem.message and "'fr'" in failed.value.problem.message
-    with pytest.raises(RenderFailed):  # a notebook edit runs nothing while the params are invalid
-        renderer.render({"notebook"})
+    for change in ({"notebook"}, {"data"}):  # nothing runs, and no old params are used, until they are fixed
+        with pytest.raises(RenderFailed) as failed:
+            renderer.render(change)
+        assert failed.value.problem.title.startswith("The params of 2023/report are not valid")
 
     params.write_text(good)
     answers = data / "wave_2023.csv"
@@ -289,6 +291,23 @@ def test_server_listens_on_loopback_only(server):
     listening = [c for c in psutil.Process().net_connections("inet") if c.status == psutil.CONN_LISTEN]
     ours = [c for c in listening if c.laddr.port == server.port]
     assert [c.laddr.ip for c in ours] == ["127.0.0.1"]
+
+
+def test_a_port_in_use_is_a_clear_error(capsys):
+    import socket
+
+    from mpsc_report.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        notebook = ROOT / "notebooks" / "halftime_review.ipynb"
+        status = main(
+            ["preview", "--port", str(port), "--params-dir", str(ROOT / "params"), "--notebook", str(notebook)]
+        )
+    assert status == 4
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
 
 
 class Events:

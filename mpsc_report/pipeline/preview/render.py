@@ -178,6 +178,8 @@ class Renderer:
                 inputs.data_dir = resolve_data_dir(inputs.params.data)
             open_waves(inputs.params)
         except MpscReportError as exc:
+            if reload_params:
+                inputs.params = None  # read them again at the next change, whatever it is
             what = "params" if isinstance(exc, ParamsError) else "data"
             message, details = str(exc), ""
             if isinstance(exc, ValidationFailed):  # the preview writes no validation_errors.csv: list them here

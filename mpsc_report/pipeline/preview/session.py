@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...errors import MpscReportError
+from ...errors import BuildError, MpscReportError
 from ..build import CELL_TIMEOUT_SECONDS
 from ..units import FACTSHEET_NOTEBOOK, REPORT_NOTEBOOK, Unit, plan_units
 from .kernel import WarmKernel
@@ -129,9 +129,15 @@ class _Session:
         self.unit = unit
         self.options = options
         self.log = log
-        self.scratch = Path(tempfile.mkdtemp(prefix="mpsc-preview-"))
         self.board = Board()
-        self.server = PreviewServer(options.port, self.board, f"{unit.stem}.pdf", self._pdf)
+        try:
+            self.server = PreviewServer(options.port, self.board, f"{unit.stem}.pdf", self._pdf)
+        except OSError as exc:
+            raise BuildError(
+                f"the preview cannot listen on 127.0.0.1:{options.port} ({exc.strerror or exc}); choose another "
+                "--port, or leave it out for a free one."
+            ) from None
+        self.scratch = Path(tempfile.mkdtemp(prefix="mpsc-preview-"))
         self.kernel = WarmKernel(unit.notebook.parent, self.scratch / "kernel.log")
         self.renderer = Renderer(unit, self.kernel, options.cell_timeout)
         self._good: Rendered | None = None
