@@ -213,6 +213,62 @@ def test_invalid_params_or_data_are_shown_and_no_code_runs(tmp_path):
 
 
 # ----------------------------------------------------------------------------------------------
+# The kept-warm kernel
+
+
+def run_cells(kernel, *sources: str):
+    import papermill
+
+    from mpsc_report.pipeline.build import KERNEL_NAME
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
+    try:
+        return papermill.execute_notebook(
+            nb, None, kernel_name=KERNEL_NAME, language="python", km=kernel.manager, progress_bar=False
+        )
+    finally:
+        kernel.end_run()
+
+
+def test_each_run_gets_a_clean_kernel_without_a_restart(tmp_path):
+    from mpsc_report.pipeline.preview.kernel import WarmKernel
+
+    kernel = WarmKernel(tmp_path, tmp_path / "kernel.log")
+    kernel.start()
+    try:
+        pid = kernel.manager.provisioner.process.pid
+        run_cells(
+            kernel,
+            "import os, sys, matplotlib.pyplot as plt\nleftover = 1",
+            "os.chdir('/'); os.environ['MPSC_LEFTOVER'] = '1'; sys.path.append('/leftover')",
+            "plt.figure(); plt.rcParams['lines.linewidth'] = 9",
+        )
+        kernel.reset()
+        probe = (
+            "import json, os, sys, matplotlib.pyplot as plt\n"
+            "print(json.dumps({'leftover': 'leftover' in dir(), 'cwd': os.getcwd(), "
+            "'env': 'MPSC_LEFTOVER' in os.environ, 'path': '/leftover' in sys.path, "
+            "'figures': len(plt.get_fignums()), 'linewidth': plt.rcParams['lines.linewidth']}))"
+        )
+        [cell] = run_cells(kernel, probe).cells
+        state = json.loads(cell.outputs[0].text)
+        assert state == {
+            "leftover": False,
+            "cwd": str(tmp_path),
+            "env": False,
+            "path": False,
+            "figures": 0,
+            "linewidth": 1.5,  # matplotlib's default
+        }
+        assert cell.execution_count == 1  # as in a fresh kernel (and in a build)
+        assert kernel.manager.provisioner.process.pid == pid  # the same, warm kernel
+    finally:
+        kernel.close()
+    assert not kernel.alive()
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+
+
+# ----------------------------------------------------------------------------------------------
 # The server (no kernel)
 
 
