@@ -125,6 +125,9 @@ def test_published_html_has_no_script_and_the_served_page_exactly_the_reload_one
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in page and "Cell 3 raised &lt;b&gt;X&lt;/b&gt;" in page
     assert "status &lt;i&gt;" in page
     assert 'data-version="7"' in page and "Ausgabe" in page
+    import html5lib
+
+    html5lib.HTMLParser(strict=True).parse(page)  # what the preview adds is well-formed HTML
 
 
 def test_page_before_the_first_render_is_locked_down_too():
@@ -287,7 +290,7 @@ def request(port: int, path: str, method: str = "GET", host: str | None = None) 
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         connection.putrequest(method, path, skip_host=True)
-        connection.putheader("Host", host or f"127.0.0.1:{port}")
+        connection.putheader("Host", f"127.0.0.1:{port}" if host is None else host)
         connection.endheaders()
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read()
@@ -333,8 +336,10 @@ def test_page_pdf_and_channel_are_served_with_locked_down_headers(server):
 
 def test_requests_for_another_host_name_are_refused(server):
     """A page that rebinds its own name to 127.0.0.1 sends its own Host: it must not read the preview."""
-    assert request(server.port, "/", host="attacker.example")[0] == 403
-    assert request(server.port, "/", host=f"localhost:{server.port}")[0] == 200
+    for host in ("attacker.example", f"attacker.example:{server.port}", f"127.0.0.1.nip.io:{server.port}", ""):
+        assert request(server.port, "/", host=host)[0] == 403, host
+    for host in (f"localhost:{server.port}", "127.0.0.1:8080", "localhost"):  # 8080: e.g. through an SSH tunnel
+        assert request(server.port, "/", host=host)[0] == 200, host
 
 
 def test_only_get_and_head_are_answered(server):
@@ -560,6 +565,43 @@ def test_markdown_edit_updates_the_page_without_running_code(preview):
     page = preview.page()
     assert "Zusammenfassung Vorschauwort" in page
     assert "re-rendered without running code" in page
+
+
+@pytest.mark.e2e
+def test_an_open_page_reloads_by_itself_and_p_opens_the_pdf(preview):
+    """The reload script in a real browser, under the page's policy: it reloads, breaks no rule, p asks for the PDF."""
+    import asyncio
+
+    async def browse() -> tuple[list[str], list[str]]:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as pw:
+            chromium = shutil.which("chromium") or "/usr/bin/chromium"
+            browser = await pw.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+            page = await browser.new_page()
+            console: list[str] = []
+            page.on("console", lambda message: console.append(message.text))
+            await page.goto(preview.url)
+            preview.edit(2, "## Zusammenfassung Vorschauwort", "## Zusammenfassung Vorschauwort Browserwort")
+            await page.get_by_text("Browserwort").first.wait_for(timeout=CHANGE_SECONDS * 1000)
+            asked: list[str] = []
+
+            async def refuse(route) -> None:  # printing is tested below; here only the request counts
+                asked.append(route.request.url)
+                await route.abort()
+
+            await page.route("**/*.pdf", refuse)
+            await page.keyboard.press("p")
+            for _ in range(100):
+                if asked:
+                    break
+                await asyncio.sleep(0.1)
+            await browser.close()
+            return console, asked
+
+    console, asked = asyncio.run(browse())
+    assert asked == [preview.url + "halftime_review.pdf"]
+    assert [line for line in console if "Content Security Policy" in line or "Refused" in line] == []
 
 
 @pytest.mark.e2e

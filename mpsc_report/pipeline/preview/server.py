@@ -3,8 +3,8 @@
 Exactly three request paths are answered, compared as the raw request target (never decoded, normalised or mapped
 to a file): ``/`` (the page), :data:`~.page.EVENTS_PATH` (Server-Sent Events: ``version`` when a new page is
 published, ``status`` while the preview works) and ``/<name>.pdf`` (the PDF of the current good render). Every other
-path is 404; no file is ever read on a request. Requests whose ``Host`` is not this server's address are refused
-(403), so a web page that rebinds its own name to 127.0.0.1 cannot read the preview.
+path is 404; no file is ever read on a request. Requests whose ``Host`` is not a loopback name (``127.0.0.1``,
+``localhost``) are refused (403), so a web page that points its own name at 127.0.0.1 cannot read the preview.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .page import EVENTS_PATH, header_policy
+
+#: Host names a request may use: a web page that points a name of its own at 127.0.0.1 cannot pass as one of them.
+_LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 #: Seconds between keep-alive comments on an idle reload channel.
 _KEEPALIVE_SECONDS = 15.0
@@ -165,8 +168,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.NOT_FOUND, b"Not found: this preview serves its page and its PDF only.\n", head=head)
 
     def _host_is_ours(self) -> bool:
-        port = self.server.port
-        return self.headers.get("Host", "") in (f"127.0.0.1:{port}", f"localhost:{port}")
+        """Whether the request names this machine's loopback (any port: an SSH tunnel may forward another one)."""
+        host = self.headers.get("Host", "")
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 or host.startswith("[") else host
+        return name.lower() in _LOOPBACK_NAMES
 
     def _send(
         self,
