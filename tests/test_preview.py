@@ -77,6 +77,23 @@ def test_watcher_reports_changes_by_kind_and_ignores_saves_that_change_nothing(t
     assert watcher.poll() == {"params": [params]}
 
 
+@pytest.mark.parametrize(
+    ("changed", "restart"),
+    [
+        ("documents/export/html.py", "mpsc_report/documents/export/html.py"),
+        ("pipeline/preview/render.py", "mpsc_report/pipeline/preview/render.py"),
+        ("cli.py", "mpsc_report/cli.py"),
+        ("analysis/narrative.py", ""),  # runs in the kernel: the restarted kernel imports it
+        ("documents/report.py", ""),
+    ],
+)
+def test_edits_to_code_the_preview_process_runs_ask_for_a_restart(changed, restart):
+    from mpsc_report.pipeline.preview.session import _process_side
+
+    package = ROOT / "mpsc_report"
+    assert _process_side([package / changed], package) == restart
+
+
 # ----------------------------------------------------------------------------------------------
 # The page (no kernel)
 

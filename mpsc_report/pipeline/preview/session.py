@@ -158,16 +158,17 @@ class _Session:
         while True:
             changed = watcher.poll()
             if changed:
-                self._render(set(changed), _describe(changed))
-                watcher.retarget(self.renderer.targets())
                 restart = _process_side(changed.get("package", []), watcher.package)
-                if restart:
-                    note = f"Restart the preview to use your change to {restart}: it runs in the preview process."
-                    self.log(note)
-                    self.board.say(note)
+                note = (
+                    f" — restart the preview to use your change to {restart} (it runs in the preview)"
+                    if restart
+                    else ""
+                )
+                self._render(set(changed), _describe(changed), note)
+                watcher.retarget(self.renderer.targets())
             time.sleep(self.options.interval)
 
-    def _render(self, changed: set[Kind], what: str) -> None:
+    def _render(self, changed: set[Kind], what: str, note: str = "") -> None:
         self.board.say(f"{what}: rendering …")
         try:
             rendered = self.renderer.render(changed)
@@ -190,7 +191,7 @@ class _Session:
             self.board.say(f"{_clock()} {what}: nothing that shows changed")
             return
         self._good, self._good_at = rendered, _clock()
-        status = f"{self._good_at} {what}: {rendered.how} in {rendered.seconds:.1f} s"
+        status = f"{self._good_at} {what}: {rendered.how} in {rendered.seconds:.1f} s{note}"
         self._publish(None, status)
         self.log(f"{status} ({', '.join(f'{step} {seconds:.1f} s' for step, seconds in rendered.steps.items())})")
 
