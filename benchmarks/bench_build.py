@@ -370,7 +370,8 @@ class _Preview:
         page = self.page()
         seconds = time.perf_counter() - start
         if 'class="mpsc-preview-problem"' in page or (expect is not None and expect not in page):
-            raise SystemExit(f"the preview's page does not show the edit: {self.lines[-3:]}")
+            problem = page.split('class="mpsc-preview-problem"')[-1][:1500] if "preview-problem" in page else ""
+            raise SystemExit(f"the preview's page does not show the edit: {self.lines[-6:]}\n{problem}")
         return seconds, self.cpu_seconds() - cpu
 
 
@@ -389,7 +390,7 @@ def _edit_answer(answers: Path, run: int) -> None:
         rows = list(csv.reader(handle))
     column = rows[0].index("challenge")
     rows[1][column] = rows[1][column].split(" (Messlauf")[0] + f" (Messlauf {run})"
-    temporary = answers.with_suffix(".tmp")
+    temporary = answers.parent.parent / f".{answers.name}.tmp"  # outside the watched folder, same file system
     with temporary.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
     os.replace(temporary, answers)
