@@ -5,6 +5,7 @@ Run from the project root with the project's environment::
     .venv/bin/python benchmarks/bench_build.py                 # everything (several minutes)
     .venv/bin/python benchmarks/bench_build.py --quick         # 2023 only, 4 factsheets: a smoke run
     .venv/bin/python benchmarks/bench_build.py --startup-only  # import, --help, no-op rebuild: seconds
+    .venv/bin/python benchmarks/bench_build.py --preview-only  # the preview loop: Markdown, code and data edits
 
 Every measurement is a separate command run with ``subprocess`` and timed by wall clock, so interpreter start
 and imports count as they do for a user. Outputs go to a temporary folder (``--keep`` keeps it). The no-op
@@ -17,14 +18,19 @@ beside the figures, and the load average with them.
 from __future__ import annotations
 
 import argparse
+import csv
+import functools
+import http.client
 import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -50,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     factsheets = 4 if args.quick and args.factsheets == 73 else args.factsheets
     rows: list[Row] = []
     try:
+        if args.preview_only:
+            rows.extend(_preview_loop(work, args.preview_runs))
+            return 0
         rows.extend(_startup(args.noop_dir))
         if args.startup_only:
             return 0
@@ -119,6 +128,9 @@ def main(argv: list[str] | None = None) -> int:
         units = len(json.loads((noop_dir / "manifest.json").read_text())["run"]["units"])
         rows.append((f"no-op rebuild ({units} units, all unchanged)", f"{noop:.2f} s", "", None))
 
+        if not args.skip_preview:
+            rows.extend(_preview_loop(work, args.preview_runs))
+
         peak = _peak_memory([work / "one", work / "j1", work / "j2", work / "reports", fs_dir])
         rows.append(
             (
@@ -156,6 +168,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--noop-dir", type=Path, default=ROOT / "outputs", help="a current output folder of `build --all`"
     )
+    parser.add_argument("--preview-only", action="store_true", help="only the preview loop (edits of a copy)")
+    parser.add_argument("--skip-preview", action="store_true", help="leave out the preview loop")
+    parser.add_argument("--preview-runs", type=int, default=3, help="edits of each kind in the preview loop")
     return parser
 
 
@@ -263,6 +278,177 @@ def _peak_memory(folders: list[Path]) -> dict[str, float]:
             peak["own"] = max(peak["own"], worker.get("peak_rss_mb", 0.0))
             peak["kernel"] = max(peak["kernel"], worker.get("peak_kernel_rss_mb", 0.0))
     return peak
+
+
+# --- the preview loop (mpsc-report preview) ---------------------------------------------------------------------
+
+
+def _preview_loop(work: Path, runs: int) -> list[Row]:
+    """Time ``mpsc-report preview`` on copies of the 2023 report notebook and the sample data.
+
+    Each figure is the median of ``runs`` edits, from the moment the edited file is in place until the page
+    fetched from the preview shows the edit: the preview noticed it, rendered and published the page, the reload
+    channel announced the new version, and the page was fetched (what an open browser does before it repaints).
+    """
+    folder = work / "preview"
+    data, params_dir = folder / "data", folder / "params"
+    shutil.copytree(ROOT / "mpsc_report" / "data" / "sample", data)
+    params_dir.mkdir()
+    params = (ROOT / "params" / "2023.yaml").read_text().replace('data: "sample"', f'data: "{data}"')
+    (params_dir / "2023.yaml").write_text(params)
+    notebook = folder / "halftime_review.ipynb"
+    shutil.copy(REPORT, notebook)
+    command = [str(BIN / "mpsc-report"), "preview", "--notebook", str(notebook), "--params-dir", str(params_dir)]
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
+    try:
+        preview = _Preview(proc)
+        preview.wait_for(lambda page: "Impressum und Herkunft der Zahlen" in page, timeout=300)
+        first = time.perf_counter() - start
+        cells = json.loads(notebook.read_text())["cells"]
+        markdown, code = "".join(cells[2]["source"]), "".join(cells[9]["source"])
+        timings: dict[str, list[tuple[float, float]]] = {"markdown": [], "code": [], "data": []}
+        for run in range(1, runs + 1):
+            word = f"Messlauf{run}"
+            edited = markdown.replace("## Zusammenfassung", f"## Zusammenfassung {word}")
+            edit = functools.partial(_edit_cell, notebook, 2, edited)
+            timings["markdown"].append(preview.timed_edit(edit, f"Zusammenfassung {word}"))
+            edit = functools.partial(_edit_cell, notebook, 9, code.replace('caption="', f'caption="{word}: ', 1))
+            timings["code"].append(preview.timed_edit(edit, f"{word}: "))
+            edit = functools.partial(_edit_answer, data / "wave_2023.csv", run)
+            timings["data"].append(preview.timed_edit(edit, None))
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    if os.environ.get("MPSC_BENCH_PREVIEW_LOG"):  # the preview's own lines: what each render spent its time on
+        print("\n".join(preview.lines), file=sys.stderr)
+    rows: list[Row] = [("preview: start to first page (kernel, first run)", f"{first:.1f} s", "", None)]
+    for kind, limit in (("Markdown", 2.0), ("code", 6.0), ("data", 6.0)):
+        wall = statistics.median(w for w, _ in timings[kind.lower()])
+        cpu = statistics.median(c for _, c in timings[kind.lower()])
+        rows.append(
+            (
+                f"preview: {kind} edit -> page updated (median of {runs})",
+                f"{wall:.2f} s",
+                f"≤ {limit:g} s",
+                wall <= limit,
+            )
+        )
+        rows.append(("  CPU seconds it took (preview + kernel): the time on an idle machine", f"{cpu:.2f} s", "", None))
+    return rows
+
+
+class _Preview:
+    """A running ``mpsc-report preview``: its address, its reload channel and its page."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.proc = proc
+        self.lines: list[str] = []
+        threading.Thread(target=self._drain, daemon=True).start()
+        deadline = time.monotonic() + 300
+        while not (found := [m for line in self.lines if (m := re.search(r"127\.0\.0\.1:(\d+)/", line))]):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"mpsc-report preview did not start: {self.lines[-5:]}")
+            time.sleep(0.05)
+        self.port = int(found[0][1])
+        self.versions: list[int] = []
+        threading.Thread(target=self._listen, daemon=True).start()
+
+    def _drain(self) -> None:
+        for line in self.proc.stderr:
+            self.lines.append(line.rstrip("\n"))
+
+    def _listen(self) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+        connection.request("GET", "/_preview/events")
+        kind = ""
+        for raw in connection.getresponse():
+            line = raw.decode().rstrip("\n")
+            if line.startswith("event: "):
+                kind = line[7:]
+            elif line.startswith("data: ") and kind == "version":
+                self.versions.append(int(line[6:]))
+
+    def page(self) -> str:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request("GET", "/")
+            return connection.getresponse().read().decode()
+        finally:
+            connection.close()
+
+    def wait_for(self, ready, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while not ready(page := self.page()):
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the preview page did not show the change within {timeout} s: {self.lines[-3:]}")
+            time.sleep(0.2)
+        return page
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) used so far by the preview and the processes it started (its kernel)."""
+        import psutil
+
+        total = 0.0
+        root = psutil.Process(self.proc.pid)
+        for process in [root, *root.children(recursive=True)]:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+        return total
+
+    def timed_edit(self, edit, expect: str | None) -> tuple[float, float]:
+        """Seconds from an edit until a new version is announced and its page (checked for ``expect``) fetched.
+
+        Returns the wall-clock seconds and the CPU seconds the preview and its kernel spent meanwhile: on a busy
+        machine the wall clock waits for other processes, the CPU time is what an idle machine would take (the
+        preview and its kernel take turns, so their CPU times add up).
+        """
+        while not self.versions:
+            time.sleep(0.05)
+        time.sleep(1.0)  # let the watcher settle on the previous state
+        before = self.versions[-1]
+        cpu = self.cpu_seconds()
+        edit()
+        start = time.perf_counter()
+        deadline = time.monotonic() + 120
+        while not self.versions or self.versions[-1] <= before:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the preview did not publish a new page within 120 s: {self.lines[-3:]}")
+            time.sleep(0.01)
+        page = self.page()
+        seconds = time.perf_counter() - start
+        if 'class="mpsc-preview-problem"' in page or (expect is not None and expect not in page):
+            problem = page.split('class="mpsc-preview-problem"')[-1][:1500] if "preview-problem" in page else ""
+            raise SystemExit(f"the preview's page does not show the edit: {self.lines[-6:]}\n{problem}")
+        return seconds, self.cpu_seconds() - cpu
+
+
+def _edit_cell(notebook: Path, index: int, source: str) -> None:
+    """Set one cell's source, saved as JupyterLab saves (a temporary file renamed into place)."""
+    nb = json.loads(notebook.read_text())
+    nb["cells"][index]["source"] = source
+    temporary = notebook.with_suffix(".tmp")
+    temporary.write_text(json.dumps(nb, ensure_ascii=False, indent=1))
+    os.replace(temporary, notebook)
+
+
+def _edit_answer(answers: Path, run: int) -> None:
+    """Change the first respondent's free-text challenge (a valid edit of the data)."""
+    with answers.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    column = rows[0].index("challenge")
+    rows[1][column] = rows[1][column].split(" (Messlauf")[0] + f" (Messlauf {run})"
+    temporary = answers.parent.parent / f".{answers.name}.tmp"  # outside the watched folder, same file system
+    with temporary.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    os.replace(temporary, answers)
 
 
 def _print_table(rows: list[Row], args: argparse.Namespace) -> None:

@@ -340,6 +340,7 @@ then: review params/2024.yaml (title, subtitle, report_date) and run  mpsc-repor
     )
     sample.add_argument("--out", type=Path, default=None, help="target folder (default: the package's sample)")
     sample.set_defaults(func=_sample)
+    _add_preview(sub)
     return parser
 
 
@@ -718,6 +719,47 @@ def _sample(args: argparse.Namespace) -> int:
     for path in write_sample(target):
         print(path)
     return 0
+
+
+def _add_preview(sub) -> None:
+    """The ``preview`` subcommand's parser (kept apart from the other commands')."""
+    preview = sub.add_parser(
+        "preview",
+        help="serve one document on 127.0.0.1 and update it whenever its notebook, params, data or the package change",
+        description="Live preview: serve the wave report (or one project's factsheet) on 127.0.0.1, watch the "
+        "notebook, the params file, the data folder and the package, and update the page on every change: a "
+        "Markdown edit re-renders without running code; a code, params or data edit runs the notebook again in a "
+        "kept-warm kernel. The browser reloads by itself. Ctrl-C stops it.",
+    )
+    preview.add_argument("--wave", metavar="W", help="the wave (default: the newest params file's)")
+    preview.add_argument("--project", metavar="ID", help="preview this project's factsheet instead of the report")
+    preview.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    preview.add_argument("--params-dir", type=Path, default=Path("params"), help="folder of params/*.yaml")
+    preview.add_argument("--notebook", type=Path, default=REPORT_NOTEBOOK, help="report notebook to preview")
+    preview.add_argument(
+        "--factsheet-notebook", type=Path, default=FACTSHEET_NOTEBOOK, help="factsheet notebook to preview"
+    )
+    preview.add_argument(
+        "--cell-timeout", type=float, default=300.0, metavar="S", help="seconds one cell may run (default: 300)"
+    )
+    preview.set_defaults(func=_preview)
+
+
+def _preview(args: argparse.Namespace) -> int:
+    from .pipeline.preview import PreviewOptions, run_preview
+
+    if not 0 <= args.port <= 65535:
+        raise BuildError(f"--port must be between 0 (a free port) and 65535, got {args.port}.")
+    options = PreviewOptions(
+        wave=args.wave,
+        project=args.project,
+        port=args.port,
+        params_dir=args.params_dir,
+        notebook=args.notebook,
+        factsheet_notebook=args.factsheet_notebook,
+        cell_timeout=args.cell_timeout,
+    )
+    return run_preview(options)
 
 
 if __name__ == "__main__":

@@ -1,1 +1,1 @@
-"""Running many documents: units, build, batch, workers, kernels, fingerprints, manifest, lock, progress."""
+"""Running many documents: units, build, batch, workers, kernels, fingerprints, manifest, lock, progress; preview."""
