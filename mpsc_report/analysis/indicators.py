@@ -19,9 +19,10 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a frame is read: the CLI's --help and words load without it
+    import pandas as pd
 
 #: What a value counts: a count, a percentage (recorded in per cent, 64.0) or a count per responding project.
 Unit = Literal["count", "percent", "per_project"]
@@ -651,6 +652,8 @@ def with_dims(key: str, **dims: object) -> str:
 
 def recorded_value(indicator_id: str, value: object) -> float | int | None:
     """A value as recorded: shares of a percent indicator in per cent (0.64 -> 64.0); missing and NaN as None."""
+    import pandas as pd
+
     if value is None or (isinstance(value, float) and not math.isfinite(value)) or pd.isna(value):
         return None
     number = float(value)
@@ -675,6 +678,8 @@ def frame_numbers(data: pd.Series | pd.DataFrame, **fixed: object) -> dict[str, 
     **fixed
         Dimensions every key gets (a factsheet's ``project``).
     """
+    import pandas as pd
+
     numbers: dict[str, float | int | None] = {}
     if isinstance(data, pd.Series):
         if data.name not in BY_ID or not _numeric(data):
@@ -703,6 +708,8 @@ def frame_numbers(data: pd.Series | pd.DataFrame, **fixed: object) -> dict[str, 
 
 def _numeric(values: pd.Series) -> bool:
     """Whether a column holds numbers (a column of text, e.g. counts already formatted, is not recorded)."""
+    import pandas as pd
+
     return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
 
 
