@@ -290,7 +290,7 @@ def test_english_prose_in_a_german_report_is_named_the_other_way_round(report):
     nb.cells.append(executed(report.colophon()).cells[0])
     [problem] = qa.check_notebook(nb)
     assert problem.gate == "language" and problem.cell == 2
-    assert "shown in the German document but reads English ('the', 'with')" in problem.message
+    assert "shown in the German document but reads English ('model projects', 'the', 'with')" in problem.message
     assert "Tag it `lang-en`" in problem.message
 
 

@@ -340,17 +340,17 @@ def _group_order(by: str) -> list[str]:
 def display_names(register: pd.DataFrame) -> dict[str, str]:
     """Each project's name for running text and tables, uncut: project_id -> name ("Köln", "5 für Südwestfalen")."""
     return {
-        str(pid): _display_name(str(name)) for pid, name in zip(register["project_id"], register["name"], strict=True)
+        str(pid): display_name(str(name)) for pid, name in zip(register["project_id"], register["name"], strict=True)
     }
 
 
 def _short_name(name: str) -> str:
     """Shorten a register name for chart labels: the part before a bracket or a long qualifier."""
-    short = _display_name(name)
+    short = display_name(name)
     return short if len(short) <= 24 else short[:23] + "…"
 
 
-def _display_name(name: str) -> str:
+def display_name(name: str) -> str:
     """A register name for running text: the part before a bracket, without a long "Kooperation " prefix."""
     short = name.split(" (")[0]
     for prefix in ("Kooperation ", "Landkreis ", "Kreis "):
@@ -473,7 +473,7 @@ def project_comparison(responses: pd.DataFrame, register: pd.DataFrame, project_
     return ProjectComparison(
         project_id=project_id,
         name=str(record["name"]),
-        short_name=_display_name(str(record["name"])),
+        short_name=display_name(str(record["name"])),
         cohort=str(record["cohort"]),
         kind=str(record["kind"]),
         answered=bool(len(own)),
@@ -537,7 +537,7 @@ def project_partners(responses: pd.DataFrame, partners: pd.DataFrame, project_id
         rows_of_kind = own[own["exchange"] == code]
         is_project = rows_of_kind["partner_project_id"].fillna("") != ""
         listed = sorted(
-            f"{_display_name(name)}*" if model else str(name)
+            f"{display_name(name)}*" if model else str(name)
             for name, model in zip(rows_of_kind["partner_name"].fillna(""), is_project, strict=True)
         )
         value = answer[column].iloc[0] if answered else None

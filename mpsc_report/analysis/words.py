@@ -885,7 +885,7 @@ def describe_key(key: str, language: str = "de", names: dict[str, str] | None = 
             parts.append(
                 t(f"item.{code}", language)
                 if dimension == "item" and f"item.{code}" in MESSAGES[language]
-                else t(code, language)
+                else t(f"rule.{code}", language)
                 if dimension == "rule"
                 else code
             )

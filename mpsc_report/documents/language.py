@@ -207,11 +207,16 @@ def _unfilled(text: str) -> str:
 
 @cache
 def _register_names() -> tuple[str, ...]:
-    """Names of the model projects and the Länder (they stay German in every language), longest first."""
+    """Names of the model projects and the Länder, longest first: they stay German in every language.
+
+    A project counts as registered and as text and tables show it (:func:`~mpsc_report.analysis.metrics.display_name`).
+    """
+    from ..analysis.metrics import display_name
     from ..data.load import load_register
 
     register = load_register()
-    names = {*register["name"].astype(str), *register["state"].astype(str)}
+    full = [str(name) for name in register["name"]]
+    names = {*full, *(display_name(name) for name in full), *register["state"].astype(str)}
     return tuple(sorted(names, key=len, reverse=True))
 
 

@@ -613,13 +613,18 @@ def _rules(lang: str, recorded: Mapping[str, object]) -> list[tuple[str, str, re
         except ValueError:
             continue
         if "rule" in dims:
-            word = t(dims["rule"], lang)
+            word = t(f"rule.{dims['rule']}", lang)
             found.append(("rule", dims["rule"], re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])", re.IGNORECASE)))
     return found
 
 
 def _category(before: str, after: str, vocabulary: list[tuple[str, str, re.Pattern[str]]]) -> tuple[str, str] | None:
-    """The category named nearest before the number, else first after it."""
+    """The category named nearest before the number, else first after it.
+
+    Only in the same part of a sentence: a category after a semicolon belongs to the next statement ("73 model
+    projects …; most are in Nordrhein-Westfalen").
+    """
+    after = after.split(";")[0]
     best = None
     for dimension, code, pattern in vocabulary:
         for match in pattern.finditer(before):
