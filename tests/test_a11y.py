@@ -97,7 +97,8 @@ def test_every_figure_has_generated_alt_text_and_a_data_table(german):
     assert len(alts) == 11
     assert all(len(alt) > 60 for alt in alts)
     assert alts[0].startswith("Balkendiagramm: Neu erhobene kommunale Datensätze nach Thema. Größter Wert ")
-    assert "Liniendiagramm: Kennzahlen nach Befragungswelle" in alts[-1] and "gestiegen" in alts[-1]
+    assert "Liniendiagramm: Antwortende Modellprojekte und Kennzahlen nach Befragungswelle" in alts[-1]
+    assert "gestiegen" in alts[-1]
     assert html.count('<details class="mpsc-figure-data">') == 11
     assert "Daten zu Abbildung 11" in html
     assert "Anhang: Daten zu den Abbildungen" in html

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from pathlib import Path
 
 import nbformat
@@ -234,13 +233,13 @@ def test_provenance_reaches_the_html_head_from_the_contract(report):
 
 
 def test_the_pdf_document_information_comes_from_the_contract_not_the_html(report, report_document):
-    from mpsc_report.documents.export.pdf import _with_document_info
+    from mpsc_report.documents.export.pdf import _finished
 
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     blank = io.BytesIO()
     writer.write(blank)
-    pdf = _with_document_info(blank.getvalue(), report_document, [], logging.getLogger("test"))
+    pdf = _finished(blank.getvalue(), report_document, html="")
     info = PdfReader(io.BytesIO(pdf)).metadata
     assert info["/Title"] == report_document.title and info["/Subject"] == "Welle 2023"
     record = json.loads(info["/MPSCProvenance"])

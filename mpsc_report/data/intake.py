@@ -470,14 +470,18 @@ def read_xlsx_table(path: Path, sheet: str, header_row: int = 1) -> Table:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+            if len(infos) > MAX_XLSX_ENTRIES or sum(i.file_size for i in infos) > MAX_XLSX_UNCOMPRESSED:
+                raise DataError(f"{path.name}: the workbook unpacks to more than we read (zip bomb?); refused.")
+            declares = _declares_entities(archive, infos)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
         raise DataError(
             f"{path.name} is a damaged Excel file (its zip container cannot be opened); save it again as .xlsx.",
             detail=library_detail(exc),
         ) from None
-    if len(infos) > MAX_XLSX_ENTRIES or sum(i.file_size for i in infos) > MAX_XLSX_UNCOMPRESSED:
-        raise DataError(f"{path.name}: the workbook unpacks to more than we read (zip bomb?); refused.")
-    import openpyxl  # with defusedxml installed, openpyxl parses the XML without entity expansion
+    if declares:
+        raise DataError(_XML_DECLARATIONS.format(name=path.name), detail=f"in the part {declares}")
+    # openpyxl parses with lxml (entities not resolved) or, without lxml, through defusedxml (declarations refused)
+    import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
@@ -530,6 +534,28 @@ _BROKEN_WORKBOOK = (
 )
 
 
+_XML_DECLARATIONS = (
+    "{name} contains XML document-type or entity declarations, which an Excel file never needs and which can be "
+    "used to attack the reader (an XML bomb or a file read); refused. Open it in Excel or LibreOffice and save it "
+    "again as .xlsx, or export the answers as CSV."
+)
+
+
+def _declares_entities(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
+    """The first XML part of a workbook with a document-type or entity declaration, or None.
+
+    Checked on the bytes, before any XML parser sees them, whichever parser openpyxl uses: in XML a literal
+    ``<!`` outside markup declarations, comments and CDATA (which Excel does not write) is impossible, so the
+    search has no false alarms on cell text (written as ``&lt;!``).
+    """
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels", ".vml")):
+            content = archive.read(info)
+            if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
+                return info.filename
+    return None
+
+
 def _broken_workbook(path: Path, exc: BaseException) -> str:
     """Our sentence for a workbook openpyxl could not read: XML declarations named as such."""
     chain, current = [], exc
@@ -537,11 +563,7 @@ def _broken_workbook(path: Path, exc: BaseException) -> str:
         chain.append(current)
         current = current.__cause__ or current.__context__
     if any(type(e).__module__.startswith("defusedxml") for e in chain):
-        return (
-            f"{path.name} contains XML document-type or entity declarations, which an Excel file never needs and "
-            "which can be used to attack the reader (an XML bomb or a file read); refused. Open it in Excel or "
-            "LibreOffice and save it again as .xlsx, or export the answers as CSV."
-        )
+        return _XML_DECLARATIONS.format(name=path.name)
     return f"{path.name} is not a readable Excel workbook (a part is missing or damaged); save it again as .xlsx."
 
 

@@ -259,17 +259,19 @@ class Renderer:
     def _check_qa(self, nb: Any, parameterized: Any) -> None:
         """Run the build's QA gates; the page names each problem's cell as the author counts it."""
         from ...documents import qa
+        from ...documents.cells import cell_refs
 
         problems = qa.check_notebook(nb)
         if not problems:
             return
+        # qa names cells as the author counts them (documents.cells): position from 1, papermill's cells not counted
+        index_of = {ref.position: i for i, ref in enumerate(cell_refs(parameterized.cells)) if ref is not None}
         lines, first = [], None
         for problem in problems:
-            index = problem.cell - 1 if problem.cell is not None else None  # qa counts the executed notebook's cells
-            cell = _source_position(parameterized, index) if index is not None else None
-            if first is None and index is not None:
-                first = index
-            lines.append(f"[{problem.gate}] {_cell_name(cell) + ': ' if cell is not None else ''}{problem.message}")
+            if first is None and problem.cell in index_of:
+                first = index_of[problem.cell]
+            named = _cell_name(problem.cell) + ": " if problem.cell is not None else ""
+            lines.append(f"[{problem.gate}] {named}{problem.message}")
         raise RenderFailed(
             Problem(
                 title=f"{len(problems)} QA check(s) failed; a build would not publish this",
