@@ -735,14 +735,24 @@ _CODES: dict[str, tuple[str, str]] = {
     "opendata.section": ("Daten zum Bericht", "Data of the report"),
     "opendata.section_factsheet": ("Daten zum Steckbrief", "Data of the factsheet"),
     "opendata.intro": (
-        "Die Zahlen aller Abbildungen und Tabellen liegen neben diesem Dokument als offene Daten: ein "
-        "Tabellenband, je Tabelle eine CSV-Datei (für Excel: Semikolon und Dezimalkomma; maschinenlesbar: "
-        "Komma und Dezimalpunkt) und ein Datenpaket mit Beschreibung der Felder.",
-        "The numbers of every figure and table are published beside this document as open data: a workbook of "
-        "tables, one CSV file per table (for German Excel: semicolon and decimal comma; machine-readable: comma "
-        "and decimal point) and a data package describing the fields.",
+        "Die Zahlen aller Abbildungen und Tabellen liegen als offene Daten neben diesem Dokument, in denselben "
+        "Ordner gelegt:",
+        "The numbers of every figure and table are published as open data beside this document, in the same folder:",
     ),
-    "opendata.folder": ("Ordner {folder}: je Tabelle {files}", "Folder {folder}: per table {files}"),
+    "opendata.per_table": (
+        "Je Abbildung und Tabelle (Nummer NN): {folder}/abbildung-NN.csv bzw. tabelle-NN.csv (Komma, Dezimalpunkt) "
+        "und …{excel} (für Excel: Semikolon, Dezimalkomma)",
+        "Per figure and table (number NN): {folder}/abbildung-NN.csv or tabelle-NN.csv (comma, decimal point) and "
+        "…{excel} (for German Excel: semicolon, decimal comma)",
+    ),
+    "opendata.package_description": (
+        "Die Zahlen der Abbildungen und Tabellen von „{title}“ (Welle {wave}): je Abbildung oder Tabelle eine "
+        "CSV-Datei, alle Zahlen des Dokuments mit ihrem Schlüssel (zahlen) und die Definitionen der Kennzahlen "
+        "(definitionen).",
+        "The numbers of the figures and tables of “{title}” (wave {wave}): one CSV file per figure or table, every "
+        "number of the document with its key (zahlen) and the definitions of the indicators (definitionen).",
+    ),
+    "opendata.package_csv": ("CSV-Dateien und Datenpaket", "CSV files and data package"),
 }
 
 #: German text written in a notebook or a document (captions, headers, the names validation gives its rules and

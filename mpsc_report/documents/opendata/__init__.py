@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 from ..contract import Document
 from .files import DESCRIPTOR, EXCEL_SUFFIX, LICENCE, csv_files, descriptor, descriptor_bytes
-from .sheets import NUMBERS_NAME, all_numbers, listed, project_names, sheets
+from .links import add_download_links
+from .readback import read_back_numbers as _read_back
+from .sheets import NUMBERS_NAME, all_numbers, listed, project_names
 from .workbook import tabellenband
 
 #: Formats of the open data a build can write (besides "html" and "pdf").
@@ -80,19 +82,16 @@ def open_data_files(document: Document, downloads: Downloads) -> dict[str, bytes
     return files
 
 
-def open_data_numbers(document: Document) -> dict[str, int | float | None]:
-    """The recorded numbers the open-data files state, by key: every sheet's cells, then the list of all numbers.
+def read_back_numbers(
+    files: dict[str, bytes], document: Document, downloads: Downloads
+) -> dict[str, dict[str, int | float | None]]:
+    """The numbers the written open-data files state, read back from their bytes, by format (``xlsx``, ``csv``).
 
-    The build records them in the manifest beside the document's own numbers, and the consistency gate
-    (:mod:`mpsc_report.pipeline.consistency`) compares the two like two documents.
+    Every table's cells at the positions the contract gives them, then the list of all numbers; the build records
+    them in the manifest beside the document's own numbers, and the consistency gate
+    (:mod:`mpsc_report.pipeline.consistency`) compares them like the numbers of two documents.
     """
-    stated: dict[str, int | float | None] = {}
-    for table in sheets(document):
-        for key, value in table.numbers().items():
-            stated.setdefault(key, value)
-    for number in all_numbers(document):
-        stated.setdefault(number.key, number.value)
-    return stated
+    return _read_back(files, document, downloads.stem, f"{downloads.stem}{FOLDER_SUFFIX}")
 
 
 __all__ = [
@@ -101,6 +100,7 @@ __all__ = [
     "NUMBERS_NAME",
     "OPEN_DATA_FORMATS",
     "Downloads",
+    "add_download_links",
     "open_data_files",
-    "open_data_numbers",
+    "read_back_numbers",
 ]

@@ -81,7 +81,7 @@ def descriptor(document: Document, sheets: Sequence[Sheet], numbers: Sequence[Nu
     language = document.language
     provenance = document.provenance
     sources = [{"title": t("opendata.source", language, wave=document.wave, title=document.title)}]
-    description = t("opendata.intro", language)
+    description = t("opendata.package_description", language, title=document.title, wave=document.wave)
     if document.notice:
         description = f"{document.notice}. {description}"
     package: dict[str, Any] = {
