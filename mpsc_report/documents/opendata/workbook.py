@@ -10,6 +10,7 @@ table says so, and the sheet "Alle Zahlen" has a sign column. No cell holds a fo
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -39,6 +40,12 @@ HEADER_ROW = 4
 
 #: Widest column, in characters (longer text wraps).
 MAX_WIDTH = 60
+
+#: Height of one line of text in points (the default font, 11 pt), for rows of wrapped text.
+_LINE_HEIGHT = 15
+
+#: Widest table, in characters, printed upright on A4; wider ones print in landscape.
+_PORTRAIT_WIDTH = 90
 
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=12)
@@ -97,7 +104,8 @@ def _table_sheet(sheet: Worksheet, table: Sheet, document: Document) -> None:
     if table.row_units:
         headers.append(t("opendata.unit", language))
     headers += [header(column, language) for column in table.columns]
-    _header_row(sheet, headers)
+    numeric = [c.kind != "text" for c in table.columns]
+    _header_row(sheet, headers, [False] * (len(headers) - len(numeric)) + numeric)
     first = 2 if table.row_units else 1
     for offset, row in enumerate(table.rows, start=1):
         line = HEADER_ROW + offset
@@ -109,32 +117,27 @@ def _table_sheet(sheet: Worksheet, table: Sheet, document: Document) -> None:
             _put(cell, value)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 cell.number_format = FORMATS.get(column.kind, FORMATS["decimal"])
-    line = HEADER_ROW + len(table.rows) + 2
+    widths = _fit_widths(sheet, len(headers), HEADER_ROW, HEADER_ROW + len(table.rows))
     notes = []
     if table.has_unknown or any(v == 0 for row in table.rows for v in row.values if not isinstance(v, str)):
         notes.append(t("opendata.unknown_cell", language))
     notes.append(t("opendata.source", language, wave=document.wave, title=document.title))
     if document.notice:
         notes.append(document.notice)
-    for note in notes:
-        _put(sheet.cell(line, 1), note)
-        line += 1
+    line = _notes(sheet, HEADER_ROW + len(table.rows) + 2, notes, widths)
     definitions = _definitions(table, language)
     if definitions:
-        line += 1
-        _put(sheet.cell(line, 1), t("opendata.definitions_title", language)).font = _BOLD
-        for term, text in definitions:
-            line += 1
-            _put(sheet.cell(line, 1), f"{term}: {text}")
+        title = [(t("opendata.definitions_title", language), True)]
+        _notes(sheet, line + 1, [*title, *(f"{term}: {text}" for term, text in definitions)], widths)
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
-    _fit_widths(sheet, len(headers), HEADER_ROW, HEADER_ROW + len(table.rows))
+    _page_setup(sheet, widths)
 
 
 def _numbers_sheet(sheet: Worksheet, numbers: Sequence[Number], document: Document) -> None:
     language = document.language
     _head(sheet, t("opendata.numbers_title", language), document)
     names = ("opendata.indicator", "opendata.value", "opendata.unit", "opendata.sign", "opendata.key")
-    _header_row(sheet, [t(name, language) for name in names])
+    _header_row(sheet, [t(name, language) for name in names], [False, True, False, False, False])
     for offset, number in enumerate(numbers, start=1):
         line = HEADER_ROW + offset
         _put(sheet.cell(line, 1), number.label)
@@ -145,18 +148,21 @@ def _numbers_sheet(sheet: Worksheet, numbers: Sequence[Number], document: Docume
         _put(sheet.cell(line, 3), unit_words(number.unit, language))
         _put(sheet.cell(line, 4), "." if number.value is None else "")
         _put(sheet.cell(line, 5), number.key)
-    line = HEADER_ROW + len(numbers) + 2
-    _put(sheet.cell(line, 1), t("sign.legend", language, signs=t("sign.unknown", language)))
-    _put(sheet.cell(line + 1, 1), t("opendata.source", language, wave=document.wave, title=document.title))
+    widths = _fit_widths(sheet, 5, HEADER_ROW, HEADER_ROW + len(numbers))
+    notes = [
+        t("sign.legend", language, signs=t("sign.unknown", language)),
+        t("opendata.source", language, wave=document.wave, title=document.title),
+    ]
+    _notes(sheet, HEADER_ROW + len(numbers) + 2, notes, widths)
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
-    _fit_widths(sheet, 5, HEADER_ROW, HEADER_ROW + len(numbers))
+    _page_setup(sheet, widths)
 
 
 def _definitions_sheet(sheet: Worksheet, document: Document) -> None:
     language = document.language
     _head(sheet, t("opendata.definitions_title", language), document)
     names = ("opendata.indicator", "opendata.key", "definitions.definition", "opendata.unit")
-    _header_row(sheet, [t(name, language) for name in (*names, "opendata.period", "opendata.base")])
+    _header_row(sheet, [t(name, language) for name in (*names, "opendata.period", "opendata.base")], [False] * 6)
     rows = catalogue_rows(language)
     for offset, row in enumerate(rows, start=1):
         line = HEADER_ROW + offset
@@ -171,7 +177,7 @@ def _definitions_sheet(sheet: Worksheet, document: Document) -> None:
         for column, value in enumerate(values, start=1):
             _put(sheet.cell(line, column), value).alignment = _WRAP
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
-    _fit_widths(sheet, 6, HEADER_ROW, HEADER_ROW + len(rows))
+    _page_setup(sheet, _fit_widths(sheet, 6, HEADER_ROW, HEADER_ROW + len(rows)))
 
 
 def _contents_sheet(
@@ -184,7 +190,7 @@ def _contents_sheet(
 ) -> None:
     language = document.language
     _head(sheet, t("opendata.volume", language, title=document.title), document)
-    _header_row(sheet, [t("opendata.sheet", language), t("opendata.what", language)])
+    _header_row(sheet, [t("opendata.sheet", language), t("opendata.what", language)], [False, False])
     entries: list[tuple[str, str, str | None]] = []
     for item in items:
         if item.sheet is not None:
@@ -200,7 +206,7 @@ def _contents_sheet(
         if target is not None:  # a link inside the workbook, not a formula
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{target}'!A1", display=name)
             cell.font = Font(underline="single", color="0563C1")
-    line = HEADER_ROW + len(entries) + 2
+    widths = _fit_widths(sheet, 2, HEADER_ROW, HEADER_ROW + len(entries))
     provenance = document.provenance
     notes = [
         t("opendata.source", language, wave=document.wave, title=document.title),
@@ -209,11 +215,9 @@ def _contents_sheet(
     ]
     if provenance is not None:
         notes.append(t("opendata.built", language, built=provenance.built_at))
-    for note in notes:
-        _put(sheet.cell(line, 1), note)
-        line += 1
+    _notes(sheet, HEADER_ROW + len(entries) + 2, notes, widths)
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 1)
-    _fit_widths(sheet, 2, HEADER_ROW, HEADER_ROW + len(entries))
+    _page_setup(sheet, widths)
 
 
 def _head(sheet: Worksheet, title: str, document: Document) -> None:
@@ -223,11 +227,51 @@ def _head(sheet: Worksheet, title: str, document: Document) -> None:
         _put(sheet.cell(2, 1), document.notice).font = _NOTICE
 
 
-def _header_row(sheet: Worksheet, headers: Sequence[str]) -> None:
-    for column, text in enumerate(headers, start=1):
+def _header_row(sheet: Worksheet, headers: Sequence[str], numeric: Sequence[bool]) -> None:
+    """The header row: bold, ruled, wrapping between words; headers of number columns right-aligned."""
+    for column, (text, right) in enumerate(zip(headers, numeric, strict=True), start=1):
         cell = _put(sheet.cell(HEADER_ROW, column), text)
         cell.font, cell.border = _BOLD, _RULE
-        cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="left" if column == 1 else "right")
+        cell.alignment = Alignment(wrap_text=True, vertical="bottom", horizontal="right" if right else "left")
+
+
+def _notes(sheet: Worksheet, line: int, notes: Sequence[str | tuple[str, bool]], widths: Sequence[float]) -> int:
+    """Notes under a table, each across the table's width and wrapped (so they print); returns the next row.
+
+    A note given as ``(text, True)`` is a bold sub-heading.
+    """
+    last = max(len(widths), 1)
+    for note in notes:
+        text, bold = note if isinstance(note, tuple) else (note, False)
+        cell = _put(sheet.cell(line, 1), text)
+        cell.alignment = _WRAP
+        if bold:
+            cell.font = _BOLD
+        if last > 1:
+            sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=last)
+        sheet.row_dimensions[line].height = _LINE_HEIGHT * _lines(text, sum(widths))
+        line += 1
+    return line
+
+
+def _page_setup(sheet: Worksheet, widths: Sequence[float]) -> None:
+    """Print on A4, as wide as the table (landscape when it is wide), the header row repeated on every page."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if sum(widths) > _PORTRAIT_WIDTH else "portrait"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    for line, points in ((1, 16), (2, _LINE_HEIGHT)):  # the title and the notice wrap across the table too
+        cell = sheet.cell(line, 1)
+        if isinstance(cell.value, str) and len(widths) > 1:
+            sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=len(widths))
+            cell.alignment = _WRAP
+            sheet.row_dimensions[line].height = points * _lines(cell.value, sum(widths) * 11 / points)
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes wrapped to ``width`` characters (at least one)."""
+    return max(1, len(textwrap.wrap(text, width=max(int(width) - 2, 10))))
 
 
 def _put(cell: Cell, value: object) -> Cell:
@@ -264,8 +308,12 @@ def _definitions(table: Sheet, language: str) -> list[tuple[str, str]]:
     return found
 
 
-def _fit_widths(sheet: Worksheet, columns: int, first: int, last: int) -> None:
-    """Widths that fit the header words and the values (text longer than :data:`MAX_WIDTH` wraps)."""
+def _fit_widths(sheet: Worksheet, columns: int, first: int, last: int) -> list[float]:
+    """Widths that fit the header words and the values; text wider than :data:`MAX_WIDTH` wraps, rows grow.
+
+    Returns the widths (in characters), for the notes under the table and the page set-up.
+    """
+    widths = []
     for column in range(1, columns + 1):
         width = 8
         for line in range(first, last + 1):
@@ -275,15 +323,31 @@ def _fit_widths(sheet: Worksheet, columns: int, first: int, last: int) -> None:
             if isinstance(value, int | float):
                 text = f"{value:,.1f}"
             elif line == first:  # a header wraps between words
-                text = max(str(value).split(), key=len, default="")
+                text = max(str(value).split(), key=len, default="") + "xx"  # bold: wider letters
             else:
                 text = str(value)
             width = max(width, min(len(text) + 2, MAX_WIDTH))
         sheet.column_dimensions[get_column_letter(column)].width = width
-        for line in range(first + 1, last + 1):
+        widths.append(width)
+    for line in range(first, last + 1):
+        lines = 1
+        for column, width in enumerate(widths, start=1):
             cell = sheet.cell(line, column)
-            if isinstance(cell.value, str) and len(cell.value) > MAX_WIDTH:
-                cell.alignment = _WRAP
+            if isinstance(cell.value, str):
+                needed = _lines(cell.value, width)
+                if needed > 1:
+                    horizontal = sheet.cell(first, column).alignment.horizontal
+                    vertical = "top" if line > first else "bottom"
+                    cell.alignment = Alignment(wrap_text=True, vertical=vertical, horizontal=horizontal)
+                lines = max(lines, needed)
+        if lines > 1:
+            sheet.row_dimensions[line].height = _LINE_HEIGHT * lines
+            if line > first:  # the cells of a tall row start at its top, beside the wrapped text
+                for column in range(1, len(widths) + 1):
+                    cell = sheet.cell(line, column)
+                    if not cell.alignment.wrap_text:
+                        cell.alignment = Alignment(vertical="top", horizontal=cell.alignment.horizontal)
+    return widths
 
 
 def _built_at(text: str) -> datetime | None:
