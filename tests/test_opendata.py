@@ -220,6 +220,7 @@ def test_links_go_under_each_figure_and_table_and_into_a_section():
     soup = BeautifulSoup(
         '<main><figure id="abbildung-1"></figure><details class="mpsc-figure-data"></details>'
         '<div class="mpsc-table-scroll"><table id="tabelle-1"></table></div>'
+        '<section class="mpsc-data-appendix"></section>'
         '<h2>Impressum</h2><section class="mpsc-colophon"></section></main>',
         "html.parser",
     )
@@ -230,8 +231,8 @@ def test_links_go_under_each_figure_and_table_and_into_a_section():
     assert hrefs == ["bericht.xlsx", "bericht_daten/abbildung-01_excel.csv", "bericht_daten/abbildung-01.csv"]
     assert "Blatt „Abb. 1“" in after_figure.get_text()
     assert soup.select_one("div.mpsc-table-scroll").find_next_sibling()["class"] == ["mpsc-downloads"]
-    section = soup.select_one("section.mpsc-colophon").find_next_sibling()
-    assert section.h2.get_text() == "Daten zum Bericht"
+    section = soup.select_one("section.mpsc-data-appendix").find_previous_sibling()
+    assert section.h2.get_text() == "Daten zum Bericht"  # before the appendix: the colophon stays last
     assert "bericht_daten/datapackage.json" in [a["href"] for a in section.find_all("a")]
 
 

@@ -1,10 +1,10 @@
 """Download links of the open data in the HTML publication (and so in the PDF printed from it).
 
 Under each figure and table that has a data table: "Daten: Tabellenband (XLSX), Blatt „Abb. 3“ · CSV für Excel ·
-CSV" (on screen only: print has no use for a link per figure). Before the colophon, a section "Daten zum Bericht"
-("Daten zum Steckbrief") that names every file with a relative link that works in the output folder, in the HTML
-and in the PDF. Links are built here from our own file names (never from document text) after the page is
-sanitised.
+CSV" (on screen only: print has no use for a link per figure). Before the appendix of figure data, a section
+"Daten zum Bericht" that names the files with relative links that work in the output folder, in the HTML and in the
+PDF (a factsheet: one line "Daten zum Steckbrief" at its end). Links are built here from our own file names (never
+from document text) after the page is sanitised.
 """
 
 from __future__ import annotations
@@ -77,7 +77,11 @@ def _links_line(soup: BeautifulSoup, item: Listed, language: str, downloads: Dow
 
 
 def _add_section(soup: BeautifulSoup, document: Document, downloads: Downloads, items: list[Listed]) -> None:
-    """The section naming every file, after the colophon (on its page in print); one line in a factsheet."""
+    """The section naming every file: before the appendix of figure data (else before the colophon's heading).
+
+    The colophon stays the last section of a report; a factsheet's two pages have room for one line after its
+    colophon's small lines.
+    """
     language = document.language
     if document.layout == "factsheet":
         section = _factsheet_line(soup, language, downloads)
@@ -89,14 +93,23 @@ def _add_section(soup: BeautifulSoup, document: Document, downloads: Downloads, 
         intro.string = t("opendata.intro", language)
         section.extend([title, intro, _file_list(soup, language, downloads, items)])
     main = soup.select_one("main") or soup.body or soup
+    appendix = soup.select_one("section.mpsc-data-appendix")
+    if document.layout != "factsheet" and appendix is not None:
+        appendix.insert_before(section)  # the appendix of figure data follows on the same page in print
+        return
     colophon = soup.select_one("section.mpsc-colophon, .mpsc-factsheet-colophon")
     if colophon is None:
         main.append(section)
         return
-    anchor = colophon
+    # The colophon stays last: before the cell that holds its heading (a factsheet: after its small lines).
+    anchor = colophon.find_previous(["h1", "h2"]) if document.layout != "factsheet" else colophon
+    anchor = anchor or colophon
     while anchor.parent is not None and anchor.parent is not main:
         anchor = anchor.parent
-    anchor.insert_after(section)
+    if document.layout == "factsheet":
+        anchor.insert_after(section)
+    else:
+        anchor.insert_before(section)
 
 
 def _file_list(soup: BeautifulSoup, language: str, downloads: Downloads, items: list[Listed]) -> Tag:
