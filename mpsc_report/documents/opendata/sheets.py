@@ -90,15 +90,6 @@ class Sheet:
         """Whether the units go by row (indicators as rows) rather than by column."""
         return any(row.unit is not None for row in self.rows)
 
-    def numbers(self) -> dict[str, int | float | None]:
-        """The recorded numbers the sheet holds, by key."""
-        return {
-            key: value
-            for row in self.rows
-            for key, value in zip(row.keys, row.values, strict=True)
-            if key is not None and not isinstance(value, str)
-        }
-
 
 @dataclass(frozen=True)
 class Number:
