@@ -33,9 +33,11 @@ from mpsc_report.documents.opendata import (
 from mpsc_report.documents.opendata.sheets import sheets
 from mpsc_report.documents.opendata.workbook import FORMATS, HEADER_ROW
 from mpsc_report.pipeline import units
-from mpsc_report.pipeline.build import build_unit
+from mpsc_report.pipeline.batch import BatchOptions, run_batch
 from mpsc_report.pipeline.consistency import check_manifest, open_data_unit
-from mpsc_report.pipeline.manifest import Manifest, RunRecord, UnitEntry
+from mpsc_report.pipeline.fingerprint import Fingerprinter
+from mpsc_report.pipeline.manifest import Manifest, RunRecord, UnitEntry, build_reason, read_manifest
+from mpsc_report.pipeline.progress import Progress
 from mpsc_report.pipeline.units import plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -256,6 +258,10 @@ def built_documents(built_reports, built_factsheets):
     return found
 
 
+def fingerprint(unit, options: BatchOptions) -> str:
+    return Fingerprinter().unit(unit, options.formats)
+
+
 def _same(a, b) -> bool:
     return same_number(a) == same_number(b)
 
@@ -351,10 +357,22 @@ def test_a_hostile_partner_name_is_inert_in_the_built_open_data(tmp_path):
         encoding="utf-8",
     )
     notebook = ROOT / "notebooks" / "halftime_review.ipynb"
-    (unit,) = plan_units(tmp_path / "params", tmp_path / "out", notebook, kinds=("factsheet",), projects=["koeln"])
-    result = build_unit(unit, ("xlsx", "csv"))
-    assert result.ok, result.error
+    out = tmp_path / "out"
+    (unit,) = plan_units(tmp_path / "params", out, notebook, kinds=("factsheet",), projects=["koeln"])
+    unit.data_folder.mkdir(parents=True)
+    (unit.data_folder / "tabelle-99.csv").write_text("a table of an earlier build\n", encoding="utf-8")
+    options = BatchOptions(formats=("xlsx", "csv"), jobs=0)
+    [result] = run_batch([unit], out, options, progress=Progress(1, stream=io.StringIO())).results
+    assert result.status == "built", result.error
     assert not unit.output(".html").exists()  # only the formats asked for
+    assert not (unit.data_folder / "tabelle-99.csv").exists()  # no file of an earlier build stays
+    entry = read_manifest(out).units[unit.unit_id]
+    assert {"ipynb", "xlsx", "daten/datapackage.json", "daten/tabelle-02_excel.csv"} <= set(entry.outputs)
+    assert set(entry.open_data_numbers) == {"xlsx", "csv"} and entry.open_data_numbers["csv"]
+    [again] = run_batch([unit], out, options, progress=Progress(1, stream=io.StringIO())).results
+    assert again.status == "skipped"  # the open data count for skipping like the other outputs …
+    (unit.data_folder / "zahlen.csv").unlink()
+    assert build_reason(read_manifest(out).units[unit.unit_id], fingerprint(unit, options), out)[0] == "outputs"
     book = openpyxl.load_workbook(unit.output(".xlsx"))
     cells = list(_all_cells(book))
     assert not [c.coordinate for c in cells if c.data_type == "f"]
@@ -365,3 +383,23 @@ def test_a_hostile_partner_name_is_inert_in_the_built_open_data(tmp_path):
     fields = [f for row in csv.reader(io.StringIO(partner_csv), delimiter=";") for f in row]
     assert not [f for f in fields if f.startswith(("=", "+", "@"))]
     assert any(HOSTILE[0] in f for f in fields)
+
+
+@pytest.mark.parametrize(
+    ("given", "formats"),
+    [([], ("html", "pdf", "xlsx", "csv")), (["--format", "xlsx", "--format", "csv"], ("xlsx", "csv"))],
+)
+def test_build_format_takes_the_open_data_formats_and_defaults_to_all(given, formats, monkeypatch, tmp_path):
+    from mpsc_report import cli
+
+    seen = {}
+
+    def run(units, output_dir, options, *rest, **kw):
+        seen["formats"] = options.formats
+        raise SystemExit(0)
+
+    monkeypatch.setattr(cli, "run_batch", run)
+    argv = ["build", "--params-dir", str(ROOT / "params"), "--output-dir", str(tmp_path), "--wave", "2023", *given]
+    with pytest.raises(SystemExit):
+        cli.main(argv)
+    assert seen["formats"] == formats
