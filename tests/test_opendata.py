@@ -403,3 +403,16 @@ def test_build_format_takes_the_open_data_formats_and_defaults_to_all(given, for
     with pytest.raises(SystemExit):
         cli.main(argv)
     assert seen["formats"] == formats
+
+
+@pytest.mark.e2e
+def test_an_english_report_gets_an_english_tabellenband(built_english):
+    folder = built_english / "2023"
+    book = openpyxl.load_workbook(folder / "halftime_review.xlsx")
+    assert book.sheetnames[:2] == ["Contents", "Fig. 1"] and book.sheetnames[-2:] == ["All numbers", "Definitions"]
+    texts = [c.value for c in _all_cells(book) if isinstance(c.value, str)]
+    assert any(text.startswith("Source: MPSC monitoring, wave 2023") for text in texts)
+    assert not [text for text in texts if text.startswith(("Quelle", "Zeichenerklärung", "Abbildung"))]
+    soup = BeautifulSoup((folder / "halftime_review.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.select_one("section.mpsc-opendata h2").get_text() == "Data of the report"
+    assert soup.select_one("p.mpsc-downloads").get_text().startswith("Data: Tables (XLSX), sheet “Fig. 1”")
