@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from .errors import BuildError, DataError, MpscReportError, ParamsError
 from .pipeline.batch import BatchOptions, BatchResult, default_jobs, run_batch
 from .pipeline.progress import Progress, failure_table
-from .pipeline.units import FACTSHEET_NOTEBOOK, KINDS, REPORT_NOTEBOOK, plan_units
+from .pipeline.units import FACTSHEET_NOTEBOOK, FORMATS, KINDS, REPORT_NOTEBOOK, plan_units
 
 # The pipeline wing imports pandas, papermill, nbconvert and matplotlib only where a step needs them, and every
 # command here imports the data and documents wings when it runs, so `--help` and a build with nothing to do stay
@@ -156,6 +156,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="""\
 examples:
   mpsc-report build --wave 2023 --format html
+  mpsc-report build --wave 2023 --format xlsx --format csv     only the open data (Tabellenband, CSV)
   mpsc-report build --all --cohort 2019 --kind factsheet
   mpsc-report build --wave 2023 --project solingen --project Ulm
   mpsc-report build --all --dry-run
@@ -199,8 +200,9 @@ examples:
         "--format",
         action="append",
         dest="formats",
-        choices=("html", "pdf"),
-        help="export only this format (repeatable; default: html and pdf)",
+        choices=FORMATS,
+        help="write only this format (repeatable; default: all: html, pdf, xlsx — the Tabellenband —, csv — the CSV "
+        "files and datapackage.json)",
     )
     run = build.add_argument_group("how")
     run.add_argument(
@@ -398,7 +400,7 @@ def _build(args: argparse.Namespace) -> int:
         cohorts=args.cohorts,
     )
     options = BatchOptions(
-        formats=tuple(args.formats or ("html", "pdf")),
+        formats=tuple(dict.fromkeys(args.formats or FORMATS)),
         jobs=default_jobs() if args.jobs is None else args.jobs,
         force=args.force,
         fail_fast=args.fail_fast,

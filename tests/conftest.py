@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from mpsc_report.pipeline.build import build_unit
-from mpsc_report.pipeline.units import plan_units
+from mpsc_report.pipeline.units import FORMATS, plan_units
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "halftime_review.ipynb"
@@ -18,14 +18,14 @@ FACTSHEETS = ("koeln", "ulm")
 
 
 def _build_all(units) -> None:
-    results = [build_unit(unit, ("html", "pdf")) for unit in units]
+    results = [build_unit(unit, FORMATS) for unit in units]  # HTML, PDF and the open data
     failures = {r.unit.name: r.error for r in results if not r.ok}
     assert not failures
 
 
 @pytest.fixture(scope="session")
 def built_reports(tmp_path_factory) -> Path:
-    """Output folder with every wave report of ``params/`` (HTML, PDF, notebook)."""
+    """Output folder with every wave report of ``params/`` (HTML, PDF, notebook, Tabellenband, CSV)."""
     out = tmp_path_factory.mktemp("outputs")
     _build_all(plan_units(ROOT / "params", out, NOTEBOOK))
     return out

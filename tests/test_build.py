@@ -57,7 +57,10 @@ def test_every_wave_has_notebook_html_and_pdf_and_no_leftovers(built, wave):
         "halftime_review.html",
         "halftime_review.ipynb",
         "halftime_review.pdf",
+        "halftime_review.xlsx",  # the open data (conftest builds every format)
+        "halftime_review_daten",
     ]
+    assert not [p.name for p in (folder / "halftime_review_daten").iterdir() if not p.name.endswith((".csv", ".json"))]
     nb = nbformat.read(folder / "halftime_review.ipynb", as_version=4)
     assert all(c.execution_count for c in nb.cells if c.cell_type == "code")
     injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))

@@ -680,30 +680,46 @@ def frame_numbers(data: pd.Series | pd.DataFrame, **fixed: object) -> dict[str, 
     """
     import pandas as pd
 
-    numbers: dict[str, float | int | None] = {}
+    frame = data.to_frame() if isinstance(data, pd.Series) else data
+    return {
+        key: recorded_value(parse_key(key)[0], frame.iat[row, column])
+        for (row, column), key in frame_keys(data, **fixed).items()
+    }
+
+
+def frame_keys(data: pd.Series | pd.DataFrame, **fixed: object) -> dict[tuple[int, int], str]:
+    """The key of every cell of ``data`` that is a recorded number: (row, column) position -> key.
+
+    Positions are those of ``data`` as given (a Series is one column); the cells and keys are exactly those of
+    :func:`frame_numbers`, so a table written cell by cell (the open-data files) can say which recorded number each
+    cell is.
+    """
+    import pandas as pd
+
+    keys: dict[tuple[int, int], str] = {}
     if isinstance(data, pd.Series):
         if data.name not in BY_ID or not _numeric(data):
-            return numbers
+            return keys
         dimension = data.index.name
-        for code, value in data.items():
+        for row, code in enumerate(data.index):
             dims = dict(fixed)
             if dimension in DIMENSIONS:
                 dims[dimension] = code
-            numbers[number_key(str(data.name), **dims)] = recorded_value(str(data.name), value)
-        return numbers
-    if data.index.name in _INDICATOR_AXES:  # indicators as rows, e.g. waves as columns: read it the other way
-        data = data.T
-    extra = {"stat": _STAT_AXES[data.columns.name]} if data.columns.name in _STAT_AXES else {}
-    dimension = data.index.name
-    for column in data.columns:
-        if column not in BY_ID or not _numeric(data[column]):
+            keys[(row, 0)] = number_key(str(data.name), **dims)
+        return keys
+    transposed = data.index.name in _INDICATOR_AXES  # indicators as rows, e.g. waves as columns: read it the other way
+    frame = data.T if transposed else data
+    extra = {"stat": _STAT_AXES[frame.columns.name]} if frame.columns.name in _STAT_AXES else {}
+    dimension = frame.index.name
+    for column, name in enumerate(frame.columns):
+        if name not in BY_ID or not _numeric(frame.iloc[:, column]):
             continue
-        for code, value in data[column].items():
+        for row, code in enumerate(frame.index):
             dims = {**fixed, **extra}
             if dimension in DIMENSIONS:
                 dims[dimension] = code
-            numbers[number_key(str(column), **dims)] = recorded_value(str(column), value)
-    return numbers
+            keys[(column, row) if transposed else (row, column)] = number_key(str(name), **dims)
+    return keys
 
 
 def _numeric(values: pd.Series) -> bool:

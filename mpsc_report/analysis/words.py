@@ -679,6 +679,80 @@ _CODES: dict[str, tuple[str, str]] = {
     # the table of terms and definitions (documents.report.Report.definitions)
     "definitions.term": ("Begriff", "Term"),
     "definitions.definition": ("Definition", "Definition"),
+    # the open-data files beside every document (documents.opendata): Tabellenband, CSV, data package, links
+    "opendata.volume": ("{title} – Tabellenband", "{title} – tables"),
+    "opendata.contents": ("Inhalt", "Contents"),
+    "opendata.sheet": ("Blatt", "Sheet"),
+    "opendata.what": ("Inhalt des Blatts", "Content of the sheet"),
+    "opendata.figure_sheet": ("Abb. {number}", "Fig. {number}"),
+    "opendata.table_sheet": ("Tab. {number}", "Tab. {number}"),
+    "opendata.figure_title": ("Abbildung {number}: {caption}", "Figure {number}: {caption}"),
+    "opendata.table_title": ("Tabelle {number}: {caption}", "Table {number}: {caption}"),
+    "opendata.no_table": (
+        "ohne eigene Datentabelle im Dokument; ihre Zahlen stehen im Blatt „{sheet}“",
+        "no data table of its own in the document; its numbers are on the sheet “{sheet}”",
+    ),
+    "opendata.numbers": ("Alle Zahlen", "All numbers"),
+    "opendata.numbers_title": (
+        "Alle Zahlen des Dokuments mit ihrem Schlüssel",
+        "Every number of the document with its key",
+    ),
+    "opendata.definitions": ("Definitionen", "Definitions"),
+    "opendata.definitions_title": ("Begriffe und Definitionen", "Terms and definitions"),
+    "opendata.indicator": ("Kennzahl", "Indicator"),
+    "opendata.value": ("Wert", "Value"),
+    "opendata.unit": ("Einheit", "Unit"),
+    "opendata.sign": ("Zeichen", "Symbol"),
+    "opendata.key": ("Schlüssel", "Key"),
+    "opendata.period": ("Zeitbezug", "Period"),
+    "opendata.base": ("Basis", "Base"),
+    "opendata.source": (
+        "Quelle: MPSC-Monitoring, Welle {wave}; {title}",
+        "Source: MPSC monitoring, wave {wave}; {title}",
+    ),
+    "opendata.licence": ("Lizenz: {licence}", "Licence: {licence}"),
+    "opendata.built": ("Erstellt (UTC): {built}", "Built (UTC): {built}"),
+    "opendata.unknown_cell": (
+        "Zeichenerklärung: leere Zelle = „.“ Zahlenwert unbekannt (keine Angabe); eine Null wird als „–“ angezeigt "
+        "(nichts vorhanden) und ist als Zahl 0 gespeichert.",
+        "Symbols: empty cell = “.” value unknown (no answer); a zero is shown as “–” (nothing) and stored as the "
+        "number 0.",
+    ),
+    "opendata.unit.count": ("Anzahl", "number"),
+    "opendata.unit.percent": ("in %", "in %"),
+    "opendata.unit.per_project": ("Mittelwert je antwortendem Modellprojekt", "mean per responding model project"),
+    "opendata.unit.median": ("Median der antwortenden Modellprojekte", "median of the responding model projects"),
+    "opendata.unit_short.count": ("Anzahl", "number"),
+    "opendata.unit_short.percent": ("in %", "in %"),
+    "opendata.unit_short.per_project": ("Mittelwert", "mean"),
+    "opendata.unit_short.median": ("Median", "median"),
+    "opendata.downloads": ("Daten:", "Data:"),
+    "opendata.xlsx_sheet": ("Tabellenband (XLSX), Blatt „{sheet}“", "Tables (XLSX), sheet “{sheet}”"),
+    "opendata.xlsx": ("Tabellenband (XLSX)", "Tables (XLSX)"),
+    "opendata.csv_excel": ("CSV für Excel", "CSV for Excel (German)"),
+    "opendata.csv": ("CSV", "CSV"),
+    "opendata.package": ("Datenpaket (datapackage.json)", "Data package (datapackage.json)"),
+    "opendata.section": ("Daten zum Bericht", "Data of the report"),
+    "opendata.section_factsheet": ("Daten zum Steckbrief", "Data of the factsheet"),
+    "opendata.intro": (
+        "Die Zahlen aller Abbildungen und Tabellen liegen als offene Daten neben diesem Dokument, in denselben "
+        "Ordner gelegt:",
+        "The numbers of every figure and table are published as open data beside this document, in the same folder:",
+    ),
+    "opendata.per_table": (
+        "Je Abbildung und Tabelle (Nummer NN): {folder}/abbildung-NN.csv bzw. tabelle-NN.csv (Komma, Dezimalpunkt) "
+        "und …{excel} (für Excel: Semikolon, Dezimalkomma)",
+        "Per figure and table (number NN): {folder}/abbildung-NN.csv or tabelle-NN.csv (comma, decimal point) and "
+        "…{excel} (for German Excel: semicolon, decimal comma)",
+    ),
+    "opendata.package_description": (
+        "Die Zahlen der Abbildungen und Tabellen von „{title}“ (Welle {wave}): je Abbildung oder Tabelle eine "
+        "CSV-Datei, alle Zahlen des Dokuments mit ihrem Schlüssel (zahlen) und die Definitionen der Kennzahlen "
+        "(definitionen).",
+        "The numbers of the figures and tables of “{title}” (wave {wave}): one CSV file per figure or table, every "
+        "number of the document with its key (zahlen) and the definitions of the indicators (definitionen).",
+    ),
+    "opendata.package_csv": ("CSV-Dateien und Datenpaket", "CSV files and data package"),
 }
 
 #: German text written in a notebook or a document (captions, headers, the names validation gives its rules and

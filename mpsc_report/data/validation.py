@@ -179,7 +179,7 @@ def failures_csv(failures: tuple[Failure, ...] | list[Failure]) -> bytes:
     writer.writerow(FAILURE_FIELDS)
     for failure in failures:
         values = astuple(failure)[: len(FAILURE_FIELDS)]
-        writer.writerow("" if v is None else _defuse_formula(str(v)) for v in values)
+        writer.writerow("" if v is None else defuse_formula(str(v)) for v in values)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -806,8 +806,13 @@ def _short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
 
 
-def _defuse_formula(text: str) -> str:
-    """Keep a value from being run as a spreadsheet formula when the CSV is opened (CSV injection)."""
+def defuse_formula(text: str) -> str:
+    """Keep a value from being run as a spreadsheet formula when a CSV or workbook is opened (CSV injection).
+
+    Text that starts with ``=``, ``@``, a tab, a carriage return, or ``+``/``-`` without being a number gets a
+    leading apostrophe, so spreadsheet programs show it as text. Used for ``validation_errors.csv`` and for every
+    text of the open-data files (:mod:`mpsc_report.documents.opendata`).
+    """
     if text[:1] in ("=", "@", "\t", "\r") or (text[:1] in ("+", "-") and not _NUMBER_POINT.match(text)):
         return "'" + text
     return text

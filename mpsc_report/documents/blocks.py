@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,7 @@ from matplotlib.figure import Figure
 
 from ..analysis import charts, narrative
 from ..analysis.formatting import format_int, format_number, format_percent
-from ..analysis.indicators import frame_numbers
+from ..analysis.indicators import frame_keys, frame_numbers
 from ..analysis.words import t
 from ..errors import DataError
 from . import contract
@@ -227,10 +228,11 @@ class Blocks:
             f'<figcaption><span class="mpsc-label">{escape_text(label)}</span> {escape_text(caption)}</figcaption>'
             "</figure>"
         )
-        data_caption = None
+        data_caption, cells = None, None
         if data is not None:
             frame = _as_frame(labelled, lang, data_index_label)
             kinds = _column_kinds(_as_frame(data, lang), data_formats or {})
+            cells = _table_data(_as_frame(data, lang), frame, kinds, frame_keys(data, **self.fixed_dims))
             summary = escape_text(t("figure.data_summary", lang, number=number))
             table = _table_html(frame, kinds, lang, f"abbildung-{number}-daten", "mpsc-table mpsc-data-table")
             # A wide table scrolls inside its own region, which keyboard users can focus and scroll too.
@@ -249,6 +251,7 @@ class Blocks:
             image_bytes=len(svg),
             data_caption=data_caption,
             numbers=numbers,
+            data=cells,
         )
         return Block(body, f"{label} {caption}\n[{alt}]", meta.metadata())
 
@@ -288,7 +291,8 @@ class Blocks:
             f"{_table_html(shown, kinds, lang, f'tabelle-{number}', 'mpsc-table', caption_html)}</div>"
         )
         numbers = contract.finite_numbers(frame_numbers(frame, **self.fixed_dims))
-        meta = contract.Table(number=number, caption=caption, numbers=numbers).metadata()
+        cells = _table_data(frame, shown, kinds, frame_keys(frame, **self.fixed_dims))
+        meta = contract.Table(number=number, caption=caption, numbers=numbers, data=cells).metadata()
         return Block(body, f"{label} {caption}\n{labelled.to_string()}", meta)
 
     def quotes(self, answers: pd.DataFrame, limit: int = 4) -> Block:
@@ -321,6 +325,44 @@ def _answer_html(text: object, language: str) -> str:
         return escape_text(value)
     kept = escape_text(value[:MAX_ANSWER_CHARS].rstrip())
     return f'{kept}<span class="mpsc-shortened" lang="{language}">{escape_text(shortened_mark(language))}</span>'
+
+
+def _table_data(
+    codes: pd.DataFrame, shown: pd.DataFrame, kinds: list[str], keys: dict[tuple[int, int], str]
+) -> contract.TableData:
+    """The cells of a table for the document contract: headers as shown, codes, values and recorded keys.
+
+    ``codes`` is the table keyed by codes (its values as computed), ``shown`` the same table in words; ``keys`` are
+    the positions of the cells recorded as numbers (:func:`~mpsc_report.analysis.indicators.frame_keys`).
+    """
+    columns = tuple(
+        contract.Column(label=str(label), code=str(code), kind=kind)
+        for label, code, kind in zip(shown.columns, codes.columns, kinds, strict=True)
+    )
+    rows = tuple(
+        contract.Row(
+            label=str(label),
+            code=str(code),
+            cells=[_cell(codes.iat[row, column]) for column in range(len(columns))],
+            keys=[keys.get((row, column)) for column in range(len(columns))],
+        )
+        for row, (label, code) in enumerate(zip(shown.index, codes.index, strict=True))
+    )
+    name = shown.index.name
+    return contract.TableData(index_label=str(name) if name is not None else "", columns=columns, rows=rows)
+
+
+def _cell(value: object) -> int | float | str | None:
+    """A table cell as the contract stores it: a number, text, or None when unknown (NaN, NA)."""
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return None
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, numbers.Real):
+        return float(value)
+    return str(value)
 
 
 def _figure_svg(fig: Figure) -> bytes:

@@ -182,6 +182,51 @@ class TitlePage(ContractBlock):
     _omitted: ClassVar[dict[str, Any]] = {"layout": "report"}
 
 
+#: A cell of a data table as the document shows it: a number, text, or None (unknown: "." in the document).
+Cell = Annotated[
+    StrictInt | StrictFloat | StrictStr | None, AfterValidator(_finite_or_none), WrapValidator(_none_if_invalid)
+]
+
+#: How a column's numbers are printed: whole numbers, per cent (a share, 0.64 -> "64 %"), one decimal, or text.
+ColumnKind = Literal["int", "percent", "decimal", "text"]
+
+
+class Column(BaseModel):
+    """A column of a data table: its header as shown, its code (an indicator id, a wave …) and how it prints."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: Text = ""
+    code: Annotated[StrictStr, _OR_DEFAULT] = ""
+    kind: Annotated[ColumnKind, _OR_DEFAULT] = "text"
+
+
+class Row(BaseModel):
+    """A row of a data table: its header as shown, its code, its cells and the key of each recorded number.
+
+    ``keys[i]`` is the indicator key (:mod:`~mpsc_report.analysis.indicators`) of ``cells[i]`` when the cell is a
+    number the block records (its value is then the block's ``numbers[key]``), None for text and other cells.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    label: Text = ""
+    code: Annotated[StrictStr, _OR_DEFAULT] = ""
+    cells: Annotated[list[Cell], _OR_DEFAULT] = Field(default_factory=list)
+    keys: Annotated[list[StrictStr | None], _OR_DEFAULT] = Field(default_factory=list)
+
+
+class TableData(BaseModel):
+    """The cells of a figure's data table or of a table, as the document shows them (for the open-data files)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    #: Header of the first column (the rows' headers).
+    index_label: Text = ""
+    columns: Annotated[tuple[Column, ...], _OR_DEFAULT] = ()
+    rows: Annotated[tuple[Row, ...], _OR_DEFAULT] = ()
+
+
 class Figure(ContractBlock):
     """A numbered figure: what the QA gates check (caption, alt text, something plotted)."""
 
@@ -196,8 +241,10 @@ class Figure(ContractBlock):
     data_caption: Annotated[StrictStr | None, _OR_DEFAULT] = None
     #: The numbers the figure shows (its data table), by indicator key.
     numbers: Annotated[Numbers, _OR_DEFAULT] = Field(default_factory=dict)
+    #: The cells of its data table; None when the figure has none.
+    data: Annotated[TableData | None, _OR_DEFAULT] = None
 
-    _omitted: ClassVar[dict[str, Any]] = {"data_caption": None, "numbers": {}}
+    _omitted: ClassVar[dict[str, Any]] = {"data_caption": None, "numbers": {}, "data": None}
 
 
 class Table(ContractBlock):
@@ -208,8 +255,10 @@ class Table(ContractBlock):
     caption: Text = ""
     #: The numbers the table shows, by indicator key.
     numbers: Annotated[Numbers, _OR_DEFAULT] = Field(default_factory=dict)
+    #: Its cells as shown (None in a notebook built before tables recorded them).
+    data: Annotated[TableData | None, _OR_DEFAULT] = None
 
-    _omitted: ClassVar[dict[str, Any]] = {"numbers": {}}
+    _omitted: ClassVar[dict[str, Any]] = {"numbers": {}, "data": None}
 
 
 class KeyFigures(ContractBlock):

@@ -30,7 +30,7 @@ from .manifest import (
     write_manifest,
 )
 from .progress import Progress
-from .units import Unit, UnitResult
+from .units import FORMATS, Unit, UnitResult
 from .workers import UNIT_TIMEOUT_SECONDS, require_dask, run_dask, run_inline, run_local
 
 #: Folder under the output folder for the workers' own output (kernel warnings, tracebacks): one folder per build.
@@ -56,7 +56,7 @@ class BatchOptions:
     for debugging). ``dask_scheduler`` sends the units to a Dask cluster instead.
     """
 
-    formats: tuple[str, ...] = ("html", "pdf")
+    formats: tuple[str, ...] = FORMATS
     jobs: int = field(default_factory=default_jobs)
     #: Local workers reset and reuse their kernel between units (a failed unit still gets a fresh one); ``False``
     #: starts a fresh kernel for every unit.

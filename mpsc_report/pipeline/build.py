@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import BuildError, EnvironmentProblem, ExportError, MpscReportError
 from ..write import write_all_atomic
 from . import kernels
-from .units import FAILED_DIR, Unit, UnitResult
+from .units import FAILED_DIR, FORMATS, OPEN_DATA_FORMATS, Unit, UnitResult
 
 #: Name of the Jupyter kernel the set-up registers (``python -m ipykernel install --sys-prefix --name …``).
 KERNEL_NAME = "mpsc-report"
@@ -63,10 +63,13 @@ class QAFailed(UnitFailure):
 
 def build_unit(
     unit: Unit,
-    formats: tuple[str, ...] = ("html", "pdf"),
+    formats: tuple[str, ...] = FORMATS,
     cell_timeout: float = CELL_TIMEOUT_SECONDS,
 ) -> UnitResult:
     """Validate the data, execute the notebook, export it and write all outputs together.
+
+    The outputs are the executed notebook and the ``formats`` asked for (:data:`FORMATS`): HTML, PDF, the
+    Tabellenband and the CSV files with their data package, all committed together.
 
     Errors are captured in the result, never raised. Transient faults (a kernel that dies before it answers,
     a browser that crashes) are retried up to :data:`TRANSIENT_RETRIES` times; cell errors never are.
@@ -77,10 +80,12 @@ def build_unit(
         validate_data(unit)
         nb = _with_retries(lambda: execute_notebook(unit, cell_timeout), result)
         exported = _with_retries(lambda: export_notebook(unit, nb, formats), result)
-        result.outputs = commit_outputs(unit, nb, exported)
+        result.outputs = commit_outputs(unit, nb, exported, open_data="csv" in formats)
         from ..documents.contract import read_document  # pydantic models: only once a unit was built
 
-        result.numbers = read_document(nb).numbers
+        document = read_document(nb)
+        result.numbers = document.numbers
+        result.open_data_numbers = _open_data_numbers(unit, exported, document, formats)
     except MpscReportError as exc:
         result.status = "failed"
         result.error = str(exc)
@@ -311,9 +316,12 @@ def keep_partial_notebook(unit: Unit) -> Path | None:
 def remove_staged_outputs(unit: Unit) -> None:
     """Remove the temporary files a unit's interrupted write left beside its final paths (never a final path)."""
     stem = glob.escape(unit.stem)
-    patterns = [f".{stem}{suffix}.*.tmp" for suffix in (".ipynb", ".html", ".pdf")]
+    patterns = [f".{stem}{suffix}.*.tmp" for suffix in (".ipynb", ".html", ".pdf", ".xlsx")]
     for pattern in [*patterns, f".{stem}.running.ipynb.*.part"]:
         for staged in unit.out_dir.glob(pattern):
+            staged.unlink(missing_ok=True)
+    if unit.data_folder.is_dir():
+        for staged in unit.data_folder.glob(".*.tmp"):
             staged.unlink(missing_ok=True)
 
 
@@ -353,34 +361,79 @@ def failing_cell(path: Path, exc: BaseException | None = None) -> dict[str, Any]
 
 
 def export_notebook(unit: Unit, nb, formats: tuple[str, ...]) -> dict[str, bytes | str]:
-    """Export an executed notebook to the requested formats (in memory; nothing is written)."""
-    from ..documents.export import export_html, export_html_and_pdf  # nbconvert and Playwright load only when exporting
+    """Export an executed notebook to the requested formats (in memory; nothing is written).
 
-    if "pdf" in formats:
-        html, pdf = export_html_and_pdf(nb)
-    else:
-        html, pdf = export_html(nb), b""
+    Returns the outputs by what follows the unit's stem in their file names: ``.html``, ``.pdf``, ``.xlsx``,
+    ``_daten/abbildung-03.csv`` … The HTML (and the PDF printed from it) links the open-data files built with it.
+    """
+    from ..documents.opendata import Downloads
+
+    downloads = Downloads(unit.stem, tuple(f for f in OPEN_DATA_FORMATS if f in formats))
     exported: dict[str, bytes | str] = {}
-    if "html" in formats:
-        exported[".html"] = html
-    if "pdf" in formats:
-        exported[".pdf"] = pdf
+    if "html" in formats or "pdf" in formats:
+        # nbconvert and Playwright load only when exporting
+        from ..documents.export import export_html, export_html_and_pdf
+
+        links = downloads if downloads.any else None
+        if "pdf" in formats:
+            html, pdf = export_html_and_pdf(nb, downloads=links)
+        else:
+            html, pdf = export_html(nb, downloads=links), b""
+        if "html" in formats:
+            exported[".html"] = html
+        if "pdf" in formats:
+            exported[".pdf"] = pdf
+    if downloads.any:
+        from ..documents.contract import read_document
+        from ..documents.opendata import open_data_files
+
+        files = open_data_files(read_document(nb), downloads)
+        exported |= {name.removeprefix(unit.stem): data for name, data in files.items()}
     return exported
 
 
-def commit_outputs(unit: Unit, nb, exported: dict[str, bytes | str]) -> list[Path]:
-    """Write the executed notebook and its exports together: all replaced, or none (e.g. on a full disk)."""
+def _open_data_numbers(
+    unit: Unit, exported: dict[str, bytes | str], document: Any, formats: tuple[str, ...]
+) -> dict[str, dict[str, int | float | None]]:
+    """The numbers the written open-data files state, read back from their bytes, by format (for the manifest)."""
+    from ..documents.opendata import Downloads, read_back_numbers
+
+    downloads = Downloads(unit.stem, tuple(f for f in OPEN_DATA_FORMATS if f in formats))
+    if not downloads.any:
+        return {}
+    files = {unit.stem + suffix: data for suffix, data in exported.items() if isinstance(data, bytes)}
+    return read_back_numbers(files, document, downloads)
+
+
+def commit_outputs(unit: Unit, nb, exported: dict[str, bytes | str], open_data: bool = False) -> list[Path]:
+    """Write the executed notebook and its exports together: all replaced, or none (e.g. on a full disk).
+
+    With ``open_data`` (the CSV files were built) a file of an earlier build left in the unit's data folder that
+    this build did not write (a table the document no longer has) is removed once the new files are in place.
+    """
     import nbformat
 
     files = {unit.output(".ipynb"): nbformat.writes(nb), **{unit.output(s): data for s, data in exported.items()}}
     try:
-        return write_all_atomic(files)
+        written = write_all_atomic(files)
     except OSError as exc:
         hint = "free some space" if exc.errno == errno.ENOSPC else "check the folder's permissions and space"
         raise BuildError(
             f"{unit.name}: writing the outputs to {unit.out_dir} failed ({exc.strerror or exc}); the previous "
             f"outputs are unchanged. {hint.capitalize()} and build again."
         ) from exc
+    if open_data:
+        _remove_other_data_files(unit.data_folder, set(written))
+    return written
+
+
+def _remove_other_data_files(folder: Path, written: set[Path]) -> None:
+    """Remove the CSV and JSON files of an earlier build from a unit's data folder (never a temporary file)."""
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        if path.suffix in (".csv", ".json") and path.is_file() and path not in written:
+            path.unlink(missing_ok=True)
 
 
 def _check_complete(nb) -> None:

@@ -2,7 +2,8 @@
 
 After a batch, every unit with current outputs has its numbers in the manifest, read from its document contract
 (never from its text): the wave report's tiles, tables, figure data and network appendix, each factsheet's figures,
-medians and partner row. Keys are those of the indicator catalogue (:mod:`mpsc_report.analysis.indicators`); a key
+medians and partner row, and the numbers of its open-data files (Tabellenband, CSV) as read back from the
+written files. Keys are those of the indicator catalogue (:mod:`mpsc_report.analysis.indicators`); a key
 without a wave is about the document's wave (``datasets_total`` in the 2022 report is ``datasets_total[wave=2022]``,
 which the 2023 report states in its development across the waves). :func:`check_numbers` compares them, a pure
 function; :func:`check_manifest` runs it over a build's manifest, and the batch raises :class:`InconsistentNumbers`
@@ -86,13 +87,26 @@ def check_numbers(documents: Iterable[Stated]) -> list[Disagreement]:
 
 
 def documents_of(manifest: Manifest) -> list[Stated]:
-    """The documents of a manifest whose outputs are current, with the numbers they state."""
+    """The documents of a manifest whose outputs are current, with the numbers they state.
+
+    A unit's open-data files count as documents of their own, one per format (``2023/report [xlsx]``,
+    ``2023/report [csv]``), with the numbers the build read back from the written files: a Tabellenband or CSV
+    file that states another value than its document is a disagreement like one between two documents.
+    """
     found = []
     for unit_id, entry in sorted(manifest.units.items()):
         if entry.status not in _CURRENT or entry.stale or not entry.numbers:
             continue
-        found.append(Stated(unit_id, entry.wave, _source(entry.params, entry.params_file), entry.numbers))
+        source = _source(entry.params, entry.params_file)
+        found.append(Stated(unit_id, entry.wave, source, entry.numbers))
+        for format, numbers in sorted(entry.open_data_numbers.items()):
+            found.append(Stated(open_data_unit(unit_id, format), entry.wave, source, numbers))
     return found
+
+
+def open_data_unit(unit_id: str, format: str) -> str:
+    """How a disagreement names a unit's open-data files of one format: ``2023/report [xlsx]``."""
+    return f"{unit_id} [{format}]"
 
 
 def check_manifest(manifest: Manifest) -> list[Disagreement]:

@@ -12,7 +12,7 @@ from typing import Any
 from .units import Unit
 
 #: Bump to rebuild everything after a change to what the fingerprint covers.
-FINGERPRINT_VERSION = "2"
+FINGERPRINT_VERSION = "3"
 
 #: A data file that belongs to one wave: ``wave_2023.csv``, ``partners_2023.csv``.
 _WAVE_FILE = re.compile(r"^[A-Za-z]+_(?P<wave>[0-9A-Za-z][0-9A-Za-z_-]*)\.[A-Za-z0-9]+$")

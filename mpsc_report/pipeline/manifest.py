@@ -27,7 +27,7 @@ from pydantic import (
 
 from ..documents.cells import CellRef
 from ..write import write_atomic
-from .units import Unit, UnitResult
+from .units import DATA_FOLDER_SUFFIX, Unit, UnitResult
 
 MANIFEST_NAME = "manifest.json"
 INDEX_NAME = "index.html"
@@ -118,13 +118,16 @@ class UnitEntry(_Record):
     error: UnitError | None = None
     #: Every number the current outputs state, by indicator (from the document contract; kept while skipped).
     numbers: dict[str, int | float | None] = Field(default_factory=dict)
+    #: The numbers its open-data files state, read back from the written files, by format ("xlsx", "csv").
+    open_data_numbers: dict[str, dict[str, int | float | None]] = Field(default_factory=dict)
 
     @model_serializer(mode="wrap")
     def _numbers_when_known(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         """Write ``numbers`` only for a unit whose outputs state some (an entry of an older build stays as it was)."""
         written = handler(self)
-        if not written.get("numbers"):
-            written.pop("numbers", None)
+        for name in ("numbers", "open_data_numbers"):
+            if not written.get(name):
+                written.pop(name, None)
         return written
 
 
@@ -255,6 +258,7 @@ def record_result(manifest: Manifest, result: UnitResult, fingerprint: str | Non
                 last_success=previous.last_success,
                 worker=previous.worker,
                 numbers=previous.numbers,
+                open_data_numbers=previous.open_data_numbers,
             )
         fields.update(seconds=0.0, attempts=0)
     elif result.ok:
@@ -263,6 +267,7 @@ def record_result(manifest: Manifest, result: UnitResult, fingerprint: str | Non
             outputs=_stat_outputs(result.outputs, output_dir),
             last_success=fields["finished"],
             numbers=result.numbers,
+            open_data_numbers=result.open_data_numbers,
         )
         stale_note.unlink(missing_ok=True)
     else:
@@ -274,6 +279,7 @@ def record_result(manifest: Manifest, result: UnitResult, fingerprint: str | Non
                 last_success=previous.last_success if previous else None,
                 stale=True,
                 numbers=previous.numbers if previous else {},
+                open_data_numbers=previous.open_data_numbers if previous else {},
             )
         fields["error"] = {
             "type": result.error_type,
@@ -302,17 +308,31 @@ def _describe_unit(unit: Unit, output_dir: Path) -> dict[str, Any]:
 
 
 def _final_paths(unit: Unit) -> list[Path]:
-    return [unit.output(suffix) for suffix in (".ipynb", ".html", ".pdf")]
+    paths = [unit.output(suffix) for suffix in (".ipynb", ".html", ".pdf", ".xlsx")]
+    if unit.data_folder.is_dir():
+        paths += sorted(p for p in unit.data_folder.iterdir() if p.suffix in (".csv", ".json"))
+    return paths
 
 
 def _stat_outputs(paths: list[Path], output_dir: Path) -> dict[str, OutputFile]:
+    """Outputs by kind: ``ipynb``, ``html``, ``pdf``, ``xlsx``; ``daten/<name>`` for the files of the data folder."""
     found = {}
     for path in paths:
         stat = path.stat()
-        found[path.suffix.lstrip(".")] = OutputFile(
+        found[_output_kind(path)] = OutputFile(
             path=_relative(path, output_dir), size=stat.st_size, mtime_ns=stat.st_mtime_ns
         )
     return found
+
+
+def _output_kind(path: Path) -> str:
+    if path.parent.name.endswith(DATA_FOLDER_SUFFIX):
+        return f"{DATA_FOLDER_SUFFIX.strip('_')}/{path.name}"
+    return path.suffix.lstrip(".")
+
+
+#: Outputs the index page links (the data folder's files are reached through its ``datapackage.json``).
+_INDEX_LINKS = ("ipynb", "html", "pdf", "xlsx", f"{DATA_FOLDER_SUFFIX.strip('_')}/datapackage.json")
 
 
 def _relative(path: Path, output_dir: Path) -> str:
@@ -405,7 +425,11 @@ def _index_row(unit_id: str, entry: UnitEntry, in_last_run: bool = True) -> str:
         label += f' <span class="earlier">(earlier run, {esc(str(entry.finished or "?"))})</span>'
     if entry.stale:
         label += ' <span class="stale">— STALE: outputs are from the last success, not current</span>'
-    links = " ".join(f'<a href="{esc(quote(out.path))}">{esc(kind)}</a>' for kind, out in sorted(entry.outputs.items()))
+    links = " ".join(
+        f'<a href="{esc(quote(out.path))}">{esc(kind)}</a>'
+        for kind, out in sorted(entry.outputs.items())
+        if kind in _INDEX_LINKS
+    )
     problem = ""
     if entry.error:
         cell = entry.error.cell

@@ -23,8 +23,19 @@ REPORT_NOTEBOOK = Path("notebooks/halftime_review.ipynb")
 #: The notebook every project factsheet is built from; factsheets are planned only when it exists.
 FACTSHEET_NOTEBOOK = Path("notebooks/project_factsheet.ipynb")
 
+#: Suffix of the folder of a unit's open-data CSV files (:mod:`mpsc_report.documents.opendata`).
+DATA_FOLDER_SUFFIX = "_daten"
+
 #: Folder under the output folder that keeps the partial notebooks of failed units.
 FAILED_DIR = "failed"
+
+#: Every format a build can write: the document (HTML, PDF) and its open data (the Tabellenband ``xlsx``; ``csv``:
+#: the CSV files and ``datapackage.json``, see :mod:`mpsc_report.documents.opendata`). A build writes all of them
+#: unless told otherwise (``--format``).
+FORMATS: tuple[str, ...] = ("html", "pdf", "xlsx", "csv")
+
+#: The formats of the open data.
+OPEN_DATA_FORMATS: tuple[str, ...] = ("xlsx", "csv")
 
 Kind = Literal["report", "factsheet"]
 KINDS: tuple[Kind, ...] = ("report", "factsheet")
@@ -67,6 +78,11 @@ class Unit:
         return self.out_dir / f"{self.stem}{suffix}"
 
     @property
+    def data_folder(self) -> Path:
+        """The folder of the unit's CSV files and ``datapackage.json``: ``outputs/2023/halftime_review_daten``."""
+        return self.out_dir / f"{self.stem}{DATA_FOLDER_SUFFIX}"
+
+    @property
     def running_notebook(self) -> Path:
         """Hidden path papermill writes to while the notebook runs."""
         return self.out_dir / f".{self.stem}.running.ipynb"
@@ -97,6 +113,8 @@ class UnitResult:
     worker: dict[str, Any] = field(default_factory=dict)
     #: Every number the built document states, by indicator, as its document contract records it.
     numbers: dict[str, int | float | None] = field(default_factory=dict)
+    #: The numbers its open-data files state, read back from the written bytes, by format ("xlsx", "csv").
+    open_data_numbers: dict[str, dict[str, int | float | None]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -187,8 +205,9 @@ def plan_units(
 #: Who writes ``failed/`` at the top of the output folder.
 _FAILED_SOURCE = "the build's folder for the notebooks of failed units"
 
-#: The outputs every unit writes next to each other (the executed notebook, the HTML, the PDF).
-_OUTPUT_SUFFIXES = (".ipynb", ".html", ".pdf")
+#: The outputs every unit writes next to each other (the executed notebook, the HTML, the PDF, the Tabellenband,
+#: the folder of CSV files).
+_OUTPUT_SUFFIXES = (".ipynb", ".html", ".pdf", ".xlsx", DATA_FOLDER_SUFFIX)
 
 
 def check_name_collisions(units: Sequence[Unit]) -> None:

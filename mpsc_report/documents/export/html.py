@@ -16,6 +16,7 @@ from traitlets.config import Config
 from ...analysis.words import t
 from ...errors import ExportError
 from ..contract import Document, read_document
+from ..opendata import Downloads, add_download_links
 from ..provenance import document_metadata
 from .contents import add_data_appendix, build_toc
 from .fonts import document_text, find_font_dir, font_face_css
@@ -29,6 +30,9 @@ AUTHOR = "MPSC-Monitoring"
 
 #: Where :class:`ReportPreprocessor` leaves the notebook's :class:`~..contract.Document` in nbconvert's ``resources``.
 DOCUMENT_RESOURCE = "mpsc_document"
+
+#: Where a caller passes the open-data files to link (:class:`~..opendata.Downloads`) in nbconvert's ``resources``.
+DOWNLOADS_RESOURCE = "mpsc_downloads"
 
 #: Where ``from_notebook_node`` leaves the document's text for choosing the embedded glyphs.
 _TEXT_RESOURCE = "mpsc_text"
@@ -198,7 +202,8 @@ class ReportHTMLExporter(HTMLExporter):
         except jinja2.TemplateError as exc:
             raise ExportError(f"{read_document(nb).title}: the HTML template failed: {exc}") from exc
         document = document_of(resources)
-        html, removed = _finish_html(html, document, strip_active=self.strip_active_content)
+        downloads = resources.get(DOWNLOADS_RESOURCE)
+        html, removed = _finish_html(html, document, strip_active=self.strip_active_content, downloads=downloads)
         self.removed_content = removed
         if removed:
             self.log.warning(
@@ -210,8 +215,14 @@ class ReportHTMLExporter(HTMLExporter):
         return html, resources
 
 
-def _finish_html(html: str, document: Document, strip_active: bool) -> tuple[str, list[str]]:
-    """Sanitise the body, add the contents and the title's heading role, tidy tables and images."""
+def _finish_html(
+    html: str, document: Document, strip_active: bool, downloads: Downloads | None = None
+) -> tuple[str, list[str]]:
+    """Sanitise the body, add the contents and the title's heading role, tidy tables and images.
+
+    With ``downloads``, the open-data files are linked under each figure and table and in a section of their own
+    (:func:`~..opendata.add_download_links`; our own file names, added after sanitising).
+    """
     html, removed = sanitize_body(html) if strip_active else (html, [])
     soup = BeautifulSoup(html, features="html.parser")
     for anchor in soup.select("a.anchor-link"):
@@ -222,6 +233,8 @@ def _finish_html(html: str, document: Document, strip_active: bool) -> tuple[str
             paragraph["role"] = "heading"
             paragraph["aria-level"] = "1"
     add_data_appendix(soup, document)
+    if downloads is not None:
+        add_download_links(soup, document, downloads)
     toc = build_toc(soup, document) if document.layout != "factsheet" else None
     if toc is not None and title is not None:
         title.insert_after(toc)
@@ -245,13 +258,15 @@ def _align_numeric_headers(soup: BeautifulSoup) -> None:
                 cell["class"] = [*cell.get("class", []), "mpsc-num"]
 
 
-def export_html(nb: nbformat.NotebookNode) -> str:
+def export_html(nb: nbformat.NotebookNode, downloads: Downloads | None = None) -> str:
     """Export an executed report notebook to a self-contained HTML publication.
 
     Parameters
     ----------
     nb : nbformat.NotebookNode
         The executed notebook (it is not modified).
+    downloads : Downloads, optional
+        The open-data files built beside it, to link (none by default).
 
     Returns
     -------
@@ -265,5 +280,5 @@ def export_html(nb: nbformat.NotebookNode) -> str:
     EnvironmentProblem
         The Open Sans font files are missing.
     """
-    html, _ = ReportHTMLExporter().from_notebook_node(nb)
+    html, _ = ReportHTMLExporter().from_notebook_node(nb, {DOWNLOADS_RESOURCE: downloads})
     return html

@@ -18,9 +18,10 @@ from traitlets import Dict, Float, Int, List, Unicode, default
 from ...analysis.words import t
 from ...errors import EnvironmentProblem, ExportError
 from ..contract import Document
+from ..opendata import Downloads
 from ..provenance import document_metadata
 from .contents import fill_toc_pages, heading_pages, link_pages, link_texts, replace_pages, toc_entries
-from .html import AUTHOR, ReportHTMLExporter, document_of, wave_label
+from .html import AUTHOR, DOWNLOADS_RESOURCE, ReportHTMLExporter, document_of, wave_label
 from .printer import CHROMIUM_ARGS, ChromiumPrinter, LoadedDocument, open_printer, run_print
 from .tagging import DocumentInfo, finish_pdf
 
@@ -279,7 +280,7 @@ def _page_count(pdf: bytes) -> int:
         return len(doc.pages)
 
 
-def export_html_and_pdf(nb: nbformat.NotebookNode) -> tuple[str, bytes]:
+def export_html_and_pdf(nb: nbformat.NotebookNode, downloads: Downloads | None = None) -> tuple[str, bytes]:
     """Export a report notebook to HTML and PDF, converting it to HTML only once.
 
     The PDF is printed from exactly the HTML returned, so the two documents cannot drift apart.
@@ -288,6 +289,8 @@ def export_html_and_pdf(nb: nbformat.NotebookNode) -> tuple[str, bytes]:
     ----------
     nb : nbformat.NotebookNode
         The executed notebook (it is not modified).
+    downloads : Downloads, optional
+        The open-data files built beside it, to link and name (none by default).
 
     Returns
     -------
@@ -295,5 +298,5 @@ def export_html_and_pdf(nb: nbformat.NotebookNode) -> tuple[str, bytes]:
         The HTML document and the PDF.
     """
     exporter = ReportPDFExporter()
-    html, resources = ReportHTMLExporter.from_notebook_node(exporter, nb)
+    html, resources = ReportHTMLExporter.from_notebook_node(exporter, nb, {DOWNLOADS_RESOURCE: downloads})
     return html, exporter.run_playwright(html, document_of(resources))

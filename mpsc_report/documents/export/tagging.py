@@ -27,6 +27,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Operator, String
 
 from .contents import squeeze
+from .printer import DOCUMENT_URL
 
 __all__ = ["DocumentInfo", "finish_pdf", "group_figure_wrappers", "mark_artifacts"]
 
@@ -292,9 +293,20 @@ def _describe_links(doc: pikepdf.Pdf, link_texts: Mapping[str, str]) -> None:
                 target = str(destination).removeprefix("/")
                 description = link_texts.get(target) or link_texts.get(unquote(target))
             elif isinstance(action, Dictionary) and "/URI" in action:
-                description = str(action.URI)
+                description = _relative_to_document(str(action.URI))
+                action.URI = String(description)
             if description:
                 annotation.Contents = String(description)
+
+
+def _relative_to_document(uri: str) -> str:
+    """A link to a file beside the document (the open data) relative again, so it works in the output folder.
+
+    The page is printed from :data:`~.printer.DOCUMENT_URL`, so Chromium writes ``halftime_review.xlsx`` as
+    ``https://report.invalid/halftime_review.xlsx``; any other URL stays as it is.
+    """
+    base = DOCUMENT_URL.rsplit("/", 1)[0] + "/"
+    return uri.removeprefix(base) if uri.startswith(base) else uri
 
 
 def _set_document_info(doc: pikepdf.Pdf, info: DocumentInfo) -> None:
