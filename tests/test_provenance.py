@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -59,13 +60,17 @@ def test_git_commit_and_dirty_flag(tmp_path):
 
 
 def test_colophon_lists_every_file_read_and_is_escaped():
-    params = mr.load_params(ROOT / "params" / "2023.yaml").model_copy(update={"publisher": "<script>x</script>"})
-    report = mr.open_report(params)
+    # Issue 11: the hashes moved from the reader's page into the record (metadata and sidecar); the page is escaped.
+    params = mr.load_params(ROOT / "params" / "2023.yaml")
+    hostile = params.publication.model_copy(update={"publisher": "<script>x</script>"})
+    report = mr.open_report(params.model_copy(update={"publication": hostile}))
     block = report.colophon()
     names = [p.name for p in report.data_files]
     assert names[-1] == "projects.csv" and "wave_2023.csv" in names and "partners_2021.csv" in names
+    recorded = {f["sha256"] for f in block.metadata["mpsc_report"]["provenance"]["files"]}
     for path in report.data_files:
-        assert file_sha256(path) in block.html
+        assert file_sha256(path) in recorded and file_sha256(path) not in block.html
+    assert not re.search(r"[0-9a-f]{64}", block.html)  # no SHA-256 on a reader's page
     assert "<script>" not in block.html and "&lt;script&gt;" in block.html
     meta = block.metadata["mpsc_report"]
     assert meta["role"] == "colophon" and meta["provenance"]["params"]["wave"] == "2023"

@@ -302,14 +302,14 @@ def _describe_unit(unit: Unit, output_dir: Path) -> dict[str, Any]:
 
 
 def _final_paths(unit: Unit) -> list[Path]:
-    return [unit.output(suffix) for suffix in (".ipynb", ".html", ".pdf")]
+    return [unit.output(suffix) for suffix in (".ipynb", ".html", ".pdf", ".provenance.json")]
 
 
 def _stat_outputs(paths: list[Path], output_dir: Path) -> dict[str, OutputFile]:
     found = {}
     for path in paths:
         stat = path.stat()
-        found[path.suffix.lstrip(".")] = OutputFile(
+        found["".join(path.suffixes).lstrip(".")] = OutputFile(  # "pdf", "provenance.json"
             path=_relative(path, output_dir), size=stat.st_size, mtime_ns=stat.st_mtime_ns
         )
     return found
