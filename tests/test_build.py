@@ -137,7 +137,6 @@ def report_text(pdf: Path) -> str:
     )
 
 
-
 def test_golden_2023_report_text_changes_only_on_purpose(built):
     text = report_text(built / "2023" / "halftime_review.pdf")
     if os.environ.get("MPSC_UPDATE_GOLDEN") == "1":

@@ -95,3 +95,21 @@ def test_colophon_prints_nested_settings_as_pairs_not_python():
     text = _param_text({"format": "csv", "codebook": None, "separator": ";"})
     assert text == "(format: csv, codebook: —, separator: ;)"
     assert "{" not in text and "'" not in text
+
+
+def test_readers_get_one_line_and_the_sidecar_gets_the_whole_record():
+    report = mr.open_report(mr.load_params(ROOT / "params" / "2023.yaml"))
+    record = report.provenance()
+    line = pv.reader_line(record, report.data_as_of)
+    assert line.startswith("Datenstand: Befragungswelle 2023, Ende der Befragung 15.")
+    assert f"erzeugt mit mpsc-report {record.versions['mpsc-report']}, Nachweis in der Begleitdatei" in line
+    assert pv.reader_line(record, "survey wave 2023", "en").startswith("Data as of: survey wave 2023; generated")
+    data, metadata = report.colophon()._repr_mimebundle_()
+    output = nbformat.v4.new_output("display_data", data=data, metadata=metadata)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("report.colophon()", outputs=[output])])
+    sidecar = json.loads(pv.sidecar_json(read_document(nb)))
+    assert sidecar["format"] == "mpsc-report provenance" and sidecar["format_version"] == pv.SIDECAR_FORMAT
+    assert sidecar["document"]["wave"] == "2023" and sidecar["document"]["sample_data"] is False  # no title page
+    assert {f["sha256"] for f in sidecar["provenance"]["files"]} == {f.sha256 for f in record.files}
+    assert sidecar["numbers"]["datasets_total"] == 1043
+    assert pv.sidecar_json(read_document(nbformat.v4.new_notebook())) is None

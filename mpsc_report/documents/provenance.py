@@ -238,7 +238,7 @@ def sidecar_json(document: Document) -> str | None:
         "format_version": SIDECAR_FORMAT,
         "document": {
             "title": document.title,
-            "wave": document.wave,
+            "wave": document.wave or (colophon.wave if colophon is not None else ""),
             "language": document.language,
             "layout": document.layout,
             "project": colophon.project if colophon is not None else "",
