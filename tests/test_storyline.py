@@ -70,6 +70,7 @@ def test_five_key_messages_each_with_its_number_and_its_change_per_responding_pr
     assert datasets.numbers["datasets_total[wave=2022,stat=mean]"] == pytest.approx(9.8)
     assert messages[2].footnote == ""  # 298 is exact
     assert "zusammen fast 900 Netzwerkverbindungen" in plain(messages[3].text)
+    assert (messages[3].footnote, messages[3].note_on) == ("footnote.base", "text")  # the mean names its base
     continued = messages[4]
     assert plain(continued.head) == "64 % der Maßnahmen, die abgeschlossen sind, werden weiter betrieben"
     assert "von 61 % auf 64 % gestiegen" in plain(continued.text)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pandas as pd
 
@@ -44,8 +45,10 @@ class Message:
     head: str
     text: str
     numbers: dict[str, float | int | None] = field(default_factory=dict)
-    #: Catalogue key of a footnote the head needs (e.g. a rounded number), or "".
+    #: Catalogue key of a footnote the message needs (a rounded number, the base of a mean), or "".
     footnote: str = ""
+    #: Where the footnote's mark stands: after the head (its number is rounded) or after the text (a mean in it).
+    note_on: Literal["head", "text"] = "head"
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,10 @@ def key_messages(
             numbers[number_key("partners_mean")] = recorded_value("partners_mean", kf.partners_mean)
             numbers[number_key("partner_links")] = kf.partner_links
         numbers[number_key(indicator)] = value
-        footnote = "footnote.rounded" if rounded != format_int(value, lang) else ""
-        messages.append(Message(topic, head, " ".join(sentences), numbers, footnote))
+        footnote, note_on = ("footnote.rounded" if rounded != format_int(value, lang) else ""), "head"
+        if topic == "transferred" and not math.isnan(kf.partners_mean):
+            footnote, note_on = "footnote.base", "text"  # the mean of partner municipalities: over who answered
+        messages.append(Message(topic, head, " ".join(sentences), numbers, footnote, note_on))
     messages.append(_continuation_message(kf, before, comparison, lang))
     return messages
 
@@ -279,7 +284,7 @@ def conclusion(
         paragraphs.append(t("fazit.challenges", lang, top=_listed([t(f"challenge.{c}", lang) for c in named], lang)))
     paragraphs.append(
         t(
-            "fazit.outlook",
+            "fazit.outlook" if majority else "fazit.outlook.early",
             lang,
             share=_share(kf.continuation_share, lang),
             open_source=format_int(kf.open_source, lang),

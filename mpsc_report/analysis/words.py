@@ -892,6 +892,9 @@ _PUBLICATION: dict[str, dict[str, str]] = {
         "fazit.first": "Als erste ausgewertete Welle beschreibt sie die Ausgangslage, an der die folgenden Wellen "
         "gemessen werden.",
         "fazit.challenges": "Als größte Herausforderungen nennen die Modellprojekte am häufigsten {top}.",
+        "fazit.outlook.early": "Für die meisten Modellprojekte steht als Nächstes der Übergang von der Strategie in "
+        "die Umsetzung an; {share} der bisher abgeschlossenen Maßnahmen sollen weiter betrieben werden. Die nächste "
+        "Befragungswelle zeigt, wie weit der Übergang gelungen ist und wie sich die Kennzahlen entwickeln.",
         "fazit.outlook": "Für die weitere Programmlaufzeit rücken Verstetigung und Übertragung in den Vordergrund: "
         "{share} der abgeschlossenen Maßnahmen sollen weiter betrieben werden, und für {open_source} Maßnahmen ist "
         "der Quellcode als Open Source veröffentlicht. Die nächste Befragungswelle zeigt, ob sich die Entwicklung "
@@ -1018,6 +1021,9 @@ _PUBLICATION: dict[str, dict[str, str]] = {
         "fazit.first": "As the first wave analysed, it describes the starting point against which the following "
         "waves will be measured.",
         "fazit.challenges": "As their biggest challenges, the model projects most often name {top}.",
+        "fazit.outlook.early": "For most model projects, the next step is the move from strategy to implementation; "
+        "{share} of the measures completed so far are to be continued. The next survey wave will show how far the "
+        "move has succeeded and how the indicators develop.",
         "fazit.outlook": "For the rest of the programme, continuation and transfer move to the fore: {share} of "
         "completed measures are to be continued, and the source code of {open_source} measures has been published "
         "as open source. The next survey wave will show whether the development continues and how many of the "

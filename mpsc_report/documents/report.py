@@ -196,9 +196,10 @@ class Report(WaveDocument):
                     notes.append(message.footnote)
                 number = notes.index(message.footnote) + 1
                 mark = f'<sup class="mpsc-footnote-ref"><a href="#fussnote-kurz-{number}">{number}</a></sup>'
+            head_mark, text_mark = (mark, "") if message.note_on == "head" else ("", mark)
             items.append(
-                f'<li><strong class="mpsc-message-head">{escape_text(message.head)}.</strong>{mark} '
-                f"{escape_text(message.text)}</li>"
+                f'<li><strong class="mpsc-message-head">{escape_text(message.head)}.</strong>{head_mark} '
+                f"{escape_text(message.text)}{text_mark}</li>"
             )
             plain.append(f"{message.head}. {message.text}".rstrip())
             numbers |= message.numbers
