@@ -132,9 +132,9 @@ def built(tmp_path_factory) -> dict[str, str]:
     nb.cells.insert(index + 1, figure_cell)
     nbformat.write(nb, notebook)
 
-    # Einen Abschnitt hinzufügen: before "Methode und Daten"
+    # Einen Abschnitt hinzufügen: before "11 Methode und Datengrundlage" (chapters numbered since issue 11)
     section = [cell(b) for b in steps["Einen Abschnitt hinzufügen"] if b.get("title", "").endswith(".ipynb")]
-    insert_cells(notebook, section, lambda c: c.source.startswith("## Methode und Daten"))
+    insert_cells(notebook, section, lambda c: c.source.startswith("## 11 Methode und Datengrundlage"))
 
     # Eine Welle hinzufügen: the commands as they stand (the build as HTML only)
     export_2024(project)

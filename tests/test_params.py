@@ -335,3 +335,35 @@ def test_a_params_path_that_is_a_folder_is_said_in_our_words(tmp_path):
     assert (
         ours == f"{tmp_path / '2023.yaml'}: cannot be read (it is a folder, not a file)." and "IsADirectory" in theirs
     )
+
+
+def test_the_impressum_block_has_honest_sample_defaults_and_the_shipped_files_set_every_field(tmp_path):
+    default = load_params(write(tmp_path, VALID)).publication
+    assert default.issn is None and default.isbn is None and default.licence == "CC BY 4.0"
+    assert all(getattr(default, k).startswith("Musterangabe") for k in ("publisher", "commissioned_by", "series"))
+    for path in sorted((ROOT / "params").glob("*.yaml")):
+        shipped = load_params(path).publication
+        assert shipped.issn is None and shipped.isbn is None  # sample data: no real ISSN or ISBN
+        assert shipped.as_of is not None and "Musterangabe" in shipped.publisher
+
+
+@pytest.mark.parametrize(
+    ("block", "expected"),
+    [
+        ('{issn: "2199-5761"}', None),  # check digit 1 is right
+        ('{issn: "2199-5762"}', r"publication\.issn: .*wrong check digit \(expected 1\)"),
+        ('{issn: "21995761"}', r"publication\.issn: .*NNNN-NNNC"),
+        ('{isbn: "978-3-16-148410-0"}', None),
+        ('{isbn: "978-3-16-148410-1"}', r"publication\.isbn: .*wrong check digit \(expected 0\)"),
+        ('{licence: "CC0"}', r"publication\.licence: .*'CC BY 4\.0' or 'dl-de/by-2-0'"),
+        ('{as_of: "2024-13"}', r"publication\.as_of: "),
+        ('{publsher: "X"}', r"unknown key 'publication\.publsher' in the Impressum block `publication:` \(allowed: "),
+    ],
+)
+def test_impressum_fields_are_checked_before_any_kernel(tmp_path, block, expected):
+    path = write(tmp_path, VALID + f"publication: {block}\n")
+    if expected is None:
+        assert load_params(path).publication is not None
+        return
+    with pytest.raises(ParamsError, match=expected):
+        load_params(path)

@@ -546,7 +546,7 @@ def preview(tmp_path_factory):
     marker = uuid.uuid4().hex
     running = start_preview(tmp_path_factory.mktemp("preview"), marker)
     try:
-        running.wait_for_page(lambda page: "Impressum und Herkunft der Zahlen" in page, START_SECONDS)
+        running.wait_for_page(lambda page: "Zitiervorschlag" in page, START_SECONDS)
         yield running
     finally:
         if running.proc.poll() is None:
@@ -575,12 +575,12 @@ def test_markdown_edit_updates_the_page_without_running_code(preview):
         while not events.versions() and time.monotonic() < deadline:
             time.sleep(0.05)
         current = events.versions()[-1]
-        preview.edit(2, "## Zusammenfassung", "## Zusammenfassung Vorschauwort")
+        preview.edit(2, "## Das Wichtigste in Kürze", "## Das Wichtigste in Kürze Vorschauwort")
         events.wait_for_version_above(current, CHANGE_SECONDS)  # what makes an open page reload
     finally:
         events.close()
     page = preview.page()
-    assert "Zusammenfassung Vorschauwort" in page
+    assert "Das Wichtigste in Kürze Vorschauwort" in page
     assert "re-rendered without running code" in page
 
 
@@ -599,7 +599,9 @@ def test_an_open_page_reloads_by_itself_and_p_opens_the_pdf(preview):
             console: list[str] = []
             page.on("console", lambda message: console.append(message.text))
             await page.goto(preview.url)
-            preview.edit(2, "## Zusammenfassung Vorschauwort", "## Zusammenfassung Vorschauwort Browserwort")
+            preview.edit(
+                2, "## Das Wichtigste in Kürze Vorschauwort", "## Das Wichtigste in Kürze Vorschauwort Browserwort"
+            )
             await page.get_by_text("Browserwort").first.wait_for(timeout=CHANGE_SECONDS * 1000)
             asked: list[str] = []
 
@@ -626,25 +628,29 @@ def test_code_edit_runs_the_notebook_again(preview):
     preview.edit(9, 'caption="Neu erhobene', 'caption="Codewort: Neu erhobene')
     page = preview.wait_for_page(lambda p: "Codewort: Neu erhobene" in p, CHANGE_SECONDS)
     assert "code ran" in page
-    assert "Zusammenfassung Vorschauwort" in page
+    assert "Das Wichtigste in Kürze Vorschauwort" in page
 
 
 @pytest.mark.e2e
 def test_failing_cell_is_named_above_the_previous_page(preview):
-    preview.edit(13, "formats = metrics", 'raise ValueError("Vorschau kaputt")\nformats = metrics')
+    preview.edit(14, "formats = metrics", 'raise ValueError("Vorschau kaputt")\nformats = metrics')
     page = preview.wait_for_page(lambda p: 'class="mpsc-preview-problem"' in p, CHANGE_SECONDS)
-    assert "Cell 14 raised ValueError" in page and "Vorschau kaputt" in page
+    assert "Cell 15 raised ValueError" in page and "Vorschau kaputt" in page  # one cell further down (issue 11)
     assert "Below: the last good render" in page
     assert "Codewort: Neu erhobene" in page  # the last good page is still there, under the problem
 
-    preview.edit(13, 'raise ValueError("Vorschau kaputt")\n', "")
+    preview.edit(14, 'raise ValueError("Vorschau kaputt")\n', "")
     page = preview.wait_for_page(lambda p: 'class="mpsc-preview-problem"' not in p, CHANGE_SECONDS)
     assert "Codewort: Neu erhobene" in page
 
 
 @pytest.mark.e2e
 def test_a_failed_qa_gate_is_named_with_its_cell(preview):
-    preview.edit(2, "## Zusammenfassung Vorschauwort", "## Zusammenfassung Vorschauwort\n\nEs gibt 5 neue Stellen.")
+    preview.edit(
+        2,
+        "## Das Wichtigste in Kürze Vorschauwort",
+        "## Das Wichtigste in Kürze Vorschauwort\n\nEs gibt 5 neue Stellen.",
+    )
     page = preview.wait_for_page(lambda p: 'class="mpsc-preview-problem"' in p, CHANGE_SECONDS)
     assert "1 QA check(s) failed" in page
     assert "[narrative] Cell 3: the text says &#x27;5 neue Stellen&#x27;" in page

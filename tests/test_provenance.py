@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -59,13 +60,17 @@ def test_git_commit_and_dirty_flag(tmp_path):
 
 
 def test_colophon_lists_every_file_read_and_is_escaped():
-    params = mr.load_params(ROOT / "params" / "2023.yaml").model_copy(update={"publisher": "<script>x</script>"})
-    report = mr.open_report(params)
+    # Issue 11: the hashes moved from the reader's page into the record (metadata and sidecar); the page is escaped.
+    params = mr.load_params(ROOT / "params" / "2023.yaml")
+    hostile = params.publication.model_copy(update={"publisher": "<script>x</script>"})
+    report = mr.open_report(params.model_copy(update={"publication": hostile}))
     block = report.colophon()
     names = [p.name for p in report.data_files]
     assert names[-1] == "projects.csv" and "wave_2023.csv" in names and "partners_2021.csv" in names
+    recorded = {f["sha256"] for f in block.metadata["mpsc_report"]["provenance"]["files"]}
     for path in report.data_files:
-        assert file_sha256(path) in block.html
+        assert file_sha256(path) in recorded and file_sha256(path) not in block.html
+    assert not re.search(r"[0-9a-f]{64}", block.html)  # no SHA-256 on a reader's page
     assert "<script>" not in block.html and "&lt;script&gt;" in block.html
     meta = block.metadata["mpsc_report"]
     assert meta["role"] == "colophon" and meta["provenance"]["params"]["wave"] == "2023"
@@ -90,3 +95,21 @@ def test_colophon_prints_nested_settings_as_pairs_not_python():
     text = _param_text({"format": "csv", "codebook": None, "separator": ";"})
     assert text == "(format: csv, codebook: —, separator: ;)"
     assert "{" not in text and "'" not in text
+
+
+def test_readers_get_one_line_and_the_sidecar_gets_the_whole_record():
+    report = mr.open_report(mr.load_params(ROOT / "params" / "2023.yaml"))
+    record = report.provenance()
+    line = pv.reader_line(record, report.data_as_of)
+    assert line.startswith("Datenstand: Befragungswelle 2023, Ende der Befragung 15.")
+    assert f"erzeugt mit mpsc-report {record.versions['mpsc-report']}, Nachweis in der Begleitdatei" in line
+    assert pv.reader_line(record, "survey wave 2023", "en").startswith("Data as of: survey wave 2023; generated")
+    data, metadata = report.colophon()._repr_mimebundle_()
+    output = nbformat.v4.new_output("display_data", data=data, metadata=metadata)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("report.colophon()", outputs=[output])])
+    sidecar = json.loads(pv.sidecar_json(read_document(nb)))
+    assert sidecar["format"] == "mpsc-report provenance" and sidecar["format_version"] == pv.SIDECAR_FORMAT
+    assert sidecar["document"]["wave"] == "2023" and sidecar["document"]["sample_data"] is False  # no title page
+    assert {f["sha256"] for f in sidecar["provenance"]["files"]} == {f.sha256 for f in record.files}
+    assert sidecar["numbers"]["datasets_total"] == 1043
+    assert pv.sidecar_json(read_document(nbformat.v4.new_notebook())) is None

@@ -11,6 +11,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import mpsc_report as mr
+from mpsc_report.analysis import storyline
 from mpsc_report.data.schema import SAMPLE_NOTICE
 from mpsc_report.documents.blocks import SHORTENED_MARK, escape_text
 from mpsc_report.errors import DataError
@@ -143,12 +144,14 @@ def test_appendix_accounts_for_every_row_and_escapes_values(quarantined):
     block = quarantined.data_quality_tables()
     tags = {"div", "table", "caption", "span", "thead", "tbody", "tfoot", "tr", "th", "td"}  # tfoot: the legend
     assert set(tags_of(block.html).tags) <= tags
-    for phrase in ("gelesen", "verwendet", "zurückgewiesen", "davon: unbekanntes Projekt", "wave_2023.csv"):
+    for phrase in ("gelesen", "verwendet", "zurückgewiesen", "davon: unbekanntes Projekt"):
         assert phrase in block.html
-    assert "Staffel 2019" in block.html and "Art der Kommune" in block.html
+    # Issue 11: one compact overview, and the missing answers only for the questions that have some ("keine
+    # Angabe" for new positions); the files with their SHA-256 are in the sidecar file, not on the page.
+    assert block.html.count("<table") == 2 and "Zählfragen mit fehlenden Angaben (von 24)" in block.html
+    assert "Neue Stellen" in block.html and "Neue Datensätze" not in block.html
     assert "<b>atlantis" not in block.html  # the rejected value is in validation_errors.csv, never raw here
-    hexes = [f.sha256 for f in q.files]
-    assert all(" ".join(h[i : i + 16] for i in range(0, 64, 16)) in block.html for h in hexes)
+    assert not any(f.sha256[:16] in block.html for f in q.files)
 
 
 def test_appendix_sentences_are_german_and_name_rejections_and_special_codes(quarantined):
@@ -323,3 +326,65 @@ def test_the_method_section_prints_every_definition_of_the_catalogue(report):
     english = mr.open_report(mr.load_params(ROOT / "params" / "2023.yaml").model_copy(update={"language": "en"}))
     assert "Terms and definitions" in english.definitions().html
     assert escape_text(INDICATORS[0].definition["en"]) in english.definitions().html
+
+
+def test_impressum_prints_every_field_of_the_publication_block_and_no_hash(report):
+    rows = dict(report.impressum_rows())
+    assert list(rows) == [
+        "Herausgeber",
+        "Auftraggeber",
+        "Bearbeitung",
+        "Stand",
+        "Reihe",
+        "ISSN",
+        "ISBN",
+        "Zitiervorschlag",
+        "Lizenz",
+        "Kontakt",
+        "Bildnachweis",
+        "Satz und Layout",
+        "Hinweis",
+        "Datengrundlage",
+    ]
+    assert rows["Stand"] == "Februar 2024" and rows["ISSN"] == "nicht vergeben"
+    assert rows["Zitiervorschlag"].startswith("Musterangabe: herausgebende Institution (Hrsg.) (2024): Halbzeitbilanz")
+    assert "CC BY 4.0" in rows["Lizenz"] and rows["Datengrundlage"].startswith("Datenstand: Befragungswelle 2023")
+    html = report.colophon().html
+    assert "Musterangabe" in html and "keine echten Angaben" in html  # the sample says so
+    assert not re.search(r"[0-9a-f]{64}", html)
+    real = report.params.publication.model_copy(
+        update={"issn": "2199-5761", "licence": "dl-de/by-2-0", "citation": "Zitat", "as_of": "2024-03"}
+    )
+    other = mr.open_report(report.params.model_copy(update={"publication": real}))
+    rows = dict(other.impressum_rows())
+    assert rows["ISSN"] == "2199-5761" and rows["Zitiervorschlag"] == "Zitat" and rows["Stand"] == "März 2024"
+    assert rows["Lizenz"].startswith("Datenlizenz Deutschland – Namensnennung – Version 2.0")
+
+
+def test_key_messages_record_their_numbers_and_put_the_footnote_below(report):
+    block = report.key_messages()
+    meta = block.metadata["mpsc_report"]
+    assert meta["role"] == "narrative"
+    assert meta["numbers"]["datasets_total[wave=2022]"] == 667 and meta["numbers"]["continuation_share"] == 64.0
+    assert block.html.index("mpsc-key-messages") < block.html.index("mpsc-footnotes")
+    assert block.text.startswith("Gegenüber der Welle 2022 ist die Zahl der antwortenden Modellprojekte von 68 auf 73")
+
+
+def test_apparatus_lists_abbreviations_sources_figures_and_tables():
+    fresh = mr.open_report(mr.load_params(ROOT / "params" / "2023.yaml"))
+    assert "MPSC" in fresh.abbreviations().html and "Bundesministerium für Wohnen" in fresh.abbreviations().html
+    sources = fresh.references()
+    assert "Smart City Charta" in sources.text and "smart-city-charta.html" in sources.text
+    assert "href" not in sources.html  # the HTML links to nothing outside itself
+    fresh.table(pd.DataFrame({"n": [1]}, index=["a"]), "Rücklauf nach Staffel")
+    fresh.challenge_table()
+    lists = fresh.lists_of_figures_and_tables()
+    assert "Tabelle 1: Rücklauf nach Staffel" in lists.text and "Tabelle 2: Herausforderungen nach Thema" in lists.text
+    assert "Abbildungen\n" in lists.text and "keine" in lists.html  # no figure shown yet
+
+
+def test_challenges_are_counted_by_theme_with_one_escaped_quote_each(report):
+    table = report.challenge_table()
+    assert "challenge_mentions[challenge=data_protection]" in table.metadata["mpsc_report"]["numbers"]
+    quotes = report.challenge_examples()
+    assert quotes.html.count("<blockquote") == len(storyline.top_challenges(report.challenge_counts))

@@ -515,6 +515,23 @@ INDICATORS: tuple[Indicator, ...] = (
         de=((r"\bZellen?\b",), (r"\bSondercodes?\b",)),
         en=((r"\bcells?\b",), (r"\bspecial codes?\b",)),
     ),
+    _i(
+        "challenge_mentions",
+        ("Modellprojekte je Herausforderung", "Model projects per challenge"),
+        (
+            "Antwortende Modellprojekte, deren Freitextantwort zur größten Herausforderung ein Thema nennt, nach "
+            "Thema; zugeordnet über die Schlagwörter des Codebuchs der Herausforderungen (eine Antwort kann mehrere "
+            "Themen nennen; Antworten ohne Treffer zählen als „Sonstiges“), zum Befragungszeitpunkt.",
+            "Responding model projects whose free-text answer on their biggest challenge names a theme, by theme; "
+            "assigned by the keywords of the challenge codebook (an answer can name several themes; answers without "
+            "a match count as “other”), at survey time.",
+        ),
+        "count",
+        "survey",
+        "responding",
+        de=((r"\bHerausforderung(?:en)?\b",),),
+        en=((r"\bchallenges?\b",),),
+    ),
 )
 
 #: The categories each indicator is broken down by in the documents (the rest have none).
@@ -534,6 +551,7 @@ _BREAKDOWNS: dict[str, tuple[str, ...]] = {
     "partners_model_projects": ("exchange",),
     "answered": ("item",),
     "rows_rejected": ("rule",),
+    "challenge_mentions": ("challenge",),
 }
 INDICATORS = tuple(replace(i, breakdowns=_BREAKDOWNS.get(i.id, ())) for i in INDICATORS)
 
@@ -552,6 +570,7 @@ DIMENSIONS: tuple[str, ...] = (
     "exchange",
     "item",
     "rule",
+    "challenge",
     "stat",
 )
 

@@ -122,7 +122,7 @@ def datasets(kf: KeyFigures, themes: pd.Series, language: str = "de") -> str:
 
 
 def participation(kf: KeyFigures, formats: pd.Series, language: str = "de") -> str:
-    """Participatory activities by format (format codes) and the link to the Smart City Charta."""
+    """Participatory activities by format (format codes); the Charta's guideline is quoted once, in the notebook."""
     lang = language
     top = formats.sort_values(ascending=False)
     return t(
@@ -131,7 +131,6 @@ def participation(kf: KeyFigures, formats: pd.Series, language: str = "de") -> s
         total=format_int(kf.participation, lang),
         top=_plain(_word("format", top.index[0], lang)),
         top_value=format_int(top.iloc[0], lang),
-        charta=t("charta", lang),
     )
 
 
@@ -210,7 +209,7 @@ def comparison(means: pd.DataFrame, language: str = "de") -> str:
     lang = language
     by = means.index.name
     ordered = means["datasets_total"].sort_values(ascending=False)
-    return t(
+    first = t(
         "comparison",
         lang,
         group=t(f"comparison.by.{by}", lang),
@@ -219,6 +218,13 @@ def comparison(means: pd.DataFrame, language: str = "de") -> str:
         bottom=_word(by, ordered.index[-1], lang),
         bottom_value=format_number(ordered.iloc[-1], 1, lang),
     )
+    # Only what the figures show: that the order of the cohorts follows their start, when it does; by kind of
+    # municipality, that the means describe and do not explain (said once, not after every chart).
+    if by != "cohort":
+        return first + " " + t("comparison.caveat", lang)
+    known = ordered.dropna()
+    by_start = list(known.index) == sorted(known.index, key=str)
+    return first + (" " + t("comparison.order.cohort", lang) if by_start else "")
 
 
 def places(by_state: pd.Series, projects: int, language: str = "de") -> str:
@@ -336,8 +342,11 @@ def method(kf: KeyFigures, synthetic: bool, field_period: str, language: str = "
     return notes
 
 
-def data_quality(quality: DataQuality, language: str = "de") -> list[str]:
-    """The data-quality appendix in sentences: rows read, used and rejected, special codes, format and codebook."""
+def data_quality(quality: DataQuality, language: str = "de", items_missing: int | None = None) -> list[str]:
+    """The data-quality appendix in sentences: rows read, used and rejected, special codes, format and codebook.
+
+    ``items_missing`` (count questions with a missing answer, when known) adds whether every question was answered.
+    """
     lang = language
 
     def count(key: str, n: int) -> str:
@@ -370,6 +379,8 @@ def data_quality(quality: DataQuality, language: str = "de") -> list[str]:
         codes = sorted({reason for r in quality.missing_reasons.values() for reason in r})
         quoted = ", ".join(t("dq.quoted", lang, text=c) for c in codes)
         sentences.append(t("dq.special", lang, cells=count("dq.special", special), codes=quoted))
+    if items_missing is not None:
+        sentences.append(t("dq.items.missing" if items_missing else "dq.items.complete", lang))
     sentences.append(t("dq.checksums", lang))
     return sentences
 

@@ -162,8 +162,8 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "dq.quoted": "„{text}“",
         "dq.special": "{cells} ({codes}); diese Angaben zählen als fehlend und gehen weder in Summen noch in "
         "Mittelwerte ein.",
-        "dq.checksums": "Die Prüfsummen (SHA-256) in der Tabelle der ausgewerteten Dateien belegen, welcher "
-        "Datenstand ausgewertet wurde.",
+        "dq.checksums": "Welche Dateien genau ausgewertet wurden, belegt die Begleitdatei zu diesem Bericht "
+        "(mit Prüfsummen).",
         "summary.datasets": "{datasets} kommunale Datensätze wurden im Rahmen der Förderung erstmals neu erhoben.",
         "summary.participation": "Die Modellprojekte stärken die Mitgestaltung durch Partizipation, mit "
         "{participation} partizipativen Aktivitäten.",
@@ -181,12 +181,10 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "Die meisten betreffen den Bereich {first} ({first_value}, {first_share}), gefolgt von {second} "
         "({second_value}). Dazu gehören etwa das Monitoring von Starkregenereignissen, die Identifikation von "
         "Hitzeinseln und Sensoren für den ruhenden und den fließenden Verkehr.",
-        "charta": "Digitale Transformation braucht Transparenz, Teilhabe und Mitgestaltung",
-        "participation": "Mit {total} partizipativen Aktivitäten – am häufigsten {top} ({top_value}) – tragen die "
-        "Modellprojekte zu einer Leitlinie der Smart City Charta bei: „{charta}“.",
+        "participation": "Die Modellprojekte meldeten {total} partizipative Aktivitäten. Am häufigsten waren "
+        "{top} ({top_value}).",
         "staff": "In den geförderten Kommunen sind {positions} neue Stellen entstanden, davon {top_value} Stellen in "
-        "Modellprojekten der Kategorie {top}. Die neuen Stellen entwickeln die Strategien weiter, setzen mit "
-        "Partnern Maßnahmen um und schaffen Strukturen für die Verstetigung.",
+        "Modellprojekten der Kategorie {top}.",
         "transfer.all": "{transferred} Lösungen wurden bereits in andere Kommunen übertragen. Jedes Modellprojekt "
         "steht im Schnitt mit {mean} anderen Kommunen im Austausch; insgesamt meldeten die Modellprojekte {links} "
         "Netzwerkverbindungen zu Partnerkommunen. Die häufigste Form ist {top} ({top_value} Verbindungen). "
@@ -202,13 +200,13 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "Beide Zahlen stammen aus verschiedenen Fragen und lassen sich nicht ineinander umrechnen.",
         "sustainability": "Von {completed} abgeschlossenen Maßnahmen sollen {continued} weiter betrieben werden; "
         "das sind {share}. Für {open_source} Maßnahmen wurde der Quellcode als Open Source veröffentlicht, sodass "
-        "alle Kommunen die Lösungen übernehmen können. Insgesamt meldeten die Modellprojekte {total} geplante, "
+        "andere Kommunen die Lösungen nachnutzen können. Insgesamt meldeten die Modellprojekte {total} geplante, "
         "laufende oder abgeschlossene Maßnahmen.",
         "comparison.by.cohort": "Staffel",
         "comparison.by.kind": "Art der Kommune",
         "comparison": "Nach {group} betrachtet haben die Modellprojekte der Gruppe „{top}“ im Schnitt die meisten "
         "neuen Datensätze erhoben ({top_value} je Projekt), die der Gruppe „{bottom}“ die wenigsten "
-        "({bottom_value}). Die Unterschiede spiegeln vor allem den Projektbeginn und die Größe der Kommunen wider.",
+        "({bottom_value}).",
         "places": "Die {projects} Modellprojekte verteilen sich auf {lands} der sechzehn Länder; die meisten "
         "liegen in {top} ({top_value} Modellprojekte).",
         "development.first": "Welle {wave} ist die erste ausgewertete Befragungswelle; ein Vergleich mit früheren "
@@ -278,8 +276,7 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "dq.special.many": "{n} cells held special codes",
         "dq.quoted": "“{text}”",
         "dq.special": "{cells} ({codes}); these answers count as missing and enter neither totals nor means.",
-        "dq.checksums": "The checksums (SHA-256) in the table of files analysed show which state of the data was "
-        "analysed.",
+        "dq.checksums": "The sidecar file of this report records exactly which files were analysed (with checksums).",
         "summary.datasets": "{datasets} municipal datasets were collected for the first time with the funding.",
         "summary.participation": "The model projects strengthen co-creation through participation, with "
         "{participation} participatory activities.",
@@ -298,12 +295,10 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "({second_value}). "
         "Examples include monitoring heavy rainfall, identifying heat islands and sensors for parked and moving "
         "traffic.",
-        "charta": "Digital transformation needs transparency, participation and co-creation",
-        "participation": "With {total} participatory activities – most often {top} ({top_value}) – the model "
-        "projects contribute to a guideline of the Smart City Charter: “{charta}”.",
+        "participation": "The model projects reported {total} participatory activities. The most common were "
+        "{top} ({top_value}).",
         "staff": "{positions} new positions have been created in the funded municipalities, of which {top_value} "
-        "positions in model projects of the kind {top}. The new staff develop the strategies further, implement "
-        "measures with partners and build structures that last beyond the funding.",
+        "positions in model projects of the kind {top}.",
         "transfer.all": "{transferred} solutions have already been transferred to other municipalities. On average, "
         "each model project exchanges with {mean} other municipalities; in all, the model projects reported {links} "
         "network links to partner municipalities. The most common form is {top} ({top_value} links). {among} links "
@@ -317,13 +312,12 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "which model projects exchange solutions; the {transferred} transferred solutions count the solutions "
         "themselves. The two numbers come from different questions and cannot be converted into each other.",
         "sustainability": "Of {completed} completed measures, {continued} are to be continued; that is {share}. "
-        "The source code of {open_source} measures has been published as open source, so every municipality can "
+        "The source code of {open_source} measures has been published as open source, so other municipalities can "
         "adopt the solutions. In total, the model projects reported {total} planned, ongoing or completed measures.",
         "comparison.by.cohort": "cohort",
         "comparison.by.kind": "kind of municipality",
         "comparison": "By {group}, the model projects of the group “{top}” collected the most new datasets on "
-        "average ({top_value} per project), those of the group “{bottom}” the fewest ({bottom_value}). The "
-        "differences mainly reflect when the projects started and the size of the municipalities.",
+        "average ({top_value} per project), those of the group “{bottom}” the fewest ({bottom_value}).",
         "places": "The {projects} model projects are located in {lands} of the sixteen Länder; most are in "
         "{top} ({top_value} model projects).",
         "development.first": "Wave {wave} is the first survey wave analysed, so a comparison with earlier waves is "
@@ -790,6 +784,9 @@ _TEXTS: dict[str, str] = {
     "Begriffe und Definitionen": "Terms and definitions",
     "Rücklauf nach Staffel": "Response by cohort",
     "Rücklauf nach Art der Kommune": "Response by kind of municipality",
+    "Herausforderungen nach Thema (Modellprojekte, die das Thema nennen; Zuordnung über Schlagwörter)": (
+        "Challenges by theme (model projects naming the theme; assigned by keywords)"
+    ),
     # captions and alt texts of notebooks/project_factsheet.ipynb
     "Kennzahlen des Modellprojekts neben dem Median seiner Staffel und seiner Art von Kommune": (
         "Indicators of the model project next to the median of its cohort and of its kind of municipality"
@@ -876,7 +873,277 @@ def _indicator_words() -> dict[str, dict[str, str]]:
     return words
 
 
-for _section in (_NARRATIVE, _FACTSHEET, _FORMATS, _indicator_words()):
+#: The report's storyline, Impressum and apparatus (:mod:`~mpsc_report.analysis.storyline`,
+#: :mod:`~mpsc_report.documents.report`, :mod:`~mpsc_report.documents.provenance`).
+_PUBLICATION: dict[str, dict[str, str]] = {
+    "de": {
+        # Impressum (documents.report.Report.colophon)
+        "impressum.publisher": "Herausgeber",
+        "impressum.commissioned_by": "Auftraggeber",
+        "impressum.prepared_by": "Bearbeitung",
+        "impressum.as_of": "Stand",
+        "impressum.series": "Reihe",
+        "impressum.issn": "ISSN",
+        "impressum.isbn": "ISBN",
+        "impressum.not_assigned": "nicht vergeben",
+        "impressum.citation": "Zitiervorschlag",
+        "impressum.citation.text": "{publisher} (Hrsg.) ({year}): {title}. {subtitle}. {series}, {number}.",
+        "impressum.licence": "Lizenz",
+        "impressum.contact": "Kontakt",
+        "impressum.image_credits": "Bildnachweis",
+        "impressum.typesetting": "Satz und Layout",
+        "impressum.typesetting.text": "automatisch gesetzt mit mpsc-report",
+        "impressum.image_credits.text": "Alle Abbildungen: eigene Darstellung auf Grundlage des Projektmonitorings",
+        "impressum.disclaimer": "Hinweis",
+        "impressum.disclaimer.text": "Die Inhalte geben die Auffassung der Bearbeitenden wieder, nicht "
+        "notwendigerweise die des Herausgebers oder des Auftraggebers.",
+        "impressum.sample": "Dieser Bericht beruht auf synthetischen Beispieldaten. Angaben mit „Musterangabe“ sind "
+        "Platzhalter, keine echten Angaben; eine ISSN oder ISBN ist nicht vergeben.",
+        "impressum.provenance": "Datengrundlage",
+        "licence.cc_by_4_0": "Creative Commons Namensnennung 4.0 International (CC BY 4.0), "
+        "https://creativecommons.org/licenses/by/4.0/deed.de",
+        "licence.dl_de_by_2_0": "Datenlizenz Deutschland – Namensnennung – Version 2.0 (dl-de/by-2-0), "
+        "https://www.govdata.de/dl-de/by-2-0",
+        "provenance.line": "Datenstand: {data}; erzeugt mit mpsc-report {version}, Nachweis in der Begleitdatei "
+        "(*{sidecar}).",
+        "provenance.data.report": "Befragungswelle {wave}, Ende der Befragung {date}",
+        "provenance.data.factsheet": "Befragungswelle {wave}",
+        # Das Wichtigste in Kürze (analysis.storyline.key_messages)
+        "story.head.datasets": "{value} kommunale Datensätze erstmals neu erhoben",
+        "story.head.participation": "Mitgestaltung mit {value} partizipativen Aktivitäten",
+        "story.head.positions": "{value} neue Stellen in den geförderten Kommunen",
+        "story.head.transferred": "{value} Lösungen in andere Kommunen übertragen",
+        "story.head.continued": "{value} der Maßnahmen, die abgeschlossen sind, werden weiter betrieben",
+        "story.change": "Gegenüber der Welle {wave} ist die Zahl {what} von {old} auf {new} {direction}.",
+        "story.change_per_project": "Gegenüber der Welle {wave} ist die Zahl {what} von {old} auf {new} "
+        "{direction} (je antwortendem Modellprojekt: von {old_mean} auf {new_mean}).",
+        "story.change.unknown": "Für die Welle {wave} liegt kein vergleichbarer Wert vor.",
+        "story.mean": "Je antwortendem Modellprojekt sind das im Schnitt {mean} {noun}.",
+        "story.first": "Welle {wave} ist die erste ausgewertete Befragungswelle; Veränderungen zeigt erst die nächste.",
+        "story.share_change": "Gegenüber der Welle {wave} ist der Anteil der abgeschlossenen Maßnahmen, die weiter "
+        "betrieben werden, von {old} auf {new} {direction}.",
+        # what a theme's figures mean, and what they cannot say (analysis.storyline.theme)
+        "story.meaning.datasets": "Die Modellprojekte schaffen damit neue Datengrundlagen für Planung und "
+        "Verwaltung. Wie die Daten genutzt werden, erfragt das Monitoring nicht.",
+        "story.meaning.participation": "Beteiligung gehört damit fest zur Arbeit der Modellprojekte. Wie viele "
+        "Menschen teilgenommen haben und was die Formate bewirken, sagt die Zählung nicht.",
+        "story.meaning.positions": "Ob die neuen Stellen über das Ende der Förderung hinaus bestehen, erfasst die "
+        "Befragung nicht.",
+        "story.meaning.transfer": "Übertragene Lösungen zeigen, dass Ergebnisse der Modellprojekte auch anderswo "
+        "genutzt werden. Ob sie am neuen Ort dauerhaft betrieben werden, erfasst die Befragung nicht.",
+        "story.meaning.sustainability": "Der Anteil bezieht sich nur auf die bereits abgeschlossenen Maßnahmen; "
+        "wie es mit den laufenden weitergeht, zeigen erst die folgenden Wellen.",
+        "comparison.order.cohort": "Die Reihenfolge entspricht dem Beginn der Förderung: Staffeln, die früher "
+        "begonnen haben, hatten mehr Zeit.",
+        "comparison.caveat": "Die Mittelwerte beschreiben Unterschiede zwischen den Gruppen; ihre Ursachen lassen "
+        "sich aus der Befragung nicht ablesen.",
+        # Herausforderungen (analysis.storyline.challenges)
+        "challenges.summary": "Die Freitextantworten zur größten Herausforderung wurden mit einem kleinen "
+        "Schlagwort-Codebuch Themen zugeordnet; eine Antwort kann mehrere Themen nennen. Am häufigsten betreffen "
+        "sie {top}. Die Tabelle zeigt, wie viele Modellprojekte jedes Thema nennen; die Beispiele darunter sind "
+        "unverändert wiedergegeben.",
+        "challenges.none": "In dieser Welle hat kein Modellprojekt eine Herausforderung beschrieben.",
+        "challenges.joiner": ", ",
+        "challenges.last_joiner": " sowie ",
+        "challenge.procurement": "Vergabe und Ausschreibung",
+        "challenge.staffing": "Fachkräfte und Stellenbesetzung",
+        "challenge.funding_rules": "Förderverfahren und Bürokratie",
+        "challenge.data_protection": "Datenschutz und IT-Sicherheit",
+        "challenge.interfaces": "Schnittstellen und IT-Landschaft",
+        "challenge.costs": "Preise und Lieferengpässe",
+        "challenge.cooperation": "Abstimmung in Kooperationen",
+        "challenge.continuation": "Finanzierung nach Förderende",
+        "challenge.acceptance": "Vermittlung und Beteiligung vor Ort",
+        "challenge.other": "Sonstiges (keinem Thema zugeordnet)",
+        # Fazit und Ausblick (analysis.storyline.conclusion)
+        "fazit.state": "Die Welle {wave} zeigt die Modellprojekte mitten in der Umsetzung: Von den {respondents} "
+        "antwortenden Modellprojekten befanden sich {implementation} in der Umsetzungsphase.",
+        "fazit.state.early": "Die Welle {wave} zeigt die meisten Modellprojekte noch vor der Umsetzung: Von den "
+        "{respondents} antwortenden Modellprojekten befanden sich {implementation} in der Umsetzungsphase.",
+        "fazit.growth": "Gegenüber der Welle {wave} sind die Zahl {changes} gestiegen – auch je antwortendem "
+        "Modellprojekt.",
+        "fazit.growth.totals": "Gegenüber der Welle {wave} sind die Zahl {changes} gestiegen.",
+        "fazit.first": "Als erste ausgewertete Welle beschreibt sie die Ausgangslage, an der die folgenden Wellen "
+        "gemessen werden.",
+        "fazit.challenges": "Als größte Herausforderungen nennen die Modellprojekte am häufigsten {top}.",
+        "fazit.outlook.early": "Für die meisten Modellprojekte steht als Nächstes der Übergang von der Strategie in "
+        "die Umsetzung an; {share} der bisher abgeschlossenen Maßnahmen sollen weiter betrieben werden. Die nächste "
+        "Befragungswelle zeigt, wie weit der Übergang gelungen ist und wie sich die Kennzahlen entwickeln.",
+        "fazit.outlook": "Für die weitere Programmlaufzeit rücken Verstetigung und Übertragung in den Vordergrund: "
+        "{share} der abgeschlossenen Maßnahmen sollen weiter betrieben werden, und für {open_source} Maßnahmen ist "
+        "der Quellcode als Open Source veröffentlicht. Die nächste Befragungswelle zeigt, ob sich die Entwicklung "
+        "fortsetzt und wie viele der laufenden Maßnahmen nach ihrem Abschluss weiter betrieben werden.",
+        # apparatus (documents.report)
+        "abbreviations.caption": "Abkürzungen",
+        "abbreviations.abbreviation": "Abkürzung",
+        "abbreviations.meaning": "Bedeutung",
+        "abbr.BBSR": "Bundesinstitut für Bau-, Stadt- und Raumforschung",
+        "abbr.BMUB": "Bundesministerium für Umwelt, Naturschutz, Bau und Reaktorsicherheit (bis 2018)",
+        "abbr.BMWSB": "Bundesministerium für Wohnen, Stadtentwicklung und Bauwesen",
+        "abbr.CC BY": "Creative Commons – Namensnennung (Lizenz)",
+        "abbr.CSV": "durch Trennzeichen getrennte Werte (Dateiformat)",
+        "abbr.KfW": "Kreditanstalt für Wiederaufbau",
+        "abbr.KTS": "Koordinierungs- und Transferstelle Modellprojekte Smart Cities",
+        "abbr.MPSC": "Modellprojekte Smart Cities",
+        "abbr.SHA-256": "Prüfsummenverfahren, mit dem die Begleitdatei die ausgewerteten Dateien belegt",
+        "lists.figures": "Abbildungen",
+        "lists.tables": "Tabellen",
+        "lists.none": "keine",
+        "references.online": "Online:",
+        "references.charta": "BBSR – Bundesinstitut für Bau-, Stadt- und Raumforschung; BMUB – Bundesministerium für "
+        "Umwelt, Naturschutz, Bau und Reaktorsicherheit (Hrsg.) (2017): Smart City Charta. Erarbeitet in der "
+        "Dialogplattform Smart Cities.",
+        "references.programme": "BMWSB – Bundesministerium für Wohnen, Stadtentwicklung und Bauwesen: Modellprojekte "
+        "Smart Cities: Stadtentwicklung und Digitalisierung.",
+        "references.calls": "Modellprojekte Smart Cities – Förderziele und Bewerbungsverfahren.",
+        "references.kts": "Difu – Deutsches Institut für Urbanistik: Koordinierungs- und Transferstelle "
+        "Modellprojekte Smart Cities (KTS).",
+        "references.results": "KTS (2024): MPSC-Programm trägt Früchte. Ergebnisse des Projektmonitorings, "
+        "veröffentlicht am 7. Februar 2024.",
+        "footnote.rounded": "Gerundet wie in den Veröffentlichungen des Programms; der genaue Wert steht in der "
+        "Kennzahlenübersicht darüber.",
+        "footnote.base": "Mittelwert über die Modellprojekte, die die Frage nach Partnerkommunen beantwortet haben.",
+        "dq.overview.caption": "Datenqualität der Welle im Überblick",
+        "dq.overview.what": "Prüfgröße",
+        "dq.overview.count": "Anzahl",
+        "dq.overview.items_missing": "Zählfragen mit fehlenden Angaben (von {items})",
+        "dq.overview.special": "Zellen mit Sondercode für „keine Angabe“",
+        "dq.items.complete": "Alle antwortenden Modellprojekte haben alle Zählfragen beantwortet.",
+        "dq.items.missing": "Wo Angaben fehlen, zeigt die zweite Tabelle; fehlende Angaben werden weder geschätzt "
+        "noch als null gezählt.",
+    },
+    "en": {
+        "impressum.publisher": "Publisher",
+        "impressum.commissioned_by": "Commissioned by",
+        "impressum.prepared_by": "Prepared by",
+        "impressum.as_of": "As of",
+        "impressum.series": "Series",
+        "impressum.issn": "ISSN",
+        "impressum.isbn": "ISBN",
+        "impressum.not_assigned": "not assigned",
+        "impressum.citation": "Suggested citation",
+        "impressum.citation.text": "{publisher} (ed.) ({year}): {title}. {subtitle}. {series}, {number}.",
+        "impressum.licence": "Licence",
+        "impressum.contact": "Contact",
+        "impressum.image_credits": "Image credits",
+        "impressum.typesetting": "Typesetting and layout",
+        "impressum.typesetting.text": "typeset automatically with mpsc-report",
+        "impressum.image_credits.text": "All figures: own presentation based on the project monitoring",
+        "impressum.disclaimer": "Note",
+        "impressum.disclaimer.text": "The contents reflect the views of the authors, not necessarily those of the "
+        "publisher or the client.",
+        "impressum.sample": "This report is built on synthetic sample data. Entries marked “Musterangabe” (sample "
+        "value) are placeholders, not real details; no ISSN or ISBN has been assigned.",
+        "impressum.provenance": "Data and provenance",
+        "licence.cc_by_4_0": "Creative Commons Attribution 4.0 International (CC BY 4.0), "
+        "https://creativecommons.org/licenses/by/4.0/",
+        "licence.dl_de_by_2_0": "Data licence Germany – attribution – version 2.0 (dl-de/by-2-0), "
+        "https://www.govdata.de/dl-de/by-2-0",
+        "provenance.line": "Data as of: {data}; generated with mpsc-report {version}, full record in the sidecar "
+        "file (*{sidecar}).",
+        "provenance.data.report": "survey wave {wave}, end of the survey {date}",
+        "provenance.data.factsheet": "survey wave {wave}",
+        "story.head.datasets": "{value} municipal datasets collected for the first time",
+        "story.head.participation": "Co-creation in {value} participatory activities",
+        "story.head.positions": "{value} new positions in the funded municipalities",
+        "story.head.transferred": "{value} solutions transferred to other municipalities",
+        "story.head.continued": "{value} of completed measures will be continued",
+        "story.change": "Since wave {wave}, the number {what} has {direction} from {old} to {new}.",
+        "story.change_per_project": "Since wave {wave}, the number {what} has {direction} from {old} to {new} "
+        "(per responding model project: from {old_mean} to {new_mean}).",
+        "story.change.unknown": "There is no comparable value for wave {wave}.",
+        "story.mean": "Per responding model project, that is on average {mean} {noun}.",
+        "story.first": "Wave {wave} is the first survey wave analysed; the next one will show changes.",
+        "story.share_change": "Since wave {wave}, the share of completed measures that are continued has "
+        "{direction} from {old} to {new}.",
+        "story.meaning.datasets": "The model projects thus create new data for planning and administration. How the "
+        "data are used is not part of the monitoring.",
+        "story.meaning.participation": "Participation is thus a fixed part of the model projects' work. How many "
+        "people took part and what the formats achieve is not part of the count.",
+        "story.meaning.positions": "Whether the new positions last beyond the end of the funding is not part of the "
+        "survey.",
+        "story.meaning.transfer": "Transferred solutions show that results of the model projects are used elsewhere "
+        "too. Whether they are run there for good is not part of the survey.",
+        "story.meaning.sustainability": "The share refers to completed measures only; what happens to the ongoing "
+        "ones only the following waves will show.",
+        "comparison.order.cohort": "The order follows the start of the funding: cohorts that started earlier have had "
+        "more time.",
+        "comparison.caveat": "The means describe differences between the groups; their causes cannot be read from "
+        "the survey.",
+        "challenges.summary": "The free-text answers on the biggest challenge were assigned to themes with a small "
+        "keyword codebook; one answer can name several themes. Most often they concern {top}. The table shows how "
+        "many model projects name each theme; the examples below are reproduced unchanged (in German, as given).",
+        "challenges.none": "No model project described a challenge in this wave.",
+        "challenges.joiner": "; ",
+        "challenges.last_joiner": "; and ",
+        "challenge.procurement": "procurement and tendering",
+        "challenge.staffing": "skilled staff and recruitment",
+        "challenge.funding_rules": "funding procedures and red tape",
+        "challenge.data_protection": "data protection and IT security",
+        "challenge.interfaces": "interfaces and IT landscape",
+        "challenge.costs": "prices and supply shortages",
+        "challenge.cooperation": "coordination in cooperations",
+        "challenge.continuation": "funding after the programme ends",
+        "challenge.acceptance": "communication and participation on the ground",
+        "challenge.other": "other (no theme assigned)",
+        "fazit.state": "Wave {wave} shows the model projects in the middle of implementation: of the {respondents} "
+        "responding model projects, {implementation} were in the implementation phase.",
+        "fazit.state.early": "Wave {wave} shows most model projects still before implementation: of the "
+        "{respondents} responding model projects, {implementation} were in the implementation phase.",
+        "fazit.growth": "Since wave {wave}, the number {changes} have risen – per responding model project too.",
+        "fazit.growth.totals": "Since wave {wave}, the number {changes} have risen.",
+        "fazit.first": "As the first wave analysed, it describes the starting point against which the following "
+        "waves will be measured.",
+        "fazit.challenges": "As their biggest challenges, the model projects most often name {top}.",
+        "fazit.outlook.early": "For most model projects, the next step is the move from strategy to implementation; "
+        "{share} of the measures completed so far are to be continued. The next survey wave will show how far the "
+        "move has succeeded and how the indicators develop.",
+        "fazit.outlook": "For the rest of the programme, continuation and transfer move to the fore: {share} of "
+        "completed measures are to be continued, and the source code of {open_source} measures has been published "
+        "as open source. The next survey wave will show whether the development continues and how many of the "
+        "ongoing measures are continued once completed.",
+        "abbreviations.caption": "Abbreviations",
+        "abbreviations.abbreviation": "Abbreviation",
+        "abbreviations.meaning": "Meaning",
+        "abbr.BBSR": "Federal Institute for Research on Building, Urban Affairs and Spatial Development",
+        "abbr.BMUB": "Federal Ministry for the Environment, Nature Conservation, Building and Nuclear Safety "
+        "(until 2018)",
+        "abbr.BMWSB": "Federal Ministry for Housing, Urban Development and Building",
+        "abbr.CC BY": "Creative Commons – Attribution (licence)",
+        "abbr.CSV": "comma-separated values (file format)",
+        "abbr.KfW": "KfW, the German state-owned development bank",
+        "abbr.KTS": "Coordination and Transfer Office of the Smart Cities model projects",
+        "abbr.MPSC": "Smart Cities model projects",
+        "abbr.SHA-256": "checksum method the sidecar file uses to identify the files analysed",
+        "lists.figures": "Figures",
+        "lists.tables": "Tables",
+        "lists.none": "none",
+        "references.online": "Online:",
+        "references.charta": "BBSR – Federal Institute for Research on Building, Urban Affairs and Spatial "
+        "Development; BMUB – Federal Ministry for the Environment, Nature Conservation, Building and Nuclear Safety "
+        "(eds.) (2017): Smart City Charter. Developed in the Smart Cities dialogue platform.",
+        "references.programme": "BMWSB – Federal Ministry for Housing, Urban Development and Building: Smart Cities "
+        "model projects: urban development and digitalisation.",
+        "references.calls": "Smart Cities model projects – funding objectives and application procedure.",
+        "references.kts": "Difu – German Institute of Urban Affairs: Coordination and Transfer Office of the Smart "
+        "Cities model projects (KTS).",
+        "references.results": "KTS (2024): The MPSC programme bears fruit (news item in German). Results of the "
+        "project monitoring, published on 7 February 2024.",
+        "footnote.rounded": "Rounded as in the programme's publications; the exact value is in the key figures above.",
+        "footnote.base": "Mean over the model projects that answered the question on partner municipalities.",
+        "dq.overview.caption": "Data quality of the wave at a glance",
+        "dq.overview.what": "Check",
+        "dq.overview.count": "Number",
+        "dq.overview.items_missing": "Count questions with missing answers (of {items})",
+        "dq.overview.special": "Cells with a special code for “no answer”",
+        "dq.items.complete": "Every responding model project answered every count question.",
+        "dq.items.missing": "The second table shows where answers are missing; missing answers are neither "
+        "estimated nor counted as zero.",
+    },
+}
+
+
+for _section in (_NARRATIVE, _FACTSHEET, _FORMATS, _PUBLICATION, _indicator_words()):
     _add(_section)
 _add({"de": {k: de for k, (de, _) in _CODES.items()}, "en": {k: en for k, (_, en) in _CODES.items()}})
 _add({"de": {de: de for de in _TEXTS}, "en": dict(_TEXTS)})

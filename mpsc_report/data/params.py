@@ -40,6 +40,112 @@ def _parse_iso_date(value: Any) -> Any:
 
 IsoDate = Annotated[date, BeforeValidator(_parse_iso_date)]
 
+#: Text printed in the Impressum where sample data have no real value (no invented institution, no real ISSN).
+SAMPLE_VALUE = "Musterangabe"
+
+#: Licences a report may carry: Creative Commons Attribution 4.0, or the German "Datenlizenz Deutschland –
+#: Namensnennung – Version 2.0" (the usual licences of German public-sector publications and open data).
+Licence = Literal["CC BY 4.0", "dl-de/by-2-0"]
+
+_ISSN = re.compile(r"^\d{4}-\d{3}[\dX]$")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _check_issn(value: str | None) -> str | None:
+    """An ISSN written ``NNNN-NNNC`` whose check digit (ISO 3297, mod 11; X = 10) is right."""
+    if value is None:
+        return None
+    if not _ISSN.match(value):
+        raise ValueError(f"expected an ISSN written as NNNN-NNNC (e.g. 2199-5761), got {value!r}")
+    digits = value.replace("-", "")
+    total = sum(int(d) * w for d, w in zip(digits[:7], range(8, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    if digits[7] != ("X" if check == 10 else str(check)):
+        raise ValueError(f"ISSN {value!r} has a wrong check digit (expected {'X' if check == 10 else check})")
+    return value
+
+
+def _check_isbn(value: str | None) -> str | None:
+    """An ISBN-13 (hyphens allowed) whose check digit (EAN-13) is right."""
+    if value is None:
+        return None
+    digits = value.replace("-", "")
+    if not (len(digits) == 13 and digits.isdigit() and digits.startswith(("978", "979"))):
+        raise ValueError(f"expected an ISBN-13 such as 978-3-87994-123-4, got {value!r}")
+    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits[:12]))
+    if int(digits[12]) != (10 - total % 10) % 10:
+        raise ValueError(f"ISBN {value!r} has a wrong check digit (expected {(10 - total % 10) % 10})")
+    return value
+
+
+class PublicationParams(BaseModel):
+    """The Impressum of a report: who publishes it, for whom, who wrote it, how to cite it, its licence.
+
+    Every field is printed on the report's Impressum page. The defaults are honest sample values: "Musterangabe"
+    (sample value) where a real publication has a real value; no institution and no ISSN or ISBN are invented. A
+    real report sets each field in its ``params/<wave>.yaml``; ISSN and ISBN are checked (format and check digit).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    publisher: str = Field(
+        default=f"{SAMPLE_VALUE}: herausgebende Institution",
+        min_length=1,
+        max_length=300,
+        description="Herausgeber: the publishing institution",
+    )
+    address: str = Field(
+        default=f"{SAMPLE_VALUE}: Anschrift des Herausgebers",
+        min_length=1,
+        max_length=300,
+        description="the publisher's postal address",
+    )
+    commissioned_by: str = Field(
+        default=f"{SAMPLE_VALUE}: auftraggebendes Ministerium",
+        min_length=1,
+        max_length=300,
+        description="Auftraggeber: the client (a ministry)",
+    )
+    prepared_by: str = Field(
+        default=f"{SAMPLE_VALUE}: Bearbeitung (Autorinnen und Autoren)",
+        min_length=1,
+        max_length=300,
+        description="Bearbeitung / wissenschaftliche Begleitung: who wrote the report",
+    )
+    as_of: str | None = Field(
+        default=None,
+        pattern=_MONTH.pattern,
+        description="Stand as YYYY-MM (default: the month of report_date)",
+    )
+    series: str = Field(
+        default=f"{SAMPLE_VALUE}: Schriftenreihe",
+        min_length=1,
+        max_length=200,
+        description="name of the series the report appears in",
+    )
+    number: str = Field(
+        default=f"{SAMPLE_VALUE}: Heft", min_length=1, max_length=50, description="number in the series"
+    )
+    issn: str | None = Field(default=None, description="ISSN of the series, only where assigned (NNNN-NNNC)")
+    isbn: str | None = Field(default=None, description="ISBN-13 of the report, only where assigned")
+    citation: str | None = Field(
+        default=None,
+        max_length=600,
+        description="Zitiervorschlag; default: built from publisher, year, title, series and number",
+    )
+    licence: Licence = Field(default="CC BY 4.0", description="licence of the report: 'CC BY 4.0' or 'dl-de/by-2-0'")
+    contact: str = Field(
+        default=f"{SAMPLE_VALUE}: Kontaktadresse", min_length=1, max_length=300, description="contact for readers"
+    )
+    image_credits: str | None = Field(
+        default=None,
+        max_length=300,
+        description="Bildnachweis; default: all figures are the report's own, drawn from the monitoring",
+    )
+
+    _issn = field_validator("issn")(_check_issn)
+    _isbn = field_validator("isbn")(_check_isbn)
+
 
 class WaveParams(BaseModel):
     """Parameters of one wave report; the keys of ``params/<wave>.yaml`` and of the notebook's parameters cell.
@@ -71,6 +177,10 @@ class WaveParams(BaseModel):
     intake: IntakeParams = Field(
         default_factory=IntakeParams,
         description="how the survey exports are read and validated, for every wave or per wave (see README)",
+    )
+    publication: PublicationParams = Field(
+        default_factory=PublicationParams,
+        description="the Impressum: publisher, client, authors, Stand, series, ISSN/ISBN, citation, licence",
     )
 
     _wave_not_reserved = field_validator("wave", "comparison_wave")(_not_reserved)
@@ -215,7 +325,10 @@ def _describe(exc: ValidationError, values: dict[str, Any], source: str, model: 
     for error in exc.errors():
         key = ".".join(str(p) for p in error["loc"]) or "(whole file)"
         kind = error["type"]
-        if kind == "extra_forbidden":
+        if kind == "extra_forbidden" and error["loc"][0] == "publication" and len(error["loc"]) == 2:
+            keys = ", ".join(PublicationParams.model_fields)
+            lines.append(f"  - unknown key {key!r} in the Impressum block `publication:` (allowed: {keys})")
+        elif kind == "extra_forbidden":
             lines.append(f"  - unknown parameter {key!r} (allowed: {allowed})")
         elif kind == "missing":
             lines.append(f"  - required parameter {key!r} is missing; add `{key}: …`")

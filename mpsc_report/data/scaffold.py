@@ -195,6 +195,8 @@ def _params_values(
         "data": data,
         "comparison_wave": latest.wave,
     }
+    if isinstance(values.get("publication"), dict):  # the Impressum carries over; its Stand is the new report's
+        values["publication"] = {k: v for k, v in values["publication"].items() if k != "as_of"}
     intake = dict(values.get("intake") or {})
     common = {k: v for k, v in intake.items() if k in READING_KEYS}
     own = {k: v for k, v in reading.items() if v is not None and common.get(k, _DEFAULTS.get(k)) != v}
@@ -232,7 +234,8 @@ def _params_text(values: dict[str, Any], wave: str, template: Path) -> str:
     ]
     keys = [k for k in _ORDER if k in values] + [k for k in values if k not in _ORDER and k != "intake"]
     for key in keys:
-        lines.append(f"{key}: {_scalar(values[key])}")
+        value = values[key]
+        lines += _block(key, value, "") if isinstance(value, dict) else [f"{key}: {_scalar(value)}"]
     if "intake" in values:
         lines += _block("intake", values["intake"], "")
     return "\n".join(lines) + "\n"

@@ -278,6 +278,10 @@ class Narrative(ContractBlock):
 
     role: Literal["narrative"] = "narrative"
     wave: WaveId = ""
+    #: The numbers the sentences state that no figure or table beside them records (a comparison wave's share).
+    numbers: Annotated[Numbers, _OR_DEFAULT] = Field(default_factory=dict)
+
+    _omitted: ClassVar[dict[str, Any]] = {"numbers": {}}
 
 
 class Record(ContractBlock):
@@ -496,7 +500,7 @@ class Document(BaseModel):
         found += [
             (p.cell, dict(p.block.numbers))
             for p in self.blocks
-            if isinstance(p.block, KeyFigures | Figure | Table | Record) and p.block.numbers
+            if isinstance(p.block, KeyFigures | Figure | Table | Record | Narrative) and p.block.numbers
         ]
         return found
 

@@ -7,7 +7,6 @@ report; :class:`Factsheet` holds the project's figures and displays the compact 
 from __future__ import annotations
 
 from functools import cached_property
-from pathlib import PurePosixPath
 
 import pandas as pd
 
@@ -22,7 +21,7 @@ from ..data.waves import Waves, open_waves
 from .blocks import Block, escape_text
 from .contract import Colophon, TitlePage, finite_numbers
 from .document import WaveDocument
-from .provenance import git_text, version_text
+from .provenance import reader_line
 
 #: Layout of the header's :class:`~.contract.TitlePage` that tells the exporters to print a factsheet: compact
 #: header instead of a title page, no table of contents (see :mod:`mpsc_report.documents.export`).
@@ -171,18 +170,14 @@ class Factsheet(WaveDocument):
         return Block(body, plain + ("\n" + sample_notice if self.synthetic else ""), meta.metadata())
 
     def colophon(self) -> Block:
-        """Where the numbers come from, in three lines (the last cell): files with SHA-256, code version, build time.
+        """Where the numbers come from, in one line (the last cell): the data's state, the program, the sidecar file.
 
-        The full record goes into the block's metadata, and from there into the PDF and HTML metadata, like
-        the wave report's colophon; it also marks the notebook as run to its end for the QA gates.
+        The full record (files with SHA-256, versions, commit, build time) goes into the block's metadata, and from
+        there into the PDF and HTML metadata and the sidecar file, like the wave report's; it also marks the notebook
+        as run to its end for the QA gates.
         """
         record, lang = self.provenance(), self.language
-        files = ", ".join(f"{PurePosixPath(f.path).name} ({f.sha256[:12]}…)" for f in record.files)
-        versions = version_text(record, lang, skip=("python",))
-        lines = [
-            t("factsheet.colophon.files", lang, files=files),
-            t("factsheet.colophon.code", lang, git=git_text(record, lang), versions=versions, built=record.built_at),
-        ]
+        lines = [reader_line(record, t("provenance.data.factsheet", lang, wave=self.params.wave), lang)]
         body = "".join(f'<p class="mpsc-factsheet-colophon">{escape_text(line)}</p>' for line in lines)
         meta = Colophon(
             wave=self.params.wave,

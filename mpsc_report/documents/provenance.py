@@ -1,4 +1,10 @@
-"""Provenance of a report: which data files (with SHA-256), parameters, code and versions produced its numbers."""
+"""Provenance of a report: which data files (with SHA-256), parameters, code and versions produced its numbers.
+
+Readers see one line (:func:`reader_line`: "Datenstand …; erzeugt mit mpsc-report x.y, Nachweis in der
+Begleitdatei"); the full record goes into the HTML and PDF metadata (:func:`document_metadata`) and into a
+machine-readable sidecar file written next to them (:func:`sidecar_json`, ``<name>.provenance.json``). No hash is
+printed on a reader's page.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +32,15 @@ __all__ = [
     "git_state",
     "git_text",
     "package_versions",
+    "reader_line",
+    "sidecar_json",
 ]
+
+#: Suffix of the sidecar file written next to a document's HTML and PDF (``halftime_review.provenance.json``).
+SIDECAR_SUFFIX = ".provenance.json"
+
+#: Version of the sidecar's layout; raise it when a key changes meaning.
+SIDECAR_FORMAT = 1
 
 #: Shown for a field that does not apply (e.g. no codebook configured).
 NOT_SET = "—"
@@ -189,3 +203,48 @@ def document_metadata(document: Document) -> dict[str, str]:
         "mpsc:versions": ", ".join(f"{k} {v}" for k, v in record.versions.items()),
         "mpsc:provenance": json.dumps(record.as_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":")),
     }
+
+
+def reader_line(provenance: Provenance, data_as_of: str, language: str = "de") -> str:
+    """The one line of provenance a reader sees: the data's state, the program that made the document, the sidecar.
+
+    Parameters
+    ----------
+    provenance : Provenance
+        The document's record (its ``mpsc-report`` version is named).
+    data_as_of : str
+        The data's state in words, e.g. "Befragungswelle 2023, Ende der Befragung 15. Dezember 2023".
+    language : str
+        Document language.
+    """
+    version = provenance.versions.get("mpsc-report", UNKNOWN)
+    shown = t("colophon.unknown", language) if version == UNKNOWN else version
+    return t("provenance.line", language, data=data_as_of, version=shown, sidecar=SIDECAR_SUFFIX)
+
+
+def sidecar_json(document: Document) -> str | None:
+    """The sidecar file of a built document: its identity and full provenance record as JSON (None without one).
+
+    Written next to the document's HTML and PDF as ``<name>.provenance.json`` by the build, together with them;
+    it holds what the reader's page leaves out: every data file with its SHA-256, the parameters, the codebook,
+    the versions, the commit and the build time, and the numbers the document states by indicator key.
+    """
+    record = document.provenance
+    if record is None:
+        return None
+    colophon = document.colophon
+    content = {
+        "format": "mpsc-report provenance",
+        "format_version": SIDECAR_FORMAT,
+        "document": {
+            "title": document.title,
+            "wave": document.wave or (colophon.wave if colophon is not None else ""),
+            "language": document.language,
+            "layout": document.layout,
+            "project": colophon.project if colophon is not None else "",
+            "sample_data": document.sample_data,
+        },
+        "provenance": record.as_dict(),
+        "numbers": document.numbers,
+    }
+    return json.dumps(content, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False) + "\n"

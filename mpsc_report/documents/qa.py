@@ -251,14 +251,16 @@ _MONTHS = {
     "de": "Januar|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember",
     "en": "January|February|March|April|May|June|July|August|September|October|November|December",
 }
-#: Dates, references and the programme's name are not statements of an indicator: blanked before numbers are read.
+#: Dates, references, chapter numbers of headings ("## 7 Wo …") and the programme's name are not statements of an
+#: indicator: blanked before numbers are read.
 _NOT_CLAIMS = {
     "de": re.compile(
         rf"\b\d{{1,2}}\. (?:{_MONTHS['de']})(?: \d{{4}})?"
-        r"|\b(?:Abbildung|Tabelle|Seite|Kapitel|Nr\.) \d+|Smart Cit(?:y|ies)"
+        r"|\b(?:Abbildung|Tabelle|Seite|Kapitel|Nr\.) \d+|Smart Cit(?:y|ies)|(?<![^\n])#{1,6}[ \t]+\d+(?:\.\d+)*"
     ),
     "en": re.compile(
         rf"\b\d{{1,2}} (?:{_MONTHS['en']})(?: \d{{4}})?|\b(?:Figure|Table|page|Chapter|No\.) \d+|Smart Cit(?:y|ies)"
+        r"|(?<![^\n])#{1,6}[ \t]+\d+(?:\.\d+)*"
     ),
 }
 #: A year (wave, cohort) is a name, not a statement: four digits without a separator.

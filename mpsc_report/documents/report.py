@@ -1,28 +1,50 @@
-"""The wave report a notebook builds: its data, key figures and the report-only blocks (title page, colophon).
+"""The wave report a notebook builds: its data, key figures and the report-only blocks.
 
-The generic blocks (text, figures, tables, quotes) and the one escaping boundary are in :mod:`.blocks`.
+Report-only blocks: the title page, the key messages ("Das Wichtigste in Kürze"), storyline paragraphs that record
+their numbers, the challenges by theme, the apparatus (abbreviations, lists of figures and tables, references), the
+data-quality appendix and the Impressum (the last cell, with the one line of provenance a reader sees). The generic
+blocks (text, figures, tables, quotes) and the one escaping boundary are in :mod:`.blocks`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import date
 from functools import cached_property
 
 import pandas as pd
 
-from ..analysis import metrics
+from ..analysis import challenges, metrics, storyline
 from ..analysis.formatting import format_date, format_int
 from ..analysis.indicators import INDICATORS, KEY_FIGURE_INDICATORS, number_key, recorded_value
 from ..analysis.narrative import TILES
 from ..analysis.numbers import wave_numbers
 from ..analysis.words import t
 from ..data.params import WaveParams
-from ..data.schema import COHORTS, COUNT_COLUMNS, KINDS
+from ..data.schema import COUNT_COLUMNS
 from ..data.validation import DataQuality
 from ..data.waves import open_waves
 from .blocks import Block, escape_text
-from .contract import Colophon, Record, TitlePage, finite_numbers
+from .contract import Colophon, Narrative, Record, TitlePage, finite_numbers
 from .document import WaveDocument
-from .provenance import colophon_rows
+from .provenance import reader_line
+
+#: Abbreviations the report uses, in alphabetical order (their meanings are the catalogue's ``abbr.<abbreviation>``).
+ABBREVIATIONS: tuple[str, ...] = ("BBSR", "BMUB", "BMWSB", "CC BY", "CSV", "KfW", "KTS", "MPSC", "SHA-256")
+
+#: Sources the report cites, in the order of the list of references: the catalogue's ``references.<key>`` (the
+#: words) and the address (not words: kept out of the catalogue, whose words the language gate reads).
+#: Sources: /work/shared/domain/FACTS.md §1, §4, §6.
+REFERENCES: dict[str, str] = {
+    "charta": "https://www.de.digital/DIGITAL/Redaktion/DE/Stadt.Land.Digital/Studien-und-Leitfaeden/smart-city-charta.html",
+    "programme": "https://www.smart-city-dialog.de/modellprojekte",
+    "calls": "https://www.smart-cities-made-in.de/foerdergegenstand/foerderziele/",
+    "kts": "https://difu.de/projekte/koordinierungs-und-transferstelle-modellprojekte-smart-cities",
+    "results": "https://smart-city-dialog.de/informieren/aktuelles/mpsc-programm-traegt-fruechte",
+}
+
+#: Catalogue key of each licence a report may carry (``publication.licence`` of the params).
+_LICENCE_KEYS = {"CC BY 4.0": "licence.cc_by_4_0", "dl-de/by-2-0": "licence.dl_de_by_2_0"}
 
 
 class Report(WaveDocument):
@@ -33,6 +55,25 @@ class Report(WaveDocument):
     """
 
     params: WaveParams
+
+    def __init__(self, params: WaveParams, data) -> None:  # noqa: ANN001 - Waves, as WaveDocument takes it
+        super().__init__(params, data)
+        #: ("figure" | "table", number, caption) of every figure and table shown so far, for the lists at the end.
+        self.listed: list[tuple[str, int, str]] = []
+
+    def figure(self, *args, **kwargs) -> Block:  # noqa: ANN002, ANN003 - the signature of Blocks.figure
+        """A numbered figure (see :meth:`Blocks.figure`), also listed in the list of figures."""
+        block = super().figure(*args, **kwargs)
+        meta = block.metadata.get("mpsc_report", {})
+        self.listed.append(("figure", int(meta.get("number") or 0), str(meta.get("caption", ""))))
+        return block
+
+    def table(self, *args, **kwargs) -> Block:  # noqa: ANN002, ANN003 - the signature of Blocks.table
+        """A numbered table (see :meth:`Blocks.table`), also listed in the list of tables."""
+        block = super().table(*args, **kwargs)
+        meta = block.metadata.get("mpsc_report", {})
+        self.listed.append(("table", int(meta.get("number") or 0), str(meta.get("caption", ""))))
+        return block
 
     @property
     def partners(self) -> pd.DataFrame:
@@ -89,6 +130,18 @@ class Report(WaveDocument):
         unknown = int(self.network_table()["partners_total"].isna().sum())
         return t("network.size_note", self.language, unknown=format_int(unknown, self.language)) if unknown else None
 
+    @cached_property
+    def storyline_comparison(self) -> storyline.Comparison:
+        """The waves and trend frames the storyline compares (the same frames as the development chart and table)."""
+        return storyline.Comparison(
+            self.params.wave, self.params.comparison_wave, self.trend(), per_project=self.trend_per_project()
+        )
+
+    @cached_property
+    def challenge_counts(self) -> pd.Series:
+        """Responding projects naming each challenge theme (see :func:`~mpsc_report.analysis.challenges`)."""
+        return challenges.challenge_themes(self.responses["challenge"])
+
     # --- blocks -------------------------------------------------------------------------------
 
     def title_page(self) -> Block:
@@ -122,25 +175,194 @@ class Report(WaveDocument):
         )
         return Block("".join(parts), plain, meta.metadata())
 
-    def colophon(self) -> Block:
-        """The colophon (last cell): where the numbers come from; the same record goes into the PDF/HTML metadata.
+    def story(self, paragraphs: str | Iterable[str], numbers: Mapping[str, float | int | None] | None = None) -> Block:
+        """Generated paragraphs that record the numbers they state (e.g. a comparison wave's), for the QA gates."""
+        items = [paragraphs] if isinstance(paragraphs, str) else list(paragraphs)
+        body = "".join(f'<p class="mpsc-text">{escape_text(p)}</p>' for p in items)
+        meta = Narrative(wave=self.params.wave, numbers=finite_numbers(dict(numbers or {})))
+        return Block(body, "\n\n".join(items), meta.metadata())
 
-        Its metadata also carries every number of the wave (see :func:`mpsc_report.analysis.numbers.wave_numbers`) for
-        ``mpsc-report diff`` and marks the notebook as run to its end for the QA gates.
+    def key_messages(self) -> Block:
+        """The key messages ("Das Wichtigste in Kürze"): a bold head with its number, its change; footnotes below."""
+        lang = self.language
+        before = self.comparison if self.storyline_comparison.possible else None
+        messages = storyline.key_messages(self.key_figures, before, self.storyline_comparison, lang)
+        notes: list[str] = []
+        items, plain, numbers = [], [], {}
+        for message in messages:
+            mark = ""
+            if message.footnote:
+                if message.footnote not in notes:
+                    notes.append(message.footnote)
+                number = notes.index(message.footnote) + 1
+                mark = f'<sup class="mpsc-footnote-ref"><a href="#fussnote-kurz-{number}">{number}</a></sup>'
+            head_mark, text_mark = (mark, "") if message.note_on == "head" else ("", mark)
+            items.append(
+                f'<li><strong class="mpsc-message-head">{escape_text(message.head)}.</strong>{head_mark} '
+                f"{escape_text(message.text)}{text_mark}</li>"
+            )
+            plain.append(f"{message.head}. {message.text}".rstrip())
+            numbers |= message.numbers
+        footnotes = "".join(
+            f'<li id="fussnote-kurz-{i}">{escape_text(t(key, lang))}</li>' for i, key in enumerate(notes, start=1)
+        )
+        # Before the messages: why totals and means per responding project both appear (the response changed), or
+        # that the first wave has nothing to compare with — said once, not in every message.
+        comparison = self.storyline_comparison
+        lead = storyline.response_change(comparison, lang) if comparison.response_changed else ""
+        if not comparison.possible:
+            lead = t("story.first", lang, wave=self.params.wave)
+        body = (
+            (f'<p class="mpsc-text">{escape_text(lead)}</p>' if lead else "")
+            + f'<ul class="mpsc-list mpsc-key-messages">{"".join(items)}</ul>'
+            + (f'<ol class="mpsc-footnotes">{footnotes}</ol>' if footnotes else "")
+        )
+        text = (f"{lead}\n\n" if lead else "") + "\n".join(f"- {p}" for p in plain)
+        meta = Narrative(wave=self.params.wave, numbers=finite_numbers(numbers))
+        return Block(body, text, meta.metadata())
+
+    def theme_closing(self, topic: str) -> Block:
+        """A theme section's closing paragraph: what changed since the comparison wave and what it means."""
+        sentences, numbers = storyline.theme(topic, self.storyline_comparison, self.language)
+        return self.story(" ".join(sentences), numbers)
+
+    def challenges_text(self) -> Block:
+        """The challenges in a paragraph: the most frequent themes of the codebook by name (counts in the table)."""
+        return self.text(storyline.challenges(self.challenge_counts, self.language))
+
+    def challenge_table(self) -> Block | None:
+        """The themes the challenges name, with the number of model projects naming each (None without any)."""
+        counts = self.challenge_counts
+        if not storyline.top_challenges(counts):
+            return None
+        shown = counts[counts > 0].to_frame()
+        shown.columns.name = "indicator"
+        return self.table(
+            shown,
+            "Herausforderungen nach Thema (Modellprojekte, die das Thema nennen; Zuordnung über Schlagwörter)",
+            index_label="Thema",
+        )
+
+    def challenge_examples(self) -> Block | None:
+        """One quote per most frequent theme, through the one escaping boundary (None without any challenge)."""
+        themes = storyline.top_challenges(self.challenge_counts)
+        examples = challenges.example_answers(self.responses, themes, self.project_names)
+        return self.quotes(examples, limit=len(examples)) if not examples.empty else None
+
+    def conclusion(self) -> Block:
+        """The conclusion ("Fazit und Ausblick"), generated from the same figures as the key messages."""
+        paragraphs, numbers = storyline.conclusion(
+            self.key_figures, self.storyline_comparison, self.challenge_counts, self.language
+        )
+        return self.story(paragraphs, numbers)
+
+    def abbreviations(self) -> Block:
+        """The list of abbreviations (an unnumbered two-column table)."""
+        lang = self.language
+        rows = [(abbreviation, t(f"abbr.{abbreviation}", lang)) for abbreviation in ABBREVIATIONS]
+        headers = (t("abbreviations.abbreviation", lang), t("abbreviations.meaning", lang))
+        return _plain_table(rows, headers, t("abbreviations.caption", lang), "mpsc-abbreviations")
+
+    def lists_of_figures_and_tables(self) -> Block:
+        """The list of figures and the list of tables, from the captions shown so far (call it after the last one)."""
+        lang = self.language
+        parts, plain = [], []
+        for kind, heading, label in (
+            ("figure", "lists.figures", "figure.label"),
+            ("table", "lists.tables", "table.label"),
+        ):
+            entries = [f"{t(label, lang, number=number)} {caption}" for k, number, caption in self.listed if k == kind]
+            items = (
+                "".join(f"<li>{escape_text(e)}</li>" for e in entries)
+                or f"<li>{escape_text(t('lists.none', lang))}</li>"
+            )
+            parts.append(f'<h3>{escape_text(t(heading, lang))}</h3><ul class="mpsc-list mpsc-lists">{items}</ul>')
+            plain.append(t(heading, lang) + "\n" + "\n".join(entries))
+        return Block("".join(parts), "\n\n".join(plain))
+
+    def references(self) -> Block:
+        """The list of references: the Smart City Charta with its source, the programme's pages, the results."""
+        lang = self.language
+        items = "".join(
+            # The address as text, not a link: the HTML links to nothing outside itself (see test_build).
+            f"<li>{escape_text(t(f'references.{key}', lang))} {escape_text(t('references.online', lang))} "
+            f'<span class="mpsc-url">{escape_text(url)}</span></li>'
+            for key, url in REFERENCES.items()
+        )
+        plain = "\n".join(
+            f"{t(f'references.{key}', lang)} {t('references.online', lang)} {url}" for key, url in REFERENCES.items()
+        )
+        return Block(f'<ol class="mpsc-references">{items}</ol>', plain)
+
+    def impressum_rows(self) -> list[tuple[str, str]]:
+        """The Impressum as (label, value) rows in reading order: every field of ``publication`` in the params."""
+        p, lang = self.params, self.language
+        pub = p.publication
+        as_of = _month_year(pub.as_of, p.report_date, lang)
+        year = (pub.as_of or p.report_date.isoformat())[:4]
+        citation = pub.citation or t(
+            "impressum.citation.text",
+            lang,
+            publisher=pub.publisher,
+            year=year,
+            title=p.title,
+            subtitle=p.subtitle or p.title,
+            series=pub.series,
+            number=pub.number,
+        )
+        provenance = reader_line(self.provenance(), self.data_as_of, lang)
+        rows = [
+            ("impressum.publisher", f"{pub.publisher}, {pub.address}"),
+            ("impressum.commissioned_by", pub.commissioned_by),
+            ("impressum.prepared_by", pub.prepared_by),
+            ("impressum.as_of", as_of),
+            ("impressum.series", f"{pub.series}, {pub.number}"),
+            ("impressum.issn", pub.issn or t("impressum.not_assigned", lang)),
+            ("impressum.isbn", pub.isbn or t("impressum.not_assigned", lang)),
+            ("impressum.citation", citation),
+            ("impressum.licence", t(_LICENCE_KEYS[pub.licence], lang)),
+            ("impressum.contact", pub.contact),
+            ("impressum.image_credits", pub.image_credits or t("impressum.image_credits.text", lang)),
+            ("impressum.typesetting", t("impressum.typesetting.text", lang)),
+            ("impressum.disclaimer", t("impressum.disclaimer.text", lang)),
+            ("impressum.provenance", provenance),
+        ]
+        return [(t(label, lang), value) for label, value in rows]
+
+    @property
+    def items_with_missing_answers(self) -> int:
+        """How many count questions some responding project left without an answer (the appendix's second table)."""
+        return int((_item_nonresponse(self.responses, self.quality)["answered"] < len(self.responses)).sum())
+
+    @property
+    def data_as_of(self) -> str:
+        """The data's state in words: the wave and the last day of its survey."""
+        p = self.params
+        return t("provenance.data.report", p.language, wave=p.wave, date=format_date(p.field_end, p.language))
+
+    def colophon(self) -> Block:
+        """The Impressum (last cell): every field of the params' ``publication`` and one line of provenance.
+
+        The full provenance record (files with SHA-256, parameters, versions, commit, build time) goes into the
+        block's metadata, from there into the PDF/HTML metadata and the sidecar file ``<name>.provenance.json``
+        the build writes beside them — not onto the page. The metadata also carries every number of the wave (see
+        :func:`mpsc_report.analysis.numbers.wave_numbers`) for ``mpsc-report diff`` and marks the notebook as run to
+        its end for the QA gates.
         """
         record = self.provenance()
-        intro = t("colophon.intro", self.language)
-        labelled = [(t(label, self.language), value) for label, value in colophon_rows(record, self.language)]
+        labelled = self.impressum_rows()
         rows = "".join(
             f'<tr><th scope="row">{escape_text(label)}</th><td>{escape_text(value)}</td></tr>'
             for label, value in labelled
         )
+        sample = t("impressum.sample", self.language) if self.synthetic else ""
         body = (
             '<section class="mpsc-colophon">'
-            f'<p class="mpsc-text">{escape_text(intro)}</p>'
-            f'<table class="mpsc-colophon-table"><tbody>{rows}</tbody></table></section>'
+            f'<table class="mpsc-colophon-table"><tbody>{rows}</tbody></table>'
+            + (f'<p class="mpsc-text mpsc-sample-note">{escape_text(sample)}</p>' if sample else "")
+            + "</section>"
         )
-        plain = intro + "\n" + "\n".join(f"{label}: {value}" for label, value in labelled)
+        plain = "\n".join(f"{label}: {value}" for label, value in labelled) + (f"\n{sample}" if sample else "")
         meta = Colophon(
             wave=self.params.wave,
             provenance=record,
@@ -177,13 +399,25 @@ class Report(WaveDocument):
         return self.table(frame, "Begriffe und Definitionen", formats={}, index_label="definitions.term")
 
     def data_quality_tables(self) -> Block:
-        """The data-quality appendix's tables: rows, item non-response, response by cohort and kind, files.
+        """The data-quality appendix's one compact table, and a second one only for questions with missing answers.
 
-        Every cell goes through :meth:`table`, so file names and reasons are escaped like any other text.
+        The overview counts the answer rows read, used and rejected (by reason), the questions with missing
+        answers and the cells with a special code; the sentences beside it (:func:`~mpsc_report.analysis.narrative.
+        data_quality`) say the same in words. Which files were read, with their SHA-256, is in the sidecar file, not
+        on the page. Every cell goes through :meth:`table`, so reasons are escaped like any other text.
         """
         q, lang = self.quality, self.language
-        counts = [("rows.read", q.rows_read), ("rows.used", q.rows_used), ("rows.rejected", q.rows_rejected)]
+        nonresponse = _item_nonresponse(self.responses, q)
+        missing = nonresponse[nonresponse["answered"] < len(self.responses)]
         special = sum(sum(r.values()) for r in q.missing_reasons.values())
+        counts = [
+            (t("indicator.rows_read", lang), q.rows_read),
+            (t("indicator.rows_used", lang), q.rows_used),
+            (t("indicator.rows_rejected", lang), q.rows_rejected),
+            *((t("dq.of_which", lang, rule=t(f"rule.{rule}", lang)), n) for rule, n in q.rejected_by_rule),
+            (t("dq.overview.items_missing", lang, items=len(nonresponse)), len(missing)),
+            (t("dq.overview.special", lang), special),
+        ]
         numbers = {
             "rows_read": q.rows_read,
             "rows_used": q.rows_used,
@@ -191,32 +425,17 @@ class Report(WaveDocument):
             **{number_key("rows_rejected", rule=rule): n for rule, n in q.rejected_by_rule},
             "special_code_cells": special,
         }
-        rows = pd.DataFrame(
-            {t("Zeilen", lang): [n for _, n in counts] + [n for _, n in q.rejected_by_rule]},
-            index=[t(key, lang) for key, _ in counts]
-            + [t("dq.of_which", lang, rule=t(f"rule.{rule}", lang)) for rule, _ in q.rejected_by_rule],
-        )
-        blocks = [
-            self.table(rows, "Antwortzeilen der Welle: gelesen = verwendet + zurückgewiesen", index_label="Zeilen"),
-            self.table(
-                _item_nonresponse(self.responses, q),
-                "Fehlende Angaben je Kennzahl (leere Zellen und Sondercodes zählen nicht mit)",
-                formats={"missing": "percent"},
-                index_label="Kennzahl",
-            ),
-            self.table(
-                _response_by_cohort_and_kind(self.responses, self.register, lang),
-                "Rücklauf nach Art der Kommune und Staffel (Antworten von Projekten)",
-                formats={c: "text" for c in (*COHORTS, "all")},
-                index_label="Art der Kommune",
-            ),
-            self.table(
-                _source_files(q, lang),
-                "Ausgewertete Dateien mit Prüfsumme (SHA-256)",
-                formats={"read": "text", "used": "text", "sha256": "text"},
-                index_label="Rolle",
-            ),
-        ]
+        overview = pd.DataFrame({t("dq.overview.count", lang): [n for _, n in counts]}, index=[k for k, _ in counts])
+        blocks = [self.table(overview, "dq.overview.caption", formats={}, index_label="dq.overview.what")]
+        if not missing.empty:
+            blocks.append(
+                self.table(
+                    missing,
+                    "Fehlende Angaben je Kennzahl (leere Zellen und Sondercodes zählen nicht mit)",
+                    formats={"missing": "percent"},
+                    index_label="Kennzahl",
+                )
+            )
         # The tables' own numbers (answers per item) and the row counts, recorded for the QA gates.
         for block in blocks:
             numbers |= block.metadata.get("mpsc_report", {}).get("numbers", {})
@@ -240,34 +459,21 @@ def _item_nonresponse(responses: pd.DataFrame, quality: DataQuality) -> pd.DataF
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis(index="item", columns="nonresponse")
 
 
-def _response_by_cohort_and_kind(responses: pd.DataFrame, register: pd.DataFrame, language: str = "de") -> pd.DataFrame:
-    """'answered of projects' per kind of municipality (rows, kind codes) and cohort (columns, cohort ids and "all")."""
-    answered = set(responses["project_id"].dropna())
-    coded = metrics.with_kind_codes(register)
-    flags = coded.assign(answered=coded["project_id"].isin(answered))
-    table = {}
-    for kind in KINDS:
-        cells = {}
-        for cohort in (*COHORTS, "all"):
-            group = flags[(flags["kind"] == kind) & ((flags["cohort"] == cohort) | (cohort == "all"))]
-            cells[cohort] = (
-                t("dq.x_of_y", language, x=int(group["answered"].sum()), y=len(group)) if len(group) else "–"
-            )
-        table[kind] = cells
-    return pd.DataFrame.from_dict(table, orient="index").rename_axis(index="kind", columns="cohort")
+def _plain_table(rows: list[tuple[str, str]], headers: tuple[str, str], label: str, css: str) -> Block:
+    """An unnumbered two-column table of text (the list of abbreviations): escaped, with header cells."""
+    head = "".join(f'<th scope="col">{escape_text(h)}</th>' for h in headers)
+    body = "".join(f'<tr><th scope="row">{escape_text(a)}</th><td>{escape_text(b)}</td></tr>' for a, b in rows)
+    html = (
+        f'<div class="mpsc-table-scroll" role="region" tabindex="0" aria-label="{escape_text(label)}">'
+        f'<table class="mpsc-table {css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    )
+    return Block(html, "\n".join(f"{a}: {b}" for a, b in rows))
 
 
-def _source_files(quality: DataQuality, language: str = "de") -> pd.DataFrame:
-    """The files used (index: their role, in words), rows read and used, the SHA-256 in groups of 16 (so it wraps)."""
-    return pd.DataFrame(
-        {
-            "name": [f.name for f in quality.files],
-            "read": ["–" if f.rows_read is None else format_int(f.rows_read, language) for f in quality.files],
-            "used": ["–" if f.rows_used is None else format_int(f.rows_used, language) for f in quality.files],
-            "sha256": [" ".join(f.sha256[i : i + 16] for i in range(0, 64, 16)) for f in quality.files],
-        },
-        index=[t(f.role, language) for f in quality.files],
-    ).rename_axis(columns="file")
+def _month_year(as_of: str | None, report_date: date, language: str) -> str:
+    """The month of ``as_of`` (YYYY-MM), else of the report date, in words: "Februar 2024"."""
+    year, month = (int(x) for x in as_of.split("-")) if as_of else (report_date.year, report_date.month)
+    return format_date(date(year, month, 1), language).split(" ", 1)[1]
 
 
 def open_report(params: WaveParams) -> Report:

@@ -316,7 +316,7 @@ def keep_partial_notebook(unit: Unit) -> Path | None:
 def remove_staged_outputs(unit: Unit) -> None:
     """Remove the temporary files a unit's interrupted write left beside its final paths (never a final path)."""
     stem = glob.escape(unit.stem)
-    patterns = [f".{stem}{suffix}.*.tmp" for suffix in (".ipynb", ".html", ".pdf", ".xlsx")]
+    patterns = [f".{stem}{suffix}.*.tmp" for suffix in (".ipynb", ".html", ".pdf", ".xlsx", ".provenance.json")]
     for pattern in [*patterns, f".{stem}.running.ipynb.*.part"]:
         for staged in unit.out_dir.glob(pattern):
             staged.unlink(missing_ok=True)
@@ -413,7 +413,13 @@ def commit_outputs(unit: Unit, nb, exported: dict[str, bytes | str], open_data: 
     """
     import nbformat
 
+    from ..documents.contract import read_document
+    from ..documents.provenance import SIDECAR_SUFFIX, sidecar_json
+
     files = {unit.output(".ipynb"): nbformat.writes(nb), **{unit.output(s): data for s, data in exported.items()}}
+    sidecar = sidecar_json(read_document(nb))  # the full provenance the reader's pages leave out
+    if sidecar is not None and exported:
+        files[unit.output(SIDECAR_SUFFIX)] = sidecar
     try:
         written = write_all_atomic(files)
     except OSError as exc:

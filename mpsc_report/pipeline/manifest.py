@@ -308,7 +308,7 @@ def _describe_unit(unit: Unit, output_dir: Path) -> dict[str, Any]:
 
 
 def _final_paths(unit: Unit) -> list[Path]:
-    paths = [unit.output(suffix) for suffix in (".ipynb", ".html", ".pdf", ".xlsx")]
+    paths = [unit.output(suffix) for suffix in (".ipynb", ".html", ".pdf", ".xlsx", ".provenance.json")]
     if unit.data_folder.is_dir():
         paths += sorted(p for p in unit.data_folder.iterdir() if p.suffix in (".csv", ".json"))
     return paths
@@ -319,7 +319,7 @@ def _stat_outputs(paths: list[Path], output_dir: Path) -> dict[str, OutputFile]:
     found = {}
     for path in paths:
         stat = path.stat()
-        found[_output_kind(path)] = OutputFile(
+        found[_output_kind(path)] = OutputFile(  # "pdf", "provenance.json", "data/datapackage.json"
             path=_relative(path, output_dir), size=stat.st_size, mtime_ns=stat.st_mtime_ns
         )
     return found
@@ -328,6 +328,8 @@ def _stat_outputs(paths: list[Path], output_dir: Path) -> dict[str, OutputFile]:
 def _output_kind(path: Path) -> str:
     if path.parent.name.endswith(DATA_FOLDER_SUFFIX):
         return f"{DATA_FOLDER_SUFFIX.strip('_')}/{path.name}"
+    if path.name.endswith(".provenance.json"):
+        return "provenance.json"
     return path.suffix.lstrip(".")
 
 
