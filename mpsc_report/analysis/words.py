@@ -35,7 +35,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "appendix.caption": "Daten zu Abbildung {number}: {caption}",
         "data.value": "Wert",
         "data.category": "Kategorie",
-        "sample_notice": "Beispieldaten — keine amtlichen Ergebnisse",
+        "sample_notice": "Beispieldaten – keine amtlichen Ergebnisse",
         "shortened": " … [gekürzt]",
         "no_answer": "keine Angabe",
         "title.kicker": "Modellprojekte Smart Cities · Monitoring",
@@ -80,6 +80,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "export.of": "von",
         "export.untitled": "Bericht",
         "export.no_alt": "Abbildung ohne Textbeschreibung",
+        "export.continued": "{name} (Fortsetzung)",
+        "export.pdf_link": "Als PDF lesen (barrierefrei, A4)",
         # --- end of the exporters' words ---
     },
     "en": {
@@ -134,6 +136,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "export.of": "of",
         "export.untitled": "Report",
         "export.no_alt": "Figure without a text description",
+        "export.continued": "{name} (continued)",
+        "export.pdf_link": "Read as PDF (accessible, A4)",
         # --- end of the exporters' words ---
     },
 }

@@ -357,7 +357,7 @@ def export_notebook(unit: Unit, nb, formats: tuple[str, ...]) -> dict[str, bytes
     from ..documents.export import export_html, export_html_and_pdf  # nbconvert and Playwright load only when exporting
 
     if "pdf" in formats:
-        html, pdf = export_html_and_pdf(nb)
+        html, pdf = export_html_and_pdf(nb, pdf_link=unit.output(".pdf").name)
     else:
         html, pdf = export_html(nb), b""
     exported: dict[str, bytes | str] = {}

@@ -207,13 +207,15 @@ def link_pages(pdf: bytes, targets: set[str]) -> list[int]:
         ]
 
 
-def replace_pages(doc, replacements, pages: list[int]) -> bool:
+def replace_pages(doc, replacements, pages: list[int], tagged_only: bool = False) -> bool:
     """Draw ``pages`` of ``doc`` as ``replacements`` (those pages printed again, in order) draws them.
 
     ``doc`` is changed in place; both are open ``pikepdf.Pdf`` objects, and ``replacements`` must stay open
     until ``doc`` is saved. Only the pages' content and resources are replaced; the structure tree, links,
     bookmarks and named destinations stay those of ``doc``. They still fit because a replacement page must mark
-    the same content sequences (tag and MCID, in order) on the same text lines as the page it replaces.
+    the same content sequences (tag and MCID, in order) on the same text lines as the page it replaces. With
+    ``tagged_only`` only the lines of tagged text are compared: the cover printed again without the running header
+    and footer (which Chromium leaves untagged).
 
     Returns
     -------
@@ -223,7 +225,7 @@ def replace_pages(doc, replacements, pages: list[int]) -> bool:
     if len(replacements.pages) != len(pages):
         return False
     pairs = [(doc.pages[number - 1], page) for number, page in zip(pages, replacements.pages, strict=True)]
-    if any(_skeleton(page) != _skeleton(replacement) for page, replacement in pairs):
+    if any(_skeleton(page, tagged_only) != _skeleton(replacement, tagged_only) for page, replacement in pairs):
         return False
     for page, replacement in pairs:
         page.obj.Contents = doc.copy_foreign(replacements.make_indirect(replacement.obj.Contents))
@@ -231,19 +233,28 @@ def replace_pages(doc, replacements, pages: list[int]) -> bool:
     return True
 
 
-def _skeleton(page) -> list[tuple]:
-    """The marked sequences (tag, MCID) of a page and the vertical position of each line of text, in order."""
+def _skeleton(page, tagged_only: bool = False) -> list[tuple]:
+    """The marked sequences (tag, MCID) of a page and the vertical position of each line of text, in order.
+
+    With ``tagged_only``, only sequences with an MCID and the lines of text inside them.
+    """
     import pikepdf  # noqa: PLC0415
 
-    found = []
-    for instruction in pikepdf.parse_content_stream(page, "BDC BMC Tm"):
+    found, open_marks = [], []  # open_marks: whether each open sequence is tagged (has an MCID)
+    for instruction in pikepdf.parse_content_stream(page, "BDC BMC EMC Tm"):
         operands, op = instruction.operands, str(instruction.operator)
-        if op == "Tm":
-            found.append(("Tm", round(float(operands[5]), 2)))
+        if op == "EMC":
+            if open_marks:
+                open_marks.pop()
+        elif op == "Tm":
+            if not tagged_only or any(open_marks):
+                found.append(("Tm", round(float(operands[5]), 2)))
         else:
             properties = operands[-1] if op == "BDC" else None
             marked = isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties
-            found.append((str(operands[0]), int(properties.MCID) if marked else None))
+            open_marks.append(marked)
+            if marked or not tagged_only:
+                found.append((str(operands[0]), int(properties.MCID) if marked else None))
     return found
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html as html_lib
 import io
 import os
@@ -12,12 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from bs4 import BeautifulSoup
 from nbconvert.exporters import WebPDFExporter
-from traitlets import Dict, Float, Int, List, Unicode, default
+from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 
 from ...analysis.words import t
 from ...errors import EnvironmentProblem, ExportError
 from ..contract import Document
+from ..layout import LayoutFailed, PrintedDocument, check_layout
+from ..layout import describe as describe_layout
 from ..provenance import document_metadata
 from .contents import fill_toc_pages, heading_pages, link_pages, link_texts, replace_pages, toc_entries
 from .html import AUTHOR, ReportHTMLExporter, document_of, wave_label
@@ -36,6 +40,9 @@ _MARGIN_BOX_STYLE = (
 
 #: Page number of the first render, as wide as a two-digit number.
 _PAGE_PLACEHOLDER = "00"
+
+#: The title page's class: a document with one gets a cover without running header and page number.
+_COVER_MARK = 'class="mpsc-title-page'
 
 #: Elements holding the contents' page numbers, and the attribute naming each one's heading.
 _PAGE_SLOT, _PAGE_SLOT_TARGET = "span.mpsc-toc-page", "data-target"
@@ -65,6 +72,14 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         help="Full renders allowed for the contents' page numbers to settle when its pages cannot simply be "
         "printed again with the numbers filled in (first: placeholders).",
     ).tag(config=True)
+
+    layout_gate = Bool(
+        True,
+        help="Check the printed PDF with the layout gate (documents/layout.py: page fill before the appendix, "
+        "headings alone at a page's foot, figures and tables apart from their captions) and fail on a problem.",
+    ).tag(config=True)
+
+    layout_problems = List(help="What the layout gate found in the last export (read only).")
 
     blocked_requests = List(Unicode(), help="URLs Chromium tried to load during the last export (read only).")
 
@@ -119,7 +134,12 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         if self.allow_chromium_download:
             self.log.warning("allow_chromium_download is ignored; printing with %s", executable)
         self.blocked_requests, self.toc_pages, self.renders, self.pages_printed = [], {}, 0, 0
+        self.layout_problems = []
         pdf = run_print(self._print(html, document, executable))
+        if self.layout_gate:
+            self.layout_problems = check_layout(pdf, self._printed_document(pdf, html, document))
+            if self.layout_problems:
+                raise LayoutFailed(describe_layout(self.layout_problems, document.title))
         if self.blocked_requests:
             self.log.warning(
                 "%s: blocked %d request(s) while printing: %s",
@@ -128,6 +148,24 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
                 ", ".join(self.blocked_requests[:5]),
             )
         return pdf
+
+    def _printed_document(self, pdf: bytes, html: str, document: Document) -> PrintedDocument:
+        """What the layout gate needs besides the PDF: exempt pages, the appendix's first page, element names."""
+        entries = toc_entries(html)
+        exempt = set(link_pages(pdf, {target for target, _ in entries})) if entries else set()
+        if _COVER_MARK in html:
+            exempt.add(1)
+        appendix = [
+            self.toc_pages[target]
+            for target, text in entries
+            if text.startswith(_APPENDIX_PREFIXES) and target in self.toc_pages
+        ]
+        return PrintedDocument(
+            title=document.title,
+            exempt_pages=frozenset(exempt),
+            appendix_page=min(appendix, default=None),
+            **printed_names(html),
+        )
 
     def _check_chromium(self) -> str:
         path = self.chromium_path
@@ -180,32 +218,39 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
             "prefer_css_page_size": False,
         }
         entries = toc_entries(html)
+        has_cover = _COVER_MARK in html
         pages: dict[str, Any] = {target: _PAGE_PLACEHOLDER for target, _ in entries}
         async with printer.open_document(fill_toc_pages(html, pages)) as loaded:
             first = await self._render(loaded, options)
+            cover = await self._render_cover(loaded, options) if has_cover else None
             if not entries:
-                return _finished(first, document, html)
+                return _finished(first, document, html, cover=cover)
             pages = heading_pages(first, entries, document.title)
             contents = link_pages(first, set(pages))
             if contents and all(len(str(n)) <= len(_PAGE_PLACEHOLDER) for n in pages.values()):
                 await loaded.set_texts(_PAGE_SLOT, _PAGE_SLOT_TARGET, {k: str(n) for k, n in pages.items()})
                 again = await self._render(loaded, {**options, "page_ranges": ", ".join(map(str, contents))})
-                finished = _finished(first, document, html, replacements=again, replaced=contents)
+                finished = _finished(first, document, html, replacements=again, replaced=contents, cover=cover)
                 if finished is not None:
                     self.toc_pages = pages
                     return finished
         for _ in range(max(self.max_renders, 1)):
             async with printer.open_document(fill_toc_pages(html, pages)) as loaded:
                 pdf = await self._render(loaded, options)
-            found = heading_pages(pdf, entries, document.title)
-            if found == pages:  # the numbers printed are the pages the headings are on
-                self.toc_pages = found
-                return _finished(pdf, document, html)
+                found = heading_pages(pdf, entries, document.title)
+                if found == pages:  # the numbers printed are the pages the headings are on
+                    cover = await self._render_cover(loaded, options) if has_cover else None
+                    self.toc_pages = found
+                    return _finished(pdf, document, html, cover=cover)
             pages = found
         raise ExportError(
             f"{document.title}: the contents' page numbers did not settle after {self.renders} "
             f"renders (last: {pages}); look for content whose height depends on them."
         )
+
+    async def _render_cover(self, loaded: LoadedDocument, options: dict[str, Any]) -> bytes:
+        """The title page printed again without running header and footer (it replaces page 1)."""
+        return await self._render(loaded, {**options, "display_header_footer": False, "page_ranges": "1"})
 
     async def _render(self, loaded: LoadedDocument, options: dict[str, Any]) -> bytes:
         result = await loaded.print_pdf(**options)
@@ -213,6 +258,29 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         self.pages_printed += _page_count(result.pdf)
         self.blocked_requests = list(result.blocked)
         return result.pdf
+
+
+#: How an appendix heading begins; the pages from the first one on are not checked for fill.
+_APPENDIX_PREFIXES = ("Anhang", "Appendix", "Impressum", "Imprint")
+
+#: What print does not show (see the stylesheet): the figures' data on screen, the screen-only lines.
+_NOT_PRINTED = "details.mpsc-figure-data, .mpsc-screen-only"
+
+
+def printed_names(html: str) -> dict[str, list[str]]:
+    """Texts of the printed headings, figure captions and table captions, in order (names for the layout gate)."""
+    soup = BeautifulSoup(html, features="html.parser")
+    for hidden in soup.select(_NOT_PRINTED):
+        hidden.decompose()
+
+    def text(tag) -> str:
+        return " ".join(tag.get_text().replace("\u00ad", "").split())
+
+    return {
+        "headings": [text(tag) for tag in soup.select("h1, h2, h3, h4, h5, h6, [role=heading]")],
+        "captions": [text(tag) for tag in soup.select("figure.mpsc-figure figcaption")],
+        "table_captions": [text(tag) for tag in soup.select("table caption")],
+    }
 
 
 def _running_head(document: Document) -> str:
@@ -243,11 +311,17 @@ def _footer_template(document: Document) -> str:
 
 
 def _finished(
-    pdf: bytes, document: Document, html: str, replacements: bytes | None = None, replaced: Sequence[int] = ()
+    pdf: bytes,
+    document: Document,
+    html: str,
+    replacements: bytes | None = None,
+    replaced: Sequence[int] = (),
+    cover: bytes | None = None,
 ) -> bytes | None:
     """The printed PDF made PDF/UA (:func:`.tagging.finish_pdf`), ``replaced`` pages first drawn as ``replacements``.
 
-    Returns None when a replacement page does not fit the page it would replace.
+    ``cover`` is page 1 printed without running header and footer; it replaces page 1 when its tagged content is
+    the same (else page 1 keeps them). Returns None when a replacement page does not fit the page it would replace.
     """
     import pikepdf  # noqa: PLC0415
 
@@ -265,11 +339,16 @@ def _finished(
         headings=(document.title, t("export.contents", document.language), *(text for _, text in toc_entries(html))),
         link_texts=link_texts(html),
     )
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        if replacements is None:
-            return finish_pdf(doc, info)
-        with pikepdf.open(io.BytesIO(replacements)) as new:
-            return finish_pdf(doc, info) if replace_pages(doc, new, list(replaced)) else None
+    with contextlib.ExitStack() as stack:
+        doc = stack.enter_context(pikepdf.open(io.BytesIO(pdf)))
+        if replacements is not None:
+            new = stack.enter_context(pikepdf.open(io.BytesIO(replacements)))
+            if not replace_pages(doc, new, list(replaced)):
+                return None
+        if cover is not None:
+            plain = stack.enter_context(pikepdf.open(io.BytesIO(cover)))
+            replace_pages(doc, plain, [1], tagged_only=True)
+        return finish_pdf(doc, info)
 
 
 def _page_count(pdf: bytes) -> int:
@@ -279,7 +358,7 @@ def _page_count(pdf: bytes) -> int:
         return len(doc.pages)
 
 
-def export_html_and_pdf(nb: nbformat.NotebookNode) -> tuple[str, bytes]:
+def export_html_and_pdf(nb: nbformat.NotebookNode, pdf_link: str = "") -> tuple[str, bytes]:
     """Export a report notebook to HTML and PDF, converting it to HTML only once.
 
     The PDF is printed from exactly the HTML returned, so the two documents cannot drift apart.
@@ -288,12 +367,14 @@ def export_html_and_pdf(nb: nbformat.NotebookNode) -> tuple[str, bytes]:
     ----------
     nb : nbformat.NotebookNode
         The executed notebook (it is not modified).
+    pdf_link : str
+        File name the PDF is written to beside the HTML; the HTML links to it (screen only). Empty: no link.
 
     Returns
     -------
     tuple of (str, bytes)
         The HTML document and the PDF.
     """
-    exporter = ReportPDFExporter()
+    exporter = ReportPDFExporter(pdf_link=pdf_link)
     html, resources = ReportHTMLExporter.from_notebook_node(exporter, nb)
     return html, exporter.run_playwright(html, document_of(resources))
