@@ -27,6 +27,7 @@ from .contents import fill_toc_pages, heading_pages, link_pages, link_texts, rep
 from .html import AUTHOR, ReportHTMLExporter, document_of, wave_label
 from .printer import CHROMIUM_ARGS, ChromiumPrinter, LoadedDocument, open_printer, run_print
 from .tagging import DocumentInfo, finish_pdf
+from .typography import hyphenate_print
 
 #: Page margins; the running header and footer live inside the top and bottom margins.
 _PDF_MARGIN = {"top": "22mm", "bottom": "20mm", "left": "20mm", "right": "20mm"}
@@ -135,7 +136,7 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
             self.log.warning("allow_chromium_download is ignored; printing with %s", executable)
         self.blocked_requests, self.toc_pages, self.renders, self.pages_printed = [], {}, 0, 0
         self.layout_problems = []
-        pdf = run_print(self._print(html, document, executable))
+        pdf = run_print(self._print(hyphenate_print(html, document.language), document, executable))
         if self.layout_gate:
             self.layout_problems = check_layout(pdf, self._printed_document(pdf, html, document))
             if self.layout_problems:

@@ -1,10 +1,15 @@
 """Typesetting of the publication's text at render time: soft hyphens, no-break spaces, dashes, nested quotes.
 
-Debian's headless Chromium has no hyphenation dictionaries, so ``hyphens: auto`` does nothing there; the exporter puts
-soft hyphens (U+00AD) from pyphen's dictionary (the LibreOffice/Hunspell patterns) into running text instead, which
-every browser honours. Only text nodes change, never markup, and never the text of headings, links, numbers, names
-(row headers, quote attributions), code or the contents: bookmarks, the contents' page numbers and the tag tree
-read those.
+Debian's headless Chromium has no hyphenation dictionaries, so ``hyphens: auto`` does nothing in the print; the PDF
+exporter puts soft hyphens (U+00AD) from pyphen's dictionary (the LibreOffice/Hunspell patterns) into the narrow
+places where a long German compound would otherwise overflow or break anywhere: table cells, column heads and the
+key-figure labels (:func:`hyphenate_print`). Running text is set ragged right and needs none: Chromium writes a soft
+hyphen into the PDF's text, where it splits words for text extraction. The HTML for readers keeps its text clean
+(search, copying) and relies on the reader's browser (``hyphens: auto``; browsers ship German dictionaries).
+
+No-break spaces, dashes and nested quotes (:func:`typeset`) apply to HTML and PDF alike. Only text nodes change,
+never markup, and never the text of headings, links, numbers, names (row headers, quote attributions), code or the
+contents: bookmarks, the contents' page numbers and the tag tree read those.
 """
 
 from __future__ import annotations
@@ -95,7 +100,14 @@ def hyphenate_word(word: str, language: str = "de") -> str:
     """
     if len(word) < MIN_WORD or word.isupper() or any(c.isupper() for c in word[1:]):
         return word
-    return _hyphenator(language).inserted(word, hyphen=SHY)
+    positions = [
+        position
+        for position in _hyphenator(language).positions(word)
+        if not (word[position : position + 2] in ("ch", "ck") and word[position - 1] == "s")  # "Fort-schritt"
+    ]
+    for position in reversed(positions):
+        word = word[:position] + SHY + word[position:]
+    return word
 
 
 def typeset_text(text: str, language: str = "de", hyphenate: bool = True) -> str:
@@ -143,8 +155,28 @@ def nest_quotes(text: str, language: str = "de", depth: int = 0) -> tuple[str, i
     return "".join(out), depth
 
 
+def hyphenate_print(html: str, language: str = "de") -> str:
+    """``html`` with soft hyphens in table cells, column heads and key-figure labels: the page Chromium prints.
+
+    Row heads (names) are left whole, and so is everything :func:`typeset` leaves alone.
+    """
+    soup = BeautifulSoup(html, features="html.parser")
+    root = soup.select_one("main") or soup.body or soup
+    for cell in root.select("table td, table thead th, .mpsc-kf-label"):
+        for node in list(cell.find_all(string=True)):
+            if isinstance(node, _NOT_TEXT) or not node.strip() or _untouched(node.parent):
+                continue
+            text = _WORD.sub(lambda match: hyphenate_word(match.group(0), language), str(node))
+            if text != node:
+                node.replace_with(NavigableString(text))
+    return str(soup)
+
+
 def typeset(soup: BeautifulSoup, language: str = "de") -> None:
-    """Typeset every text node of the page's ``<main>`` in place (see the module docstring for what is skipped)."""
+    """Typeset every text node of the page's ``<main>`` in place (see the module docstring for what is skipped).
+
+    No-break spaces, en dashes and nested quotes; no soft hyphens (see :func:`hyphenate_print`).
+    """
     root = soup.select_one("main") or soup.body
     if root is None:
         return
@@ -157,8 +189,7 @@ def typeset(soup: BeautifulSoup, language: str = "de") -> None:
         if key not in depths:  # a quotation's text is inside the quotes the stylesheet draws around it
             depths[key] = int(block.name == "p" and block.find_parent(class_="mpsc-quote") is not None)
         text, depths[key] = nest_quotes(str(node), language, depths[key])
-        hyphenate = not (block.name == "th" and block.find_parent("tbody") is not None)  # row headers: names
-        text = typeset_text(text, language, hyphenate=hyphenate)
+        text = typeset_text(text, language, hyphenate=False)
         if text != node:
             node.replace_with(NavigableString(text))
 
