@@ -98,7 +98,7 @@ def network_chart(
             [(x0, y0), ((x0 + x1) * 0.25, (y0 + y1) * 0.25), (x1, y1)],
             [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3],
         )
-        ax.add_patch(PathPatch(path, facecolor="none", edgecolor="#8A8A8A", linewidth=0.6, alpha=0.45))
+        ax.add_patch(PathPatch(path, facecolor="none", edgecolor="#8A8A8A", linewidth=0.5, alpha=0.3))
 
     sizes = pd.to_numeric(ordered["size"], errors="raise").astype(float).clip(lower=0).fillna(0)
     largest = float(sizes.max()) or 1.0

@@ -270,6 +270,10 @@ def _mark_appendix(soup: BeautifulSoup, document: Document) -> None:
         heading["class"] = [*heading.get("class", []), "mpsc-appendix-start"]
 
 
+#: A table of at most this many rows is kept on one page in print; a longer one may run over pages.
+_SHORT_TABLE_ROWS = 12
+
+
 def _add_continued_rows(soup: BeautifulSoup, document: Document) -> None:
     """A first head row "Tabelle 6 (Fortsetzung)" in every captioned table (shown in print only, see the CSS).
 
@@ -277,6 +281,8 @@ def _add_continued_rows(soup: BeautifulSoup, document: Document) -> None:
     is hidden from assistive technology: the caption already names the table.
     """
     for table in soup.select("table.mpsc-table"):
+        if len(table.select("tbody > tr")) <= _SHORT_TABLE_ROWS:
+            table["class"] = [*table.get("class", []), "mpsc-table-short"]  # kept whole in print
         caption, head = table.find("caption"), table.find("thead")
         header = head.find("tr") if head is not None else None
         if caption is None or header is None:

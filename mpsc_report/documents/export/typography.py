@@ -50,7 +50,7 @@ _UNTOUCHED = (
 )
 
 #: Classes whose elements' text is left as it is: numbers, key-figure values, quote attributions (names).
-_UNTOUCHED_CLASSES = frozenset({"mpsc-num", "mpsc-kf-value", "mpsc-toc", "mpsc-title", "mpsc-label"})
+_UNTOUCHED_CLASSES = frozenset({"mpsc-num", "mpsc-kf-value", "mpsc-toc", "mpsc-label"})
 
 #: A word pyphen may break: letters only; a run touching a digit, ``/``, ``@``, ``.``, ``_`` or ``:`` is part of a
 #: number, path, address or code and stays whole, and so does a word joined to the next by a no-break space.
@@ -75,6 +75,7 @@ _NO_BREAK = (
     ),
     (re.compile(r"(\d) (Mio\.|Mrd\.|Tsd\.|km|m²|ha|kWh|MWh|GB|TB)(?!\w)"), rf"\1{NBSP}\2"),
     (re.compile(r"\b(z\.|u\.|d\.|o\.|v\.) (B\.|a\.|h\.|Ä\.|g\.)"), rf"\1{NBSP}\2"),
+    (re.compile(r"\bSmart (Cities|City)\b"), rf"Smart{NBSP}\1"),  # the programme's name is one word to a reader
 )
 
 #: Ranges with an en dash without spaces (``2021–2023``); a dash between words is a spaced en dash, never an em dash.
