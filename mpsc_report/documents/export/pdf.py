@@ -293,8 +293,9 @@ def _header_template(document: Document) -> str:
     # Chromium inserts the template as markup: every text in it is escaped.
     return (
         f'<div style="{_MARGIN_BOX_STYLE}padding-top:9mm;">'
-        '<div style="padding-bottom:1.5mm;border-bottom:0.5pt solid #cdd2d9;white-space:nowrap;'
-        f'overflow:hidden;text-overflow:ellipsis;">{html_lib.escape(_running_head(document))}</div></div>'
+        # A long name (a cooperation's) wraps to a second line inside the margin instead of being cut.
+        '<div style="padding-bottom:1.5mm;border-bottom:0.5pt solid #cdd2d9;overflow-wrap:break-word;">'
+        f"{html_lib.escape(_running_head(document))}</div></div>"
     )
 
 
@@ -348,7 +349,7 @@ def _finished(
                 return None
         if cover is not None:
             plain = stack.enter_context(pikepdf.open(io.BytesIO(cover)))
-            replace_pages(doc, plain, [1], tagged_only=True)
+            replace_pages(doc, plain, [1], True)  # tagged content only: the header and footer differ
         return finish_pdf(doc, info)
 
 
