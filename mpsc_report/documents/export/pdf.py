@@ -363,7 +363,8 @@ def _page_count(pdf: bytes) -> int:
 def export_html_and_pdf(nb: nbformat.NotebookNode, pdf_link: str = "") -> tuple[str, bytes]:
     """Export a report notebook to HTML and PDF, converting it to HTML only once.
 
-    The PDF is printed from exactly the HTML returned, so the two documents cannot drift apart.
+    The PDF is printed from the HTML returned, so the two documents cannot drift apart; the print only adds soft
+    hyphens in table cells (:func:`.typography.hyphenate_print`) and hides what is for the screen (the PDF link).
 
     Parameters
     ----------
