@@ -154,3 +154,12 @@ def test_a_page_filled_less_than_a_third_before_the_appendix_fails_but_cover_and
     # the cover is exempt, the appendix (from page 5) is not checked, and the last page never is
     exempt = PrintedDocument(exempt_pages=frozenset({1}), appendix_page=5)
     assert [p.page for p in check_layout(pdf, exempt, fills=fills)] == [3]
+
+
+def test_no_syllable_of_one_letter_and_the_continued_row_is_not_hyphenated():
+    assert hyphenate_word("Fortsetzung").replace(SHY, "-") == "Fort-set-zung"
+    html = (
+        '<main><table><thead><tr class="mpsc-continued"><th>Tabelle 4 (Fortsetzung)</th></tr>'
+        "<tr><th>Partnerkommunen</th></tr></thead></table></main>"
+    )
+    assert "(Fortsetzung)" in hyphenate_print(html)

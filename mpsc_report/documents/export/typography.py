@@ -101,11 +101,13 @@ def hyphenate_word(word: str, language: str = "de") -> str:
     """
     if len(word) < MIN_WORD or word.isupper() or any(c.isupper() for c in word[1:]):
         return word
-    positions = [
-        position
-        for position in _hyphenator(language).positions(word)
-        if not (word[position : position + 2] in ("ch", "ck") and word[position - 1] == "s")  # "Fort-schritt"
-    ]
+    positions: list[int] = []
+    for position in _hyphenator(language).positions(word):
+        if word[position : position + 2] in ("ch", "ck") and word[position - 1] == "s":  # "Fort-schritt"
+            continue
+        if positions and position - positions[-1] < 2:  # no syllable of one letter: "Fort-s-et-zung"
+            continue
+        positions.append(position)
     for position in reversed(positions):
         word = word[:position] + SHY + word[position:]
     return word
@@ -163,7 +165,7 @@ def hyphenate_print(html: str, language: str = "de") -> str:
     """
     soup = BeautifulSoup(html, features="html.parser")
     root = soup.select_one("main") or soup.body or soup
-    for cell in root.select("table td, table thead th, .mpsc-kf-label"):
+    for cell in root.select("table td, table thead tr:not(.mpsc-continued) th, .mpsc-kf-label"):
         for node in list(cell.find_all(string=True)):
             if isinstance(node, _NOT_TEXT) or not node.strip() or _untouched(node.parent):
                 continue
