@@ -163,3 +163,32 @@ def test_no_syllable_of_one_letter_and_the_continued_row_is_not_hyphenated():
         "<tr><th>Partnerkommunen</th></tr></thead></table></main>"
     )
     assert "(Fortsetzung)" in hyphenate_print(html)
+
+
+def test_a_table_running_over_a_page_gets_its_caption_with_fortsetzung_and_its_head_again():
+    from mpsc_report.documents.export.contents import CONTINUED_ROW, split_continued_tables
+
+    html = (
+        '<main><details class="mpsc-figure-data"><table><caption>versteckt</caption></table></details>'
+        '<table class="mpsc-table"><caption><span class="mpsc-label">Tabelle 4:</span> Begriffe</caption>'
+        '<thead><tr><th>Begriff</th><th class="mpsc-num">Zahl</th></tr></thead><tbody>'
+        + "".join(f"<tr><th>B{i}</th><td>{i}</td></tr>" for i in range(6))
+        + "</tbody></table></main>"
+    )
+    # head on page 3, rows 0-2 on page 3, rows 3-5 on page 4 (the hidden table is not printed, so not counted)
+    marked, count = split_continued_tables(html, [[3, 3, 3, 3, 4, 4, 4]], "de")
+    assert count == 1
+    rows = [row.get_text(" ", strip=True) for row in _rows(marked)]
+    assert rows[3:6] == ["Tabelle 4: Begriffe (Fortsetzung)", "Begriff Zahl", "B3 3"]
+    assert marked.count(f'class="{CONTINUED_ROW} mpsc-continued-caption"') == 1 and 'aria-hidden="true"' in marked
+    # the next print: the marked rows are not in the tag tree; row 5 now runs over to page 5
+    again, count = split_continued_tables(marked, [[3, 3, 3, 3, 4, 4, 5]], "de")
+    assert count == 1 and [r.get_text(" ", strip=True) for r in _rows(again)][8] == "Tabelle 4: Begriffe (Fortsetzung)"
+    assert split_continued_tables(again, [[3, 3, 3, 3, 4, 4, 5]], "de") == (again, 0)  # nothing more to mark
+    assert split_continued_tables(html, [[3, 3]], "de") == (html, 0)  # does not match the print: left alone
+
+
+def _rows(html: str) -> list:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, features="html.parser").select("table.mpsc-table tbody tr")

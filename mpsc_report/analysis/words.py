@@ -80,7 +80,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "export.of": "von",
         "export.untitled": "Bericht",
         "export.no_alt": "Abbildung ohne Textbeschreibung",
-        "export.continued": "{name} (Fortsetzung)",
+        "export.continued": "(Fortsetzung)",
         "export.pdf_link": "Als PDF lesen (barrierefrei, A4)",
         # --- end of the exporters' words ---
     },
@@ -136,7 +136,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "export.of": "of",
         "export.untitled": "Report",
         "export.no_alt": "Figure without a text description",
-        "export.continued": "{name} (continued)",
+        "export.continued": "(continued)",
         "export.pdf_link": "Read as PDF (accessible, A4)",
         # --- end of the exporters' words ---
     },

@@ -299,6 +299,29 @@ def _split_table_captions(tree: _Tree, printed: PrintedDocument) -> list[LayoutP
     return problems
 
 
+def table_row_pages(pdf: bytes) -> list[list[int]]:
+    """For each captioned table of a printed PDF, in order: the page (from 1) each of its rows starts on.
+
+    Rows are the table's ``TR`` elements in the tag tree (head, body, foot rows in document order); a row without
+    content counts as on the page of the row before.
+    """
+    import pikepdf  # noqa: PLC0415
+
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        tree = _read_tree(doc)
+    found = []
+    for table in tree.elements:
+        if table.kind != "/Table" or not any(child.kind == "/Caption" for child in table.children):
+            continue
+        pages, last = [], 0
+        for row in (child for child in table.children if child.kind == "/TR"):
+            items = _subtree_items(row)
+            last = tree.pages[items[0]] if items else last
+            pages.append(last)
+        found.append(pages)
+    return found
+
+
 # ----------------------------------------------------------------------------------------------
 # Page fill
 

@@ -221,8 +221,8 @@ class ReportHTMLExporter(HTMLExporter):
 def _finish_html(html: str, document: Document, strip_active: bool, pdf_link: str = "") -> tuple[str, list[str]]:
     """Sanitise the body, add the contents and the title's heading role, tidy tables and images, typeset the text.
 
-    Added after the sanitiser, so only by the exporter: the link to the PDF (``pdf_link``), the rows that name a
-    continued table in print, the marks of where the appendix starts a new page.
+    Added after the sanitiser, so only by the exporter: the link to the PDF (``pdf_link``), the marks of where the
+    appendix starts a new page and of the tables short enough to stay on one page in print.
     """
     html, removed = sanitize_body(html) if strip_active else (html, [])
     soup = BeautifulSoup(html, features="html.parser")
@@ -243,7 +243,7 @@ def _finish_html(html: str, document: Document, strip_active: bool, pdf_link: st
     for figure in soup.select("figure.mpsc-figure"):
         figure["tabindex"] = "0"  # it scrolls sideways on a phone (see the stylesheet): keyboard users can scroll it
     _mark_appendix(soup, document)
-    _add_continued_rows(soup, document)
+    _mark_short_tables(soup)
     for image in soup.find_all("img", alt=_NBCONVERT_ALT):
         image["alt"] = t("export.no_alt", document.language)
     typeset(soup, document.language)
@@ -274,27 +274,11 @@ def _mark_appendix(soup: BeautifulSoup, document: Document) -> None:
 _SHORT_TABLE_ROWS = 12
 
 
-def _add_continued_rows(soup: BeautifulSoup, document: Document) -> None:
-    """A first head row "Tabelle 6 (Fortsetzung)" in every captioned table (shown in print only, see the CSS).
-
-    Chromium repeats a table's head on every page it spans; on the first page the caption covers this row. The row
-    is hidden from assistive technology: the caption already names the table.
-    """
+def _mark_short_tables(soup: BeautifulSoup) -> None:
+    """Class ``mpsc-table-short`` on tables of at most :data:`_SHORT_TABLE_ROWS` rows: kept on one page in print."""
     for table in soup.select("table.mpsc-table"):
         if len(table.select("tbody > tr")) <= _SHORT_TABLE_ROWS:
-            table["class"] = [*table.get("class", []), "mpsc-table-short"]  # kept whole in print
-        caption, head = table.find("caption"), table.find("thead")
-        header = head.find("tr") if head is not None else None
-        if caption is None or header is None:
-            continue
-        label = caption.select_one(".mpsc-label")
-        name = " ".join((label or caption).get_text().split()).rstrip(":")
-        columns = sum(int(cell.get("colspan", 1)) for cell in header.find_all(["th", "td"], recursive=False))
-        row = soup.new_tag("tr", attrs={"class": "mpsc-continued", "aria-hidden": "true"})
-        cell = soup.new_tag("th", attrs={"colspan": str(max(columns, 1))})
-        cell.string = t("export.continued", document.language, name=name)
-        row.append(cell)
-        header.insert_before(row)
+            table["class"] = [*table.get("class", []), "mpsc-table-short"]
 
 
 def _add_pdf_link(soup: BeautifulSoup, document: Document, pdf_link: str) -> None:

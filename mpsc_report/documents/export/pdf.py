@@ -20,10 +20,19 @@ from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 from ...analysis.words import t
 from ...errors import EnvironmentProblem, ExportError
 from ..contract import Document
-from ..layout import LayoutFailed, PrintedDocument, check_layout
+from ..layout import LayoutFailed, PrintedDocument, check_layout, table_row_pages
 from ..layout import describe as describe_layout
 from ..provenance import document_metadata
-from .contents import fill_toc_pages, heading_pages, link_pages, link_texts, replace_pages, toc_entries
+from .contents import (
+    NOT_PRINTED,
+    fill_toc_pages,
+    heading_pages,
+    link_pages,
+    link_texts,
+    replace_pages,
+    split_continued_tables,
+    toc_entries,
+)
 from .html import AUTHOR, ReportHTMLExporter, document_of, wave_label
 from .printer import CHROMIUM_ARGS, ChromiumPrinter, LoadedDocument, open_printer, run_print
 from .tagging import DocumentInfo, finish_pdf
@@ -67,6 +76,12 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
     export_timeout = Float(120.0, help="Seconds the whole PDF export may take (all renders).").tag(config=True)
 
     load_timeout = Float(30.0, help="Seconds Chromium may take to start, and the document to load.").tag(config=True)
+
+    max_table_splits = Int(
+        16,
+        help="Page breaks inside tables that are split, one per render (each rest starts the next page with its "
+        "caption and '(Fortsetzung)'); a table still running over after them is printed as it is.",
+    ).tag(config=True)
 
     max_renders = Int(
         3,
@@ -136,9 +151,10 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
             self.log.warning("allow_chromium_download is ignored; printing with %s", executable)
         self.blocked_requests, self.toc_pages, self.renders, self.pages_printed = [], {}, 0, 0
         self.layout_problems = []
-        pdf = run_print(self._print(hyphenate_print(html, document.language), document, executable))
+        self._printed_html = hyphenate_print(html, document.language)
+        pdf = run_print(self._print(self._printed_html, document, executable))
         if self.layout_gate:
-            self.layout_problems = check_layout(pdf, self._printed_document(pdf, html, document))
+            self.layout_problems = check_layout(pdf, self._printed_document(pdf, self._printed_html, document))
             if self.layout_problems:
                 raise LayoutFailed(describe_layout(self.layout_problems, document.title))
         if self.blocked_requests:
@@ -203,7 +219,9 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
     async def _print_with_page_numbers(self, printer: ChromiumPrinter, html: str, document: Document) -> bytes:
         """Print once, read where each heading landed, print the contents' pages again with their numbers.
 
-        The contents' pages of the second print replace those of the first (same marks, same lines: the
+        A table that runs over a page is split there first and the document printed again (the rest starts the
+        next page with "(Fortsetzung)"). The cover is printed again without running header and footer. The
+        contents' pages of the second print replace those of the first (same marks, same lines: the
         placeholders are as wide as the numbers). Where they do not fit, the whole document is printed again
         with the numbers until they are stable.
         """
@@ -221,20 +239,27 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         entries = toc_entries(html)
         has_cover = _COVER_MARK in html
         pages: dict[str, Any] = {target: _PAGE_PLACEHOLDER for target, _ in entries}
-        async with printer.open_document(fill_toc_pages(html, pages)) as loaded:
-            first = await self._render(loaded, options)
-            cover = await self._render_cover(loaded, options) if has_cover else None
-            if not entries:
-                return _finished(first, document, html, cover=cover)
-            pages = heading_pages(first, entries, document.title)
-            contents = link_pages(first, set(pages))
-            if contents and all(len(str(n)) <= len(_PAGE_PLACEHOLDER) for n in pages.values()):
-                await loaded.set_texts(_PAGE_SLOT, _PAGE_SLOT_TARGET, {k: str(n) for k, n in pages.items()})
-                again = await self._render(loaded, {**options, "page_ranges": ", ".join(map(str, contents))})
-                finished = _finished(first, document, html, replacements=again, replaced=contents, cover=cover)
-                if finished is not None:
-                    self.toc_pages = pages
-                    return finished
+        for attempt in range(max(self.max_table_splits, 0) + 1):
+            async with printer.open_document(fill_toc_pages(html, pages)) as loaded:
+                first = await self._render(loaded, options)
+                if attempt < self.max_table_splits:  # a table running over a page is split there, printed again
+                    html, splits = split_continued_tables(html, table_row_pages(first), document.language)
+                    if splits:
+                        continue
+                self._printed_html = html
+                cover = await self._render_cover(loaded, options) if has_cover else None
+                if not entries:
+                    return _finished(first, document, html, cover=cover)
+                pages = heading_pages(first, entries, document.title)
+                contents = link_pages(first, set(pages))
+                if contents and all(len(str(n)) <= len(_PAGE_PLACEHOLDER) for n in pages.values()):
+                    await loaded.set_texts(_PAGE_SLOT, _PAGE_SLOT_TARGET, {k: str(n) for k, n in pages.items()})
+                    again = await self._render(loaded, {**options, "page_ranges": ", ".join(map(str, contents))})
+                    finished = _finished(first, document, html, replacements=again, replaced=contents, cover=cover)
+                    if finished is not None:
+                        self.toc_pages = pages
+                        return finished
+            break
         for _ in range(max(self.max_renders, 1)):
             async with printer.open_document(fill_toc_pages(html, pages)) as loaded:
                 pdf = await self._render(loaded, options)
@@ -264,14 +289,11 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
 #: How an appendix heading begins; the pages from the first one on are not checked for fill.
 _APPENDIX_PREFIXES = ("Anhang", "Appendix", "Impressum", "Imprint")
 
-#: What print does not show (see the stylesheet): the figures' data on screen, the screen-only lines.
-_NOT_PRINTED = "details.mpsc-figure-data, .mpsc-screen-only"
-
 
 def printed_names(html: str) -> dict[str, list[str]]:
     """Texts of the printed headings, figure captions and table captions, in order (names for the layout gate)."""
     soup = BeautifulSoup(html, features="html.parser")
-    for hidden in soup.select(_NOT_PRINTED):
+    for hidden in soup.select(NOT_PRINTED):
         hidden.decompose()
 
     def text(tag) -> str:
