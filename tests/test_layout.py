@@ -183,7 +183,7 @@ def test_a_table_running_over_a_page_gets_its_caption_with_fortsetzung_and_its_h
     assert marked.count(f'class="{CONTINUED_ROW} mpsc-continued-caption"') == 1 and 'aria-hidden="true"' in marked
     # the next print: the marked rows are not in the tag tree; row 5 now runs over to page 5
     again, count = split_continued_tables(marked, [[3, 3, 3, 3, 4, 4, 5]], "de")
-    assert count == 1 and [r.get_text(" ", strip=True) for r in _rows(again)][8] == "Tabelle 4: Begriffe (Fortsetzung)"
+    assert count == 1 and [r.get_text(" ", strip=True) for r in _rows(again)][7] == "Tabelle 4: Begriffe (Fortsetzung)"
     assert split_continued_tables(again, [[3, 3, 3, 3, 4, 4, 5]], "de") == (again, 0)  # nothing more to mark
     assert split_continued_tables(html, [[3, 3]], "de") == (html, 0)  # does not match the print: left alone
 
