@@ -106,6 +106,43 @@ def test_stable_colours_per_cohort_and_kind():
     assert set(charts.COLOURS_BY_KIND.values()) <= set(charts.OKABE_ITO)
 
 
+def test_one_meaning_per_colour_palettes_of_dimensions_are_disjoint():
+    palettes = {
+        "cohort": set(charts.COLOURS_BY_COHORT.values()),
+        "kind": set(charts.COLOURS_BY_KIND.values()),
+        "state": set(charts.COLOURS_BY_MEASURE_STATE.values()),
+        "single series": {charts.MAIN_COLOUR, charts.ACCENT_COLOUR},
+    }
+    names = list(palettes)
+    for index, first in enumerate(names):
+        for second in names[index + 1 :]:
+            assert not palettes[first] & palettes[second], (first, second)
+    assert charts.MAIN_COLOUR not in charts.OKABE_ITO  # Okabe–Ito is shared out between cohorts and kinds
+
+
+def test_bars_are_sorted_by_value_unless_their_order_is_natural():
+    values = pd.Series([5.0, 40.0, np.nan, 12.0, 60.0], index=["Umwelt", "Verkehr", "Energie", "Sonstige", "Klima"])
+    labels = [t.get_text() for t in charts.bar_chart(values, source=SOURCE).axes[0].get_yticklabels()]
+    assert labels == ["Klima", "Verkehr", "Umwelt", "Energie", "Sonstige"]  # "Sonstige" last, no value before it
+    given = charts.bar_chart(values, source=SOURCE, order="given").axes[0].get_yticklabels()
+    assert [t.get_text() for t in given] == list(values.index)
+    kinds = pd.Series([3.0, 9.0], index=["Großstadt", "Landkreis"])  # kinds of municipality keep their order
+    assert [t.get_text() for t in charts.bar_chart(kinds, source=SOURCE).axes[0].get_yticklabels()] == list(kinds.index)
+    with pytest.raises(ValueError, match="order must be"):
+        charts.bar_chart(values, source=SOURCE, order="alphabet")
+
+
+@pytest.mark.parametrize("largest", [1, 4, 9, 21, 48, 130])
+def test_network_size_legend_has_round_sizes_up_to_the_largest_node_and_states_its_labelling_rule(largest):
+    nodes = NODES.assign(size=[largest] + [1] * (len(NODES) - 1))
+    fig = charts.network_chart(nodes, EDGES, source=SOURCE, group_colours=charts.COLOURS_BY_COHORT)
+    size_legend = next(a for a in fig.axes[0].artists if isinstance(a, mpl.legend.Legend))
+    sizes = [int(t.get_text().replace(".", "")) for t in size_legend.get_texts()]
+    assert sizes == sorted(set(sizes)) and 1 <= sizes[-1] <= largest
+    assert "Partnerkommunen" in size_legend.get_title().get_text()
+    assert f"die {min(8, len(NODES))} größten" in size_legend.get_title().get_text()
+
+
 def test_house_style_does_not_leak_into_global_rcparams():
     before = mpl.rcParams["font.size"], list(mpl.rcParams["font.family"])
     charts.bar_chart(pd.Series([1.0], index=["a"]), source=SOURCE)

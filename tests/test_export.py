@@ -376,9 +376,11 @@ def test_pdf_pages_are_a4_with_page_numbers_and_notice(sample_pdf):
     for page in PdfReader(path).pages:
         assert abs(float(page.mediabox.width) - 595) <= 1
         assert abs(float(page.mediabox.height) - 842) <= 1
-    assert f"Seite 1 von {len(texts)}" in texts[0]
+    # The cover has no running header and no page number (issue 11); it shows the notice on the page itself.
+    assert "Seite 1 von" not in texts[0] and f"{TITLE} · Welle 2023" not in texts[0]
+    assert f"Seite 2 von {len(texts)}" in texts[1]
     assert all(SAMPLE_NOTICE in text for text in texts)
-    assert all(f"{TITLE} · Welle 2023" in text for text in texts)
+    assert all(f"{TITLE} · Welle 2023" in text for text in texts[1:])
 
 
 @pytest.mark.e2e
@@ -405,8 +407,10 @@ def test_pdf_toc_page_numbers_point_at_the_headings(sample_pdf):
 @pytest.mark.e2e
 def test_pdf_prints_the_document_once_and_then_only_its_contents_page(sample_pdf):
     _, exporter, texts = sample_pdf
-    assert exporter.renders == 2  # the document with placeholders, then the contents' page with the numbers
-    assert exporter.pages_printed == len(texts) + 1
+    # the document with placeholders, the cover again without running header (issue 11), the contents' page with
+    # the numbers
+    assert exporter.renders == 3
+    assert exporter.pages_printed == len(texts) + 2
 
 
 @pytest.mark.e2e

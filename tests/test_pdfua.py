@@ -232,6 +232,9 @@ def test_running_header_and_footer_are_artifacts(built):
             lines = _text_lines(page)
             top = [line for line in lines if line[0] > height - MARGIN_TOP_MM / 25.4 * 72]
             bottom = [line for line in lines if line[0] < MARGIN_BOTTOM_MM / 25.4 * 72]
+            if built.kind == "report" and number == 1:  # the cover: no running header, no page number (issue 11)
+                assert not top and not bottom, (number, top, bottom)
+                continue
             assert top and bottom, number  # the running header, the footer with the page number
             assert all(tag == "/Artifact" for _, tag in top + bottom), (number, top, bottom)
 

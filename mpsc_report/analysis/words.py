@@ -35,7 +35,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "appendix.caption": "Daten zu Abbildung {number}: {caption}",
         "data.value": "Wert",
         "data.category": "Kategorie",
-        "sample_notice": "Beispieldaten — keine amtlichen Ergebnisse",
+        "sample_notice": "Beispieldaten – keine amtlichen Ergebnisse",
         "shortened": " … [gekürzt]",
         "no_answer": "keine Angabe",
         "title.kicker": "Modellprojekte Smart Cities · Monitoring",
@@ -80,6 +80,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "export.of": "von",
         "export.untitled": "Bericht",
         "export.no_alt": "Abbildung ohne Textbeschreibung",
+        "export.continued": "(Fortsetzung)",
+        "export.pdf_link": "Als PDF lesen (barrierefrei, A4)",
         # --- end of the exporters' words ---
     },
     "en": {
@@ -134,6 +136,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "export.of": "of",
         "export.untitled": "Report",
         "export.no_alt": "Figure without a text description",
+        "export.continued": "(continued)",
+        "export.pdf_link": "Read as PDF (accessible, A4)",
         # --- end of the exporters' words ---
     },
 }
@@ -252,6 +256,8 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "Freitexte sind erfunden. Es handelt sich nicht um amtliche Ergebnisse.",
         "describe.network": "Netzwerkdiagramm der {nodes} Modellprojekte mit {edges} Verbindungen untereinander, "
         "nach Staffel gefärbt; die Punktgröße zeigt die Zahl der Partnerkommunen.",
+        "network.size_title": "Partnerkommunen",
+        "network.labelled": "beschriftet: die {count} größten",
         "network.size_note": "Kleinster Punkt: keine Partnerkommunen genannt oder keine Angabe ({unknown} "
         "Modellprojekte ohne Angabe)",
         "describe.counts": "{what}. Werte: {rows}.",
@@ -361,6 +367,8 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "invented. These are not official results.",
         "describe.network": "Network diagram of the {nodes} model projects with {edges} links among them, coloured "
         "by cohort; dot size shows the number of partner municipalities.",
+        "network.size_title": "Partner municipalities",
+        "network.labelled": "labelled: the {count} largest",
         "network.size_note": "Smallest dot: no partner municipalities named or no answer ({unknown} model projects "
         "without an answer)",
         "describe.counts": "{what}. Values: {rows}.",

@@ -6,7 +6,7 @@ This module only describes data; reading it is the job of :mod:`mpsc_report.data
 from __future__ import annotations
 
 #: Notice every report on synthetic data carries (German; the word catalogue has it in every language).
-SAMPLE_NOTICE = "Beispieldaten — keine amtlichen Ergebnisse"
+SAMPLE_NOTICE = "Beispieldaten – keine amtlichen Ergebnisse"
 
 #: Columns of the project register (``data/projects.csv``); keys stay strings.
 REGISTER_COLUMNS: tuple[str, ...] = (

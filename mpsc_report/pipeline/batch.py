@@ -30,6 +30,7 @@ from .manifest import (
     write_manifest,
 )
 from .progress import Progress
+from .reader_page import write_reader_page
 from .units import FORMATS, Unit, UnitResult
 from .workers import UNIT_TIMEOUT_SECONDS, require_dask, run_dask, run_inline, run_local
 
@@ -206,6 +207,7 @@ def run_batch(
             )
             manifest_path = write_manifest(output_dir, manifest)
             index_path = write_index(output_dir, manifest)
+            write_reader_page(output_dir, manifest)  # the German page for readers beside the developer index
         interrupted = interrupted or interrupts.requested
         how = interrupts.name or None
     if not interrupted:

@@ -376,7 +376,7 @@ def export_notebook(unit: Unit, nb, formats: tuple[str, ...]) -> dict[str, bytes
 
         links = downloads if downloads.any else None
         if "pdf" in formats:
-            html, pdf = export_html_and_pdf(nb, downloads=links)
+            html, pdf = export_html_and_pdf(nb, pdf_link=unit.output(".pdf").name, downloads=links)
         else:
             html, pdf = export_html(nb, downloads=links), b""
         if "html" in formats:

@@ -30,15 +30,19 @@ from .style import (
     GREY,
     MAIN_COLOUR,
     MUTED_COLOUR,
-    OKABE_ITO,
+    REFERENCE_COLOURS,
     TEXT_COLOUR,
     VALUE_SIZE,
     colours_for,
     fixed_colours,
+    outline_for,
 )
 
 #: Bar colours of the factsheet comparison: the project, the cohort median, the median of its kind.
-PROJECT_COMPARISON_COLOURS: tuple[str, str, str] = (ACCENT_COLOUR, MAIN_COLOUR, OKABE_ITO[4])
+PROJECT_COMPARISON_COLOURS: tuple[str, str, str] = (ACCENT_COLOUR, *REFERENCE_COLOURS)
+
+#: Labels of a category that stays last when bars are sorted by value ("Sonstige", "Other …").
+_LAST_WORDS = ("sonstig", "other", "andere", "weitere")
 
 
 @chart("bar", nonempty=("values",))
@@ -49,9 +53,10 @@ def bar_chart(
     value_format: str = "int",
     xlabel: str | None = None,
     highlight: str | None = None,
+    order: str = "value",
     language: str = "de",
 ) -> Figure:
-    """Draw horizontal bars with the value written at the end of each bar.
+    """Draw horizontal bars with the value written at the end of each bar, largest on top.
 
     Parameters
     ----------
@@ -66,13 +71,23 @@ def bar_chart(
         What the values measure, printed under the bars.
     highlight : str, optional
         Index label of a category drawn in the accent colour.
+    order : {"value", "given"}
+        ``"value"``: largest bar on top, a category "Sonstige …"/"Other …" last, missing values after the others;
+        categories of a natural order (cohorts, kinds of municipality, states of work) keep it. ``"given"``: the
+        order of ``values``.
     language : str
         Report language for number formats.
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    One bar is no chart: say one number in a sentence or a key-figure tile (PUBLISHING.md).
     """
+    if order not in ("value", "given"):
+        raise ValueError(f"order must be 'value' or 'given', got {order!r}")
+    if order == "value" and fixed_colours(values.index, ("cohort", "kind", "measure_state")) is None:
+        values = _sort_by_value(values)
     if highlight is not None and highlight not in values.index:
         raise ValueError(
             f"highlight {highlight!r} is not a category of the chart; categories are {list(map(str, values.index))}"
@@ -98,6 +113,14 @@ def bar_chart(
     if xlabel:
         ax.set_xlabel(xlabel, color=MUTED_COLOUR, fontsize=VALUE_SIZE, loc="left")
     return fig
+
+
+def _sort_by_value(values: pd.Series) -> pd.Series:
+    """``values`` largest first; a category "Sonstige …"/"Other …" last, missing values after the others."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    last = [str(label).strip().lower().startswith(_LAST_WORDS) for label in values.index]
+    keys = pd.DataFrame({"last": last, "missing": numbers.isna().to_numpy(), "value": -numbers.fillna(0).to_numpy()})
+    return values.iloc[keys.sort_values(["last", "missing", "value"], kind="stable").index.to_numpy()]
 
 
 @chart("stacked-bar", nonempty=("frame",))
@@ -257,7 +280,14 @@ def comparison_chart(
             ax.remove()
             continue
         values = data.iloc[:, index].to_numpy()
-        bars = ax.barh(positions, np.nan_to_num(values), height=0.66, color=bar_colours)
+        bars = ax.barh(
+            positions,
+            np.nan_to_num(values),
+            height=0.66,
+            color=bar_colours,
+            edgecolor=[outline_for(colour) for colour in bar_colours],
+            linewidth=0.6,
+        )
         label_bars(ax, bars, values, lambda value: format_value(value, value_format, language), language)
         ax.set_title(titles[index])
         style_bar_axes(ax)

@@ -12,6 +12,7 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
 from ...data.schema import COHORTS
+from ..formatting import format_int
 from ..words import t
 from .figure import chart, new_figure
 from .labels import push_apart_radially
@@ -30,6 +31,7 @@ def network_chart(
     source: str,
     group_colours: Mapping[str, str],
     size_label: str | None = None,
+    size_title: str | None = None,
     language: str = "de",
 ) -> Figure:
     """Draw a network on a circle, nodes grouped and coloured by group, sized by ``size``.
@@ -51,7 +53,13 @@ def network_chart(
         Colour per group; its order is the order of groups around the circle and in the legend.
         Cohort ids are shown as "Staffel 2019" in the legend.
     size_label : str, optional
-        What node size means, shown under the legend (e.g. "Fläche: Zahl der Partner").
+        A note on node size, shown under the cohort legend (e.g. what the smallest dots mean).
+    size_title : str, optional
+        What node size counts, the title of the size legend (default: "Partnerkommunen"). The size legend shows
+        three reference dots drawn to the same scale as the nodes.
+
+    Labelling rule, the same in every wave: the :data:`LABELLED` nodes with the largest size are labelled (ties go
+    to the node listed first); the rule is written under the size legend.
     language : str
         Report language.
 
@@ -90,7 +98,7 @@ def network_chart(
             [(x0, y0), ((x0 + x1) * 0.25, (y0 + y1) * 0.25), (x1, y1)],
             [MplPath.MOVETO, MplPath.CURVE3, MplPath.CURVE3],
         )
-        ax.add_patch(PathPatch(path, facecolor="none", edgecolor="#8A8A8A", linewidth=0.6, alpha=0.45))
+        ax.add_patch(PathPatch(path, facecolor="none", edgecolor="#8A8A8A", linewidth=0.5, alpha=0.3))
 
     sizes = pd.to_numeric(ordered["size"], errors="raise").astype(float).clip(lower=0).fillna(0)
     largest = float(sizes.max()) or 1.0
@@ -112,7 +120,7 @@ def network_chart(
     top = top.sort_values(["_size", "_input_order"], ascending=[False, True], kind="stable")
     area_by_node = dict(zip(ordered["node"], areas, strict=True))
     labels = []
-    for _, row in top.head(8).iterrows():
+    for _, row in top.head(LABELLED).iterrows():
         angle = float(row["_angle"])
         cos, sin = math.cos(angle), math.sin(angle)
         distance = math.sqrt(area_by_node[row["node"]]) / 2 + 3  # points beyond the node's rim
@@ -132,6 +140,28 @@ def network_chart(
     ax.update_datalim([(-1.3, -1.2), (1.3, 1.2)])  # room for labels; the aspect widens x
     ax.autoscale_view(tight=True)
 
+    references = _reference_sizes(largest)
+    size_handles = [
+        ax.scatter(
+            [], [], s=10.0 + (max_area - 10.0) * value / largest, c="#BBBBBB", edgecolors="#666666", linewidths=0.5
+        )
+        for value in references
+    ]
+    labelled = min(LABELLED, len(ordered))
+    sizes_legend = ax.legend(
+        size_handles,
+        [format_int(value, language) for value in references],
+        loc="upper right",
+        bbox_to_anchor=(1.0, 1.0),
+        title=f"{size_title or t('network.size_title', language)}\n{t('network.labelled', language, count=labelled)}",
+        title_fontsize=VALUE_SIZE - 0.5,
+        fontsize=VALUE_SIZE,
+        labelspacing=1.1,
+        borderpad=0.2,
+        alignment="right",
+    )
+    sizes_legend.get_title().set_color(MUTED_COLOUR)
+    ax.add_artist(sizes_legend)  # the next legend replaces ax.get_legend(); this one stays drawn
     present = [group for group in groups if group in set(map(str, nodes["group"]))]
     handles = [
         Patch(
@@ -157,6 +187,19 @@ def network_chart(
     fig.draw_without_rendering()
     push_apart_radially(labels, fig._get_renderer())
     return fig
+
+
+#: How many nodes are labelled: those with the largest size.
+LABELLED = 8
+
+
+def _reference_sizes(largest: float) -> list[float]:
+    """Three round sizes for the size legend, the largest not above the largest node: e.g. 5, 10, 20."""
+    if largest < 3:
+        return [1.0, 2.0] if largest >= 2 else [1.0]
+    magnitude = 10 ** math.floor(math.log10(largest))
+    top = max(step * magnitude for step in (1, 2, 5, 10) if step * magnitude <= largest)
+    return sorted({max(1.0, round(top / 4)), max(1.0, round(top / 2)), float(top)})
 
 
 def _circle_angles(group_order: np.ndarray) -> np.ndarray:

@@ -21,20 +21,28 @@ OKABE_ITO: tuple[str, ...] = (
     "#000000",  # black
 )
 
-#: Colour of single-series charts.
-MAIN_COLOUR = OKABE_ITO[0]
-#: Colour of a highlighted category.
-ACCENT_COLOUR = OKABE_ITO[3]
+# One meaning per colour in the whole document (PUBLISHING.md): each dimension has its own colours, and no colour
+# means two things. The eight Okabe–Ito colours are shared out between cohorts and kinds of municipality; states of
+# work are a grey ramp; a chart of one series without a dimension is drawn in the house's dark blue, which no
+# dimension uses. tests/test_charts.py checks that the palettes are disjoint.
+
+#: Colour of single-series charts (no dimension): the house's dark blue.
+MAIN_COLOUR = "#1D4F7A"
+#: Colour of a highlighted category (a project next to medians): near-black blue, with a bold label.
+ACCENT_COLOUR = "#0B1F33"
 #: Neutral grey for context (e.g. the rest of a 100 % bar).
-GREY = "#D9D9D9"
+GREY = "#E4E4E4"
 
-#: One colour per cohort, the same in every chart.
-COLOURS_BY_COHORT: dict[str, str] = dict(zip(COHORTS, OKABE_ITO[:3], strict=True))
-#: One colour per kind of municipality, the same in every chart.
-COLOURS_BY_KIND: dict[str, str] = dict(zip(KINDS, ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7"), strict=True))
+#: One colour per cohort, the same in every chart: a ramp from dark (the first cohort) to light, Okabe–Ito.
+COLOURS_BY_COHORT: dict[str, str] = dict(zip(COHORTS, ("#000000", "#0072B2", "#56B4E9"), strict=True))
+#: One colour per kind of municipality, the same in every chart: the other five Okabe–Ito colours.
+COLOURS_BY_KIND: dict[str, str] = dict(zip(KINDS, ("#E69F00", "#D55E00", "#CC79A7", "#009E73", "#F0E442"), strict=True))
 
-#: One colour per state of work of a measure (German label), the same in every chart and wave.
-COLOURS_BY_MEASURE_STATE: dict[str, str] = dict(zip(MEASURE_STATES, OKABE_ITO[:3], strict=True))
+#: One colour per state of work of a measure, the same in every chart and wave: light (planned) to dark (completed).
+COLOURS_BY_MEASURE_STATE: dict[str, str] = dict(zip(MEASURE_STATES, ("#C8C8C8", "#8A8A8A", "#3F3F3F"), strict=True))
+
+#: Colours of the medians a factsheet sets a project beside (cohort, kind): tints of the main colour.
+REFERENCE_COLOURS: tuple[str, str] = ("#7C9BB8", "#B9CADB")
 
 #: Width of every figure in inches: one A4 text column.
 FIGURE_WIDTH = 6.7
@@ -108,7 +116,21 @@ def colours_for(keys: Iterable[object], colours: Mapping[str, str] | None) -> di
     fixed = fixed_colours(names, ("cohort", "kind", "measure_state"))
     if fixed is not None:
         return fixed
-    return {name: OKABE_ITO[i % len(OKABE_ITO)] for i, name in enumerate(names)}
+    return {name: _OTHER_SERIES[i % len(_OTHER_SERIES)] for i, name in enumerate(names)}
+
+
+#: Colours of series that are no dimension (e.g. the segments of an ad-hoc stacked bar): tints and shades of the
+#: main colour, so they never borrow a cohort's or a kind's colour.
+_OTHER_SERIES: tuple[str, ...] = ("#1D4F7A", "#5B86AD", "#9DB8D2", "#0B1F33", "#D3DFEB")
+
+
+def outline_for(colour: str) -> str:
+    """Edge colour of a bar: the colour itself, or a darker shade where it is too light to stand on white (3:1)."""
+    from matplotlib.colors import to_hex, to_rgb  # noqa: PLC0415
+
+    red, green, blue = to_rgb(colour)
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return to_hex((red * 0.6, green * 0.6, blue * 0.6)) if luminance > 0.7 else colour
 
 
 #: Categories with a fixed colour: dimension (as the word catalogue names it) -> code -> colour.

@@ -3,7 +3,8 @@
 ``html`` (what is published, the exporter), ``sanitize`` (the allow-list safety net), ``contents`` (table of
 contents, figure-data appendix, page numbers), ``fonts`` (the embedded Open Sans), ``printer`` (the locked-down
 Chromium and the session that keeps it open), ``tagging`` (the printed PDF made PDF/UA-1: artifacts, link
-descriptions, XMP) and ``pdf`` (the PDF exporter: one print, the contents' pages again with their numbers).
+descriptions, XMP), ``typography`` (no-break spaces, dashes, nested quotes; soft hyphens for the print) and ``pdf``
+(the PDF exporter: one print, the cover and the contents' pages again, the layout gate of ``documents/layout.py``).
 The exporters are registered with nbconvert as ``mpsc_html`` and ``mpsc_pdf``.
 """
 

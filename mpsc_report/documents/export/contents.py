@@ -106,6 +106,100 @@ def add_data_appendix(soup: BeautifulSoup, document: Document) -> None:
     anchor.insert_before(section)
 
 
+#: What print does not show: the figures' data under each figure (the appendix shows them), the screen-only lines.
+NOT_PRINTED = "details.mpsc-figure-data, .mpsc-screen-only"
+
+
+def printed_tables(soup: BeautifulSoup) -> list:
+    """The captioned tables a print shows, in order (the tables of the PDF's tag tree that have a caption)."""
+    hidden = set(map(id, soup.select(NOT_PRINTED)))
+    return [
+        table
+        for table in soup.find_all("table")
+        if table.find("caption", recursive=False) is not None
+        and not any(id(parent) in hidden for parent in table.parents)
+    ]
+
+
+#: Class of the rows the print inserts where a table continues on a new page (caption again, head again).
+CONTINUED_ROW = "mpsc-continued-row"
+
+
+def split_continued_tables(html: str, row_pages: list[list[int]], language: str) -> tuple[str, int]:
+    """Mark where the first printed table running over a page breaks: "Tabelle n: … (Fortsetzung)", head again.
+
+    Two rows are inserted before the first row printed on the next page, hidden from assistive technology (the
+    PDF marks them as artifacts, as a repeated head should be): the caption with "(Fortsetzung)" and a copy of the
+    head row. The table stays one table, so its columns keep their widths and the rows before the break stay
+    where they were; the head no longer repeats by itself (see the stylesheet). Only the first break is marked:
+    the rows inserted move everything after them, so the next break is found in the next print.
+
+    Parameters
+    ----------
+    html : str
+        The HTML that was printed.
+    row_pages : list of list of int
+        For each captioned table of the print, the page of each row (:func:`~..layout.table_row_pages`).
+    language : str
+        Document language (the word "Fortsetzung").
+
+    Returns
+    -------
+    tuple of (str, int)
+        The HTML to print instead, and 1 when a break was marked (0: ``html`` unchanged). Tables that cannot be
+        matched to the print are left as they are.
+    """
+    soup = BeautifulSoup(html, features="html.parser")
+    tables = printed_tables(soup)
+    if len(tables) != len(row_pages):
+        return html, 0
+    for table, pages in zip(tables, row_pages, strict=True):
+        head_rows = table.thead.find_all("tr", recursive=False) if table.thead is not None else []
+        if table.tbody is None or len(head_rows) != 1:
+            continue
+        real = [row for row in table.tbody.find_all("tr", recursive=False) if CONTINUED_ROW not in row.get("class", [])]
+        foot = len(table.tfoot.find_all("tr")) if table.tfoot is not None else 0
+        if len(pages) != 1 + len(real) + foot or not real:
+            continue
+        cut, segment = None, pages[1]
+        for row, page in zip(real, pages[1 : 1 + len(real)], strict=True):
+            before = row.find_previous_sibling("tr")
+            if before is not None and CONTINUED_ROW in before.get("class", []):
+                segment = page  # the first row after a marked break
+            elif page > segment:
+                cut = row
+                break
+        if cut is None:
+            continue
+        _mark_break(soup, table, head_rows[0], cut, language)
+        return str(soup), 1
+    return html, 0
+
+
+def _mark_break(soup: BeautifulSoup, table, head_row, cut, language: str) -> None:
+    """Insert the caption with "(Fortsetzung)" and a copy of the head row before ``cut`` (see above)."""
+    table["class"] = [*dict.fromkeys([*table.get("class", []), "mpsc-table-cut"])]
+    cells = head_row.find_all(["th", "td"], recursive=False)
+    columns = sum(int(cell.get("colspan", 1)) for cell in cells)
+    caption = table.find("caption", recursive=False)
+    title = soup.new_tag("tr", attrs={"class": f"{CONTINUED_ROW} mpsc-continued-caption", "aria-hidden": "true"})
+    cell = soup.new_tag("td", attrs={"colspan": str(columns)})
+    for child in list(caption.children):
+        cell.append(BeautifulSoup(str(child), features="html.parser"))
+    cell.append(" " + t("export.continued", language))
+    title.append(cell)
+    head = soup.new_tag("tr", attrs={"class": f"{CONTINUED_ROW} mpsc-continued-head", "aria-hidden": "true"})
+    for original in cells:
+        copy = soup.new_tag("td", attrs={"class": [*original.get("class", []), "mpsc-continued-th"]})
+        if original.get("colspan"):
+            copy["colspan"] = original["colspan"]
+        for child in list(original.children):
+            copy.append(BeautifulSoup(str(child), features="html.parser"))
+        head.append(copy)
+    cut.insert_before(title)
+    cut.insert_before(head)
+
+
 def _slug(text: str) -> str:
     return re.sub(r"\W+", "-", text.lower()).strip("-") or "abschnitt"
 
@@ -207,13 +301,15 @@ def link_pages(pdf: bytes, targets: set[str]) -> list[int]:
         ]
 
 
-def replace_pages(doc, replacements, pages: list[int]) -> bool:
+def replace_pages(doc, replacements, pages: list[int], tagged_only: bool = False) -> bool:
     """Draw ``pages`` of ``doc`` as ``replacements`` (those pages printed again, in order) draws them.
 
     ``doc`` is changed in place; both are open ``pikepdf.Pdf`` objects, and ``replacements`` must stay open
     until ``doc`` is saved. Only the pages' content and resources are replaced; the structure tree, links,
     bookmarks and named destinations stay those of ``doc``. They still fit because a replacement page must mark
-    the same content sequences (tag and MCID, in order) on the same text lines as the page it replaces.
+    the same content sequences (tag and MCID, in order) on the same text lines as the page it replaces. With
+    ``tagged_only`` only the lines of tagged text are compared: the cover printed again without the running header
+    and footer (which Chromium leaves untagged).
 
     Returns
     -------
@@ -223,7 +319,7 @@ def replace_pages(doc, replacements, pages: list[int]) -> bool:
     if len(replacements.pages) != len(pages):
         return False
     pairs = [(doc.pages[number - 1], page) for number, page in zip(pages, replacements.pages, strict=True)]
-    if any(_skeleton(page) != _skeleton(replacement) for page, replacement in pairs):
+    if any(_skeleton(page, tagged_only) != _skeleton(replacement, tagged_only) for page, replacement in pairs):
         return False
     for page, replacement in pairs:
         page.obj.Contents = doc.copy_foreign(replacements.make_indirect(replacement.obj.Contents))
@@ -231,19 +327,28 @@ def replace_pages(doc, replacements, pages: list[int]) -> bool:
     return True
 
 
-def _skeleton(page) -> list[tuple]:
-    """The marked sequences (tag, MCID) of a page and the vertical position of each line of text, in order."""
+def _skeleton(page, tagged_only: bool = False) -> list[tuple]:
+    """The marked sequences (tag, MCID) of a page and the vertical position of each line of text, in order.
+
+    With ``tagged_only``, only sequences with an MCID and the lines of text inside them.
+    """
     import pikepdf  # noqa: PLC0415
 
-    found = []
-    for instruction in pikepdf.parse_content_stream(page, "BDC BMC Tm"):
+    found, open_marks = [], []  # open_marks: whether each open sequence is tagged (has an MCID)
+    for instruction in pikepdf.parse_content_stream(page, "BDC BMC EMC Tm"):
         operands, op = instruction.operands, str(instruction.operator)
-        if op == "Tm":
-            found.append(("Tm", round(float(operands[5]), 2)))
+        if op == "EMC":
+            if open_marks:
+                open_marks.pop()
+        elif op == "Tm":
+            if not tagged_only or any(open_marks):
+                found.append(("Tm", round(float(operands[5]), 2)))
         else:
             properties = operands[-1] if op == "BDC" else None
             marked = isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties
-            found.append((str(operands[0]), int(properties.MCID) if marked else None))
+            open_marks.append(marked)
+            if marked or not tagged_only:
+                found.append((str(operands[0]), int(properties.MCID) if marked else None))
     return found
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from importlib import resources as importlib_resources
 from typing import Any
 
@@ -21,6 +22,7 @@ from ..provenance import document_metadata
 from .contents import add_data_appendix, build_toc
 from .fonts import document_text, find_font_dir, font_face_css
 from .sanitize import sanitize_body
+from .typography import typeset
 
 #: Name of the nbconvert template folder shipped in ``mpsc_report/documents/templates``.
 TEMPLATE_NAME = "mpsc_report"
@@ -157,6 +159,12 @@ class ReportHTMLExporter(HTMLExporter):
 
     removed_content = List(Unicode(), help="What the last export removed (read only).")
 
+    pdf_link = Unicode(
+        "",
+        help="File name of the PDF built beside the HTML (e.g. ``halftime_review.pdf``); when set, the page links "
+        "to it under the title. Empty: no link (an HTML-only build has no PDF to link to).",
+    ).tag(config=True)
+
     @default("template_name")
     def _template_name_default(self):
         return TEMPLATE_NAME
@@ -203,7 +211,9 @@ class ReportHTMLExporter(HTMLExporter):
             raise ExportError(f"{read_document(nb).title}: the HTML template failed: {exc}") from exc
         document = document_of(resources)
         downloads = resources.get(DOWNLOADS_RESOURCE)
-        html, removed = _finish_html(html, document, strip_active=self.strip_active_content, downloads=downloads)
+        html, removed = _finish_html(
+            html, document, strip_active=self.strip_active_content, pdf_link=self.pdf_link, downloads=downloads
+        )
         self.removed_content = removed
         if removed:
             self.log.warning(
@@ -216,12 +226,14 @@ class ReportHTMLExporter(HTMLExporter):
 
 
 def _finish_html(
-    html: str, document: Document, strip_active: bool, downloads: Downloads | None = None
+    html: str, document: Document, strip_active: bool, pdf_link: str = "", downloads: Downloads | None = None
 ) -> tuple[str, list[str]]:
-    """Sanitise the body, add the contents and the title's heading role, tidy tables and images.
+    """Sanitise the body, add the contents and the title's heading role, tidy tables and images, typeset the text.
 
-    With ``downloads``, the open-data files are linked under each figure and table and in a section of their own
-    (:func:`~..opendata.add_download_links`; our own file names, added after sanitising).
+    Added after the sanitiser, so only by the exporter: the link to the PDF (``pdf_link``), the marks of where the
+    appendix starts a new page and of the tables short enough to stay on one page in print. With ``downloads``, the
+    open-data files are linked under each figure and table and in a section of their own
+    (:func:`~..opendata.add_download_links`; our own file names).
     """
     html, removed = sanitize_body(html) if strip_active else (html, [])
     soup = BeautifulSoup(html, features="html.parser")
@@ -241,9 +253,60 @@ def _finish_html(
     elif toc is not None:
         (soup.select_one("main") or soup.body or soup).insert(0, toc)
     _align_numeric_headers(soup)
+    for figure in soup.select("figure.mpsc-figure"):
+        figure["tabindex"] = "0"  # it scrolls sideways on a phone (see the stylesheet): keyboard users can scroll it
+    _mark_appendix(soup, document)
+    _mark_short_tables(soup)
     for image in soup.find_all("img", alt=_NBCONVERT_ALT):
         image["alt"] = t("export.no_alt", document.language)
+    typeset(soup, document.language)
+    if pdf_link:
+        _add_pdf_link(soup, document, pdf_link)
     return str(soup), removed
+
+
+#: How a chapter of the appendix begins (it starts a new page in print).
+_APPENDIX_PREFIXES = ("Anhang", "Appendix")
+
+#: A file name the page may link to: the PDF built beside it (no folder, no scheme).
+_PDF_NAME = re.compile(r"[\w.-]+\.pdf")
+
+
+def _mark_appendix(soup: BeautifulSoup, document: Document) -> None:
+    """Class ``mpsc-appendix-start`` on the headings that open the appendix and the colophon (new page in print)."""
+    for heading in soup.select(".jp-MarkdownCell h2, h2.mpsc-appendix-title"):
+        if " ".join(heading.get_text().split()).startswith(_APPENDIX_PREFIXES):
+            heading["class"] = [*heading.get("class", []), "mpsc-appendix-start"]
+    colophon = soup.select_one("section.mpsc-colophon")
+    heading = colophon.find_previous("h2") if colophon is not None else None
+    if heading is not None and "mpsc-appendix-title" not in heading.get("class", []):
+        heading["class"] = [*heading.get("class", []), "mpsc-appendix-start"]
+
+
+#: A table of at most this many rows is kept on one page in print; a longer one may run over pages.
+_SHORT_TABLE_ROWS = 12
+
+
+def _mark_short_tables(soup: BeautifulSoup) -> None:
+    """Class ``mpsc-table-short`` on tables of at most :data:`_SHORT_TABLE_ROWS` rows: kept on one page in print."""
+    for table in soup.select("table.mpsc-table"):
+        if len(table.select("tbody > tr")) <= _SHORT_TABLE_ROWS:
+            table["class"] = [*table.get("class", []), "mpsc-table-short"]
+
+
+def _add_pdf_link(soup: BeautifulSoup, document: Document, pdf_link: str) -> None:
+    """A link "Als PDF lesen" to the PDF beside the page, under the title (screen only)."""
+    if not _PDF_NAME.fullmatch(pdf_link):
+        raise ExportError(f"{document.title}: pdf_link must be a file name ending in .pdf, got {pdf_link!r}")
+    link = soup.new_tag("a", attrs={"href": pdf_link, "class": "mpsc-pdf-link", "type": "application/pdf"})
+    link.string = t("export.pdf_link", document.language)
+    paragraph = soup.new_tag("p", attrs={"class": "mpsc-pdf-download mpsc-screen-only"})
+    paragraph.append(link)
+    anchor = soup.select_one("section.mpsc-title-page, .mpsc-factsheet-header")
+    if anchor is not None:
+        anchor.insert_after(paragraph)
+    else:
+        (soup.select_one("main") or soup.body or soup).insert(0, paragraph)
 
 
 def _align_numeric_headers(soup: BeautifulSoup) -> None:

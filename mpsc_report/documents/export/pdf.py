@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html as html_lib
 import io
 import os
@@ -12,18 +13,31 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from bs4 import BeautifulSoup
 from nbconvert.exporters import WebPDFExporter
-from traitlets import Dict, Float, Int, List, Unicode, default
+from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 
 from ...analysis.words import t
 from ...errors import EnvironmentProblem, ExportError
 from ..contract import Document
+from ..layout import LayoutFailed, PrintedDocument, check_layout, table_row_pages
+from ..layout import describe as describe_layout
 from ..opendata import Downloads
 from ..provenance import document_metadata
-from .contents import fill_toc_pages, heading_pages, link_pages, link_texts, replace_pages, toc_entries
+from .contents import (
+    NOT_PRINTED,
+    fill_toc_pages,
+    heading_pages,
+    link_pages,
+    link_texts,
+    replace_pages,
+    split_continued_tables,
+    toc_entries,
+)
 from .html import AUTHOR, DOWNLOADS_RESOURCE, ReportHTMLExporter, document_of, wave_label
 from .printer import CHROMIUM_ARGS, ChromiumPrinter, LoadedDocument, open_printer, run_print
 from .tagging import DocumentInfo, finish_pdf
+from .typography import hyphenate_print
 
 #: Page margins; the running header and footer live inside the top and bottom margins.
 _PDF_MARGIN = {"top": "22mm", "bottom": "20mm", "left": "20mm", "right": "20mm"}
@@ -37,6 +51,9 @@ _MARGIN_BOX_STYLE = (
 
 #: Page number of the first render, as wide as a two-digit number.
 _PAGE_PLACEHOLDER = "00"
+
+#: The title page's class: a document with one gets a cover without running header and page number.
+_COVER_MARK = 'class="mpsc-title-page'
 
 #: Elements holding the contents' page numbers, and the attribute naming each one's heading.
 _PAGE_SLOT, _PAGE_SLOT_TARGET = "span.mpsc-toc-page", "data-target"
@@ -61,11 +78,25 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
 
     load_timeout = Float(30.0, help="Seconds Chromium may take to start, and the document to load.").tag(config=True)
 
+    max_table_splits = Int(
+        16,
+        help="Page breaks inside tables that are split, one per render (each rest starts the next page with its "
+        "caption and '(Fortsetzung)'); a table still running over after them is printed as it is.",
+    ).tag(config=True)
+
     max_renders = Int(
         3,
         help="Full renders allowed for the contents' page numbers to settle when its pages cannot simply be "
         "printed again with the numbers filled in (first: placeholders).",
     ).tag(config=True)
+
+    layout_gate = Bool(
+        True,
+        help="Check the printed PDF with the layout gate (documents/layout.py: page fill before the appendix, "
+        "headings alone at a page's foot, figures and tables apart from their captions) and fail on a problem.",
+    ).tag(config=True)
+
+    layout_problems = List(help="What the layout gate found in the last export (read only).")
 
     blocked_requests = List(Unicode(), help="URLs Chromium tried to load during the last export (read only).")
 
@@ -120,7 +151,13 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         if self.allow_chromium_download:
             self.log.warning("allow_chromium_download is ignored; printing with %s", executable)
         self.blocked_requests, self.toc_pages, self.renders, self.pages_printed = [], {}, 0, 0
-        pdf = run_print(self._print(html, document, executable))
+        self.layout_problems = []
+        self._printed_html = hyphenate_print(html, document.language)
+        pdf = run_print(self._print(self._printed_html, document, executable))
+        if self.layout_gate:
+            self.layout_problems = check_layout(pdf, self._printed_document(pdf, self._printed_html, document))
+            if self.layout_problems:
+                raise LayoutFailed(describe_layout(self.layout_problems, document.title))
         if self.blocked_requests:
             self.log.warning(
                 "%s: blocked %d request(s) while printing: %s",
@@ -129,6 +166,24 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
                 ", ".join(self.blocked_requests[:5]),
             )
         return pdf
+
+    def _printed_document(self, pdf: bytes, html: str, document: Document) -> PrintedDocument:
+        """What the layout gate needs besides the PDF: exempt pages, the appendix's first page, element names."""
+        entries = toc_entries(html)
+        exempt = set(link_pages(pdf, {target for target, _ in entries})) if entries else set()
+        if _COVER_MARK in html:
+            exempt.add(1)
+        appendix = [
+            self.toc_pages[target]
+            for target, text in entries
+            if text.startswith(_APPENDIX_PREFIXES) and target in self.toc_pages
+        ]
+        return PrintedDocument(
+            title=document.title,
+            exempt_pages=frozenset(exempt),
+            appendix_page=min(appendix, default=None),
+            **printed_names(html),
+        )
 
     def _check_chromium(self) -> str:
         path = self.chromium_path
@@ -165,7 +220,9 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
     async def _print_with_page_numbers(self, printer: ChromiumPrinter, html: str, document: Document) -> bytes:
         """Print once, read where each heading landed, print the contents' pages again with their numbers.
 
-        The contents' pages of the second print replace those of the first (same marks, same lines: the
+        A table that runs over a page is split there first and the document printed again (the rest starts the
+        next page with "(Fortsetzung)"). The cover is printed again without running header and footer. The
+        contents' pages of the second print replace those of the first (same marks, same lines: the
         placeholders are as wide as the numbers). Where they do not fit, the whole document is printed again
         with the numbers until they are stable.
         """
@@ -181,32 +238,46 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
             "prefer_css_page_size": False,
         }
         entries = toc_entries(html)
+        has_cover = _COVER_MARK in html
         pages: dict[str, Any] = {target: _PAGE_PLACEHOLDER for target, _ in entries}
-        async with printer.open_document(fill_toc_pages(html, pages)) as loaded:
-            first = await self._render(loaded, options)
-            if not entries:
-                return _finished(first, document, html)
-            pages = heading_pages(first, entries, document.title)
-            contents = link_pages(first, set(pages))
-            if contents and all(len(str(n)) <= len(_PAGE_PLACEHOLDER) for n in pages.values()):
-                await loaded.set_texts(_PAGE_SLOT, _PAGE_SLOT_TARGET, {k: str(n) for k, n in pages.items()})
-                again = await self._render(loaded, {**options, "page_ranges": ", ".join(map(str, contents))})
-                finished = _finished(first, document, html, replacements=again, replaced=contents)
-                if finished is not None:
-                    self.toc_pages = pages
-                    return finished
+        for attempt in range(max(self.max_table_splits, 0) + 1):
+            async with printer.open_document(fill_toc_pages(html, pages)) as loaded:
+                first = await self._render(loaded, options)
+                if attempt < self.max_table_splits:  # a table running over a page is split there, printed again
+                    html, splits = split_continued_tables(html, table_row_pages(first), document.language)
+                    if splits:
+                        continue
+                self._printed_html = html
+                cover = await self._render_cover(loaded, options) if has_cover else None
+                if not entries:
+                    return _finished(first, document, html, cover=cover)
+                pages = heading_pages(first, entries, document.title)
+                contents = link_pages(first, set(pages))
+                if contents and all(len(str(n)) <= len(_PAGE_PLACEHOLDER) for n in pages.values()):
+                    await loaded.set_texts(_PAGE_SLOT, _PAGE_SLOT_TARGET, {k: str(n) for k, n in pages.items()})
+                    again = await self._render(loaded, {**options, "page_ranges": ", ".join(map(str, contents))})
+                    finished = _finished(first, document, html, replacements=again, replaced=contents, cover=cover)
+                    if finished is not None:
+                        self.toc_pages = pages
+                        return finished
+            break
         for _ in range(max(self.max_renders, 1)):
             async with printer.open_document(fill_toc_pages(html, pages)) as loaded:
                 pdf = await self._render(loaded, options)
-            found = heading_pages(pdf, entries, document.title)
-            if found == pages:  # the numbers printed are the pages the headings are on
-                self.toc_pages = found
-                return _finished(pdf, document, html)
+                found = heading_pages(pdf, entries, document.title)
+                if found == pages:  # the numbers printed are the pages the headings are on
+                    cover = await self._render_cover(loaded, options) if has_cover else None
+                    self.toc_pages = found
+                    return _finished(pdf, document, html, cover=cover)
             pages = found
         raise ExportError(
             f"{document.title}: the contents' page numbers did not settle after {self.renders} "
             f"renders (last: {pages}); look for content whose height depends on them."
         )
+
+    async def _render_cover(self, loaded: LoadedDocument, options: dict[str, Any]) -> bytes:
+        """The title page printed again without running header and footer (it replaces page 1)."""
+        return await self._render(loaded, {**options, "display_header_footer": False, "page_ranges": "1"})
 
     async def _render(self, loaded: LoadedDocument, options: dict[str, Any]) -> bytes:
         result = await loaded.print_pdf(**options)
@@ -214,6 +285,26 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         self.pages_printed += _page_count(result.pdf)
         self.blocked_requests = list(result.blocked)
         return result.pdf
+
+
+#: How an appendix heading begins; the pages from the first one on are not checked for fill.
+_APPENDIX_PREFIXES = ("Anhang", "Appendix", "Impressum", "Imprint")
+
+
+def printed_names(html: str) -> dict[str, list[str]]:
+    """Texts of the printed headings, figure captions and table captions, in order (names for the layout gate)."""
+    soup = BeautifulSoup(html, features="html.parser")
+    for hidden in soup.select(NOT_PRINTED):
+        hidden.decompose()
+
+    def text(tag) -> str:
+        return " ".join(tag.get_text().replace("\u00ad", "").split())
+
+    return {
+        "headings": [text(tag) for tag in soup.select("h1, h2, h3, h4, h5, h6, [role=heading]")],
+        "captions": [text(tag) for tag in soup.select("figure.mpsc-figure figcaption")],
+        "table_captions": [text(tag) for tag in soup.select("table caption")],
+    }
 
 
 def _running_head(document: Document) -> str:
@@ -225,8 +316,9 @@ def _header_template(document: Document) -> str:
     # Chromium inserts the template as markup: every text in it is escaped.
     return (
         f'<div style="{_MARGIN_BOX_STYLE}padding-top:9mm;">'
-        '<div style="padding-bottom:1.5mm;border-bottom:0.5pt solid #cdd2d9;white-space:nowrap;'
-        f'overflow:hidden;text-overflow:ellipsis;">{html_lib.escape(_running_head(document))}</div></div>'
+        # A long name (a cooperation's) wraps to a second line inside the margin instead of being cut.
+        '<div style="padding-bottom:1.5mm;border-bottom:0.5pt solid #cdd2d9;overflow-wrap:break-word;">'
+        f"{html_lib.escape(_running_head(document))}</div></div>"
     )
 
 
@@ -244,11 +336,17 @@ def _footer_template(document: Document) -> str:
 
 
 def _finished(
-    pdf: bytes, document: Document, html: str, replacements: bytes | None = None, replaced: Sequence[int] = ()
+    pdf: bytes,
+    document: Document,
+    html: str,
+    replacements: bytes | None = None,
+    replaced: Sequence[int] = (),
+    cover: bytes | None = None,
 ) -> bytes | None:
     """The printed PDF made PDF/UA (:func:`.tagging.finish_pdf`), ``replaced`` pages first drawn as ``replacements``.
 
-    Returns None when a replacement page does not fit the page it would replace.
+    ``cover`` is page 1 printed without running header and footer; it replaces page 1 when its tagged content is
+    the same (else page 1 keeps them). Returns None when a replacement page does not fit the page it would replace.
     """
     import pikepdf  # noqa: PLC0415
 
@@ -266,11 +364,16 @@ def _finished(
         headings=(document.title, t("export.contents", document.language), *(text for _, text in toc_entries(html))),
         link_texts=link_texts(html),
     )
-    with pikepdf.open(io.BytesIO(pdf)) as doc:
-        if replacements is None:
-            return finish_pdf(doc, info)
-        with pikepdf.open(io.BytesIO(replacements)) as new:
-            return finish_pdf(doc, info) if replace_pages(doc, new, list(replaced)) else None
+    with contextlib.ExitStack() as stack:
+        doc = stack.enter_context(pikepdf.open(io.BytesIO(pdf)))
+        if replacements is not None:
+            new = stack.enter_context(pikepdf.open(io.BytesIO(replacements)))
+            if not replace_pages(doc, new, list(replaced)):
+                return None
+        if cover is not None:
+            plain = stack.enter_context(pikepdf.open(io.BytesIO(cover)))
+            replace_pages(doc, plain, [1], True)  # tagged content only: the header and footer differ
+        return finish_pdf(doc, info)
 
 
 def _page_count(pdf: bytes) -> int:
@@ -280,15 +383,20 @@ def _page_count(pdf: bytes) -> int:
         return len(doc.pages)
 
 
-def export_html_and_pdf(nb: nbformat.NotebookNode, downloads: Downloads | None = None) -> tuple[str, bytes]:
+def export_html_and_pdf(
+    nb: nbformat.NotebookNode, pdf_link: str = "", downloads: Downloads | None = None
+) -> tuple[str, bytes]:
     """Export a report notebook to HTML and PDF, converting it to HTML only once.
 
-    The PDF is printed from exactly the HTML returned, so the two documents cannot drift apart.
+    The PDF is printed from the HTML returned, so the two documents cannot drift apart; the print only adds soft
+    hyphens in table cells (:func:`.typography.hyphenate_print`) and hides what is for the screen (the PDF link).
 
     Parameters
     ----------
     nb : nbformat.NotebookNode
         The executed notebook (it is not modified).
+    pdf_link : str
+        File name the PDF is written to beside the HTML; the HTML links to it (screen only). Empty: no link.
     downloads : Downloads, optional
         The open-data files built beside it, to link and name (none by default).
 
@@ -297,6 +405,6 @@ def export_html_and_pdf(nb: nbformat.NotebookNode, downloads: Downloads | None =
     tuple of (str, bytes)
         The HTML document and the PDF.
     """
-    exporter = ReportPDFExporter()
+    exporter = ReportPDFExporter(pdf_link=pdf_link)
     html, resources = ReportHTMLExporter.from_notebook_node(exporter, nb, {DOWNLOADS_RESOURCE: downloads})
     return html, exporter.run_playwright(html, document_of(resources))

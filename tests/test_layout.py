@@ -1,0 +1,194 @@
+"""The layout gate (documents/layout.py) on small documents printed by Chromium, and the typesetting it relies on."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import shutil
+
+import pytest
+
+from mpsc_report.documents.export.typography import (
+    NBSP,
+    SHY,
+    hyphenate_print,
+    hyphenate_word,
+    nest_quotes,
+    typeset_text,
+)
+from mpsc_report.documents.layout import PrintedDocument, check_layout, page_fills
+
+# ----------------------------------------------------------------------------------------------
+# Typesetting
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("am 12. Mai 2024 begann", f"am 12.{NBSP}Mai{NBSP}2024 begann"),
+        ("64 % der Maßnahmen", f"64{NBSP}% der Maßnahmen"),
+        ("je Modellprojekt (n = 62)", f"je Modellprojekt (n{NBSP}={NBSP}62)"),
+        ("die Jahre 2021-2023", "die Jahre 2021\u20132023"),
+        ("Beispieldaten — keine amtlichen Ergebnisse", f"Beispieldaten{NBSP}\u2013 keine amtlichen Ergebnisse"),
+        ("siehe Abbildung 3", f"siehe Abbildung{NBSP}3"),
+        ("Telefon 0351-4880", "Telefon 0351-4880"),  # not a range of years
+    ],
+)
+def test_typeset_text_keeps_pairs_together_and_sets_dashes(text, expected):
+    assert typeset_text(text, "de", hyphenate=False) == expected
+
+
+def test_nested_quotes_become_single_quotes_inside_double_ones():
+    assert nest_quotes("Sie sagte „das „Projekt“ läuft“ gut")[0] == "Sie sagte „das ‚Projekt‘ läuft“ gut"
+    assert nest_quotes("„Smart City“-Lösung", depth=1)[0] == "‚Smart City‘-Lösung"  # inside a quotation block
+
+
+@pytest.mark.parametrize("word", ["MPSC", "KielRegion", "Ulm", "kurz"])
+def test_abbreviations_names_and_short_words_are_not_hyphenated(word):
+    assert hyphenate_word(word) == word
+
+
+def test_german_compounds_get_soft_hyphens_but_never_a_break_before_ch_after_s():
+    assert hyphenate_word("Partnerkommunen").replace(SHY, "-") == "Part-ner-kom-mu-nen"
+    assert "s" + SHY + "ch" not in hyphenate_word("Projektfortschritts")
+
+
+def test_soft_hyphens_go_into_table_cells_only_never_into_numbers_urls_or_names():
+    html = (
+        "<main><p>Netzwerkverbindungen im Text</p><table><thead><tr><th>Partnerkommunen</th></tr></thead>"
+        "<tbody><tr><th>Gemeinde Ringelai</th><td>Netzwerkverbindungen</td><td>https://beispielkommune.de/datenplattform"
+        '</td><td class="mpsc-num">1.043</td></tr></tbody></table></main>'
+    )
+    printed = hyphenate_print(html)
+    assert "Netzwerkverbindungen im Text" in printed  # running text: none
+    assert f"Part{SHY}ner" in printed and f"Netz{SHY}werk" in printed
+    assert "Gemeinde Ringelai" in printed and "beispielkommune.de/datenplattform" in printed and ">1.043<" in printed
+
+
+# ----------------------------------------------------------------------------------------------
+# The gate on real prints
+
+_IMAGE = "data:image/svg+xml;base64," + base64.b64encode(
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="60">'
+    b'<rect width="100" height="60" fill="#1d4f7a"/></svg>'
+).decode("ascii")
+
+
+def _chromium() -> str | None:
+    return os.environ.get("MPSC_CHROMIUM") or shutil.which("chromium-headless-shell") or shutil.which("chromium")
+
+
+def _print(body: str) -> bytes:
+    from mpsc_report.documents.export.printer import CHROMIUM_ARGS, ChromiumPrinter
+
+    html = (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Test</title>'
+        "<style>@page{size:A4;margin:22mm 20mm 20mm} body{margin:0;font:10pt sans-serif}"
+        "h2{break-after:avoid;margin:0 0 4mm} img{display:block}</style></head>"
+        f"<body><main>{body}</main></body></html>"
+    )
+    args = ["--no-sandbox", *CHROMIUM_ARGS] if hasattr(os, "geteuid") and os.geteuid() == 0 else list(CHROMIUM_ARGS)
+
+    async def run() -> bytes:
+        async with ChromiumPrinter(_chromium(), args) as printer:
+            result = await printer.print_pdf(html, format="A4", tagged=True, print_background=True)
+            return result.pdf
+
+    return asyncio.run(run())
+
+
+needs_chromium = pytest.mark.skipif(_chromium() is None, reason="no Chromium to print with")
+
+
+def _spacer(mm: float, text: str = "Absatz") -> str:
+    return f'<div style="height:{mm}mm"><p>{text}</p></div>'
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_a_well_filled_document_passes():
+    body = _spacer(200) + "<h2>Kapitel</h2><p>Text nach der Überschrift.</p>" + _spacer(200) + "<p>Ende</p>"
+    pdf = _print(body)
+    assert check_layout(pdf, PrintedDocument(headings=["Kapitel"])) == []
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_a_heading_alone_at_the_foot_of_a_page_fails_naming_page_and_heading():
+    image = f'<img src="{_IMAGE}" alt="Balken" style="width:100mm;height:120mm">'
+    figure = f'<figure style="margin:0;break-inside:avoid">{image}</figure>'
+    # break-after: auto: the stylesheet keeps headings with what follows; the gate catches what it cannot keep.
+    body = _spacer(225) + '<h2 style="break-after:auto">Allein unten</h2>' + figure + _spacer(150)
+    problems = check_layout(_print(body), PrintedDocument(headings=["Allein unten"]))
+    lonely = [p for p in problems if p.check == "heading alone"]
+    assert len(lonely) == 1 and lonely[0].page == 1 and "Allein unten" in str(lonely[0])
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_a_figure_apart_from_its_caption_fails():
+    def figure(number: int, height: int) -> str:
+        return (
+            f'<figure style="margin:0"><figcaption>Abbildung {number}</figcaption>'
+            f'<img src="{_IMAGE}" alt="Balken {number}" style="width:100mm;height:{height}mm"></figure>'
+        )
+
+    body = figure(1, 100) + _spacer(40) + figure(2, 130) + _spacer(200)
+    problems = check_layout(_print(body), PrintedDocument(captions=["Abbildung 1", "Abbildung 2"]))
+    split = [p for p in problems if p.check == "figure apart from its caption"]
+    assert len(split) == 1 and "„Abbildung 2“" in str(split[0]) and "pages 1, 2" in str(split[0])
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_a_page_filled_less_than_a_third_before_the_appendix_fails_but_cover_and_appendix_do_not():
+    block = '<div style="height:250mm;background:#888;break-inside:avoid"></div>'
+    body = "<p>Kurz.</p>" + block + "<p>Kurz.</p>" + block + '<p style="break-before:page">Anhang</p>' + block
+    pdf = _print(body)
+    fills = page_fills(pdf)
+    assert len(fills) == 6 and fills[0] < 0.1 and fills[1] > 0.95
+    problems = check_layout(pdf, PrintedDocument(), fills=fills)
+    assert [(p.check, p.page) for p in problems] == [("page fill", 1), ("page fill", 3), ("page fill", 5)]
+    assert "of the text area is filled (at least a third before the appendix)" in str(problems[0])
+    # the cover is exempt, the appendix (from page 5) is not checked, and the last page never is
+    exempt = PrintedDocument(exempt_pages=frozenset({1}), appendix_page=5)
+    assert [p.page for p in check_layout(pdf, exempt, fills=fills)] == [3]
+
+
+def test_no_syllable_of_one_letter_and_the_continued_row_is_not_hyphenated():
+    assert hyphenate_word("Fortsetzung").replace(SHY, "-") == "Fort-set-zung"
+    html = (
+        '<main><table><thead><tr class="mpsc-continued"><th>Tabelle 4 (Fortsetzung)</th></tr>'
+        "<tr><th>Partnerkommunen</th></tr></thead></table></main>"
+    )
+    assert "(Fortsetzung)" in hyphenate_print(html)
+
+
+def test_a_table_running_over_a_page_gets_its_caption_with_fortsetzung_and_its_head_again():
+    from mpsc_report.documents.export.contents import CONTINUED_ROW, split_continued_tables
+
+    html = (
+        '<main><details class="mpsc-figure-data"><table><caption>versteckt</caption></table></details>'
+        '<table class="mpsc-table"><caption><span class="mpsc-label">Tabelle 4:</span> Begriffe</caption>'
+        '<thead><tr><th>Begriff</th><th class="mpsc-num">Zahl</th></tr></thead><tbody>'
+        + "".join(f"<tr><th>B{i}</th><td>{i}</td></tr>" for i in range(6))
+        + "</tbody></table></main>"
+    )
+    # head on page 3, rows 0-2 on page 3, rows 3-5 on page 4 (the hidden table is not printed, so not counted)
+    marked, count = split_continued_tables(html, [[3, 3, 3, 3, 4, 4, 4]], "de")
+    assert count == 1
+    rows = [row.get_text(" ", strip=True) for row in _rows(marked)]
+    assert rows[3:6] == ["Tabelle 4: Begriffe (Fortsetzung)", "Begriff Zahl", "B3 3"]
+    assert marked.count(f'class="{CONTINUED_ROW} mpsc-continued-caption"') == 1 and 'aria-hidden="true"' in marked
+    # the next print: the marked rows are not in the tag tree; row 5 now runs over to page 5
+    again, count = split_continued_tables(marked, [[3, 3, 3, 3, 4, 4, 5]], "de")
+    assert count == 1 and [r.get_text(" ", strip=True) for r in _rows(again)][7] == "Tabelle 4: Begriffe (Fortsetzung)"
+    assert split_continued_tables(again, [[3, 3, 3, 3, 4, 4, 5]], "de") == (again, 0)  # nothing more to mark
+    assert split_continued_tables(html, [[3, 3]], "de") == (html, 0)  # does not match the print: left alone
+
+
+def _rows(html: str) -> list:
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, features="html.parser").select("table.mpsc-table tbody tr")

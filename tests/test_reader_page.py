@@ -1,0 +1,97 @@
+"""The German page for readers (pipeline/reader_page.py): what it lists, how, and that it is accessible."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import html5lib
+import pandas as pd
+import pytest
+
+from mpsc_report.pipeline.manifest import Manifest, OutputFile, UnitEntry
+from mpsc_report.pipeline.reader_page import READER_PAGE_NAME, render_reader_page, write_reader_page
+
+REGISTER = pd.DataFrame(
+    {
+        "project_id": ["ulm", "solingen", "wunsiedel"],
+        "name": ["Ulm", "Solingen <b>", "Landkreis Wunsiedel i. Fichtelgebirge"],
+        "state": ["Baden-Württemberg", "Nordrhein-Westfalen", "Bayern"],
+        "cohort": ["2019", "2019", "2019"],
+    }
+)
+
+
+def _entry(kind: str, wave: str, stem: str, status: str = "built", project: str | None = None) -> UnitEntry:
+    folder = f"{wave}/factsheets" if project else wave
+    outputs = {
+        suffix: OutputFile(path=f"{folder}/{stem}.{suffix}", size=1, mtime_ns=1) for suffix in ("ipynb", "html", "pdf")
+    }
+    return UnitEntry(
+        kind=kind,
+        wave=wave,
+        project=project,
+        notebook="notebooks/x.ipynb",
+        params={"title": f"Halbzeitbilanz {wave}", "data": "sample"},
+        out_dir=folder,
+        stem=stem,
+        status=status,
+        outputs=outputs if status in ("built", "skipped") else {},
+    )
+
+
+def _manifest() -> Manifest:
+    return Manifest(
+        units={
+            "2023/report": _entry("report", "2023", "halftime_review"),
+            "2021/report": _entry("report", "2021", "halftime_review", status="skipped"),
+            "2023/factsheets/ulm": _entry("factsheet", "2023", "ulm", project="ulm"),
+            "2023/factsheets/solingen": _entry("factsheet", "2023", "solingen", project="solingen"),
+            "2023/factsheets/wunsiedel": _entry("factsheet", "2023", "wunsiedel", status="failed", project="wunsiedel"),
+        }
+    )
+
+
+def test_reader_page_lists_reports_and_factsheets_by_wave_newest_first_with_html_and_pdf():
+    page = render_reader_page(_manifest(), REGISTER)
+    assert page.index("Befragungswelle 2023</h2>") < page.index("Befragungswelle 2021</h2>")
+    assert 'href="2023/halftime_review.html">Halbzeitbilanz 2023</a>' in page
+    assert 'href="2023/halftime_review.pdf" type="application/pdf">PDF</a>' in page
+    assert 'href="2021/halftime_review.html"' in page  # skipped: its outputs are current
+    assert "Wunsiedel" not in page  # its last build failed: nothing to read
+    # factsheets sorted by Land, with Land and cohort
+    assert page.index("Baden-Württemberg") < page.index("Nordrhein-Westfalen")
+    assert '<th scope="row">Solingen &lt;b&gt;</th><td>Nordrhein-Westfalen</td><td>2019</td>' in page
+
+
+def test_reader_page_is_german_strict_and_without_script(tmp_path):
+    path = tmp_path / READER_PAGE_NAME
+    path.write_text(render_reader_page(_manifest(), REGISTER), encoding="utf-8")
+    page = path.read_text(encoding="utf-8")
+    assert '<html lang="de">' in page and "<script" not in page.lower()
+    assert "default-src 'none'" in page and "Beispieldaten – keine amtlichen Ergebnisse" in page
+    assert page.count("<h1>") == 1
+    html5lib.HTMLParser(strict=True).parse(page)
+
+
+def test_write_reader_page_writes_beside_the_index(tmp_path, monkeypatch):
+    from mpsc_report.pipeline import reader_page
+
+    monkeypatch.setattr(reader_page, "render_reader_page", lambda manifest, sample_data: f"<p>{sample_data}</p>")
+    path = write_reader_page(tmp_path, _manifest())
+    assert path == tmp_path / "berichte.html" and path.read_text(encoding="utf-8") == "<p>True</p>"
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_axe_finds_no_serious_violation_on_the_reader_page(tmp_path, width):
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "a11y"))
+    import axe
+
+    if not axe.AXE_JS.is_file():
+        pytest.fail(f"axe-core is missing ({axe.AXE_JS}); run ./make.sh test, which installs it with npm ci")
+    path = tmp_path / READER_PAGE_NAME
+    path.write_text(render_reader_page(_manifest(), REGISTER), encoding="utf-8")
+    results = axe.audit(path, width=width)
+    blocking = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    assert not blocking, axe.describe(blocking)
