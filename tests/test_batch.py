@@ -202,6 +202,7 @@ def test_failing_units_fail_alone_keep_stale_outputs_and_unchanged_units_are_ski
     assert sorted(p.name for p in folder.iterdir()) == [
         "solingen.html",
         "solingen.ipynb",
+        "solingen.provenance.json",  # the full provenance beside every built document
         "ulm.STALE.txt",
         "ulm.html",
     ]
@@ -437,7 +438,7 @@ def test_a_browser_crash_is_retried(project, tmp_path, fake_execution, monkeypat
     unit = _one_unit(project, tmp_path)
     calls = []
 
-    def export(nb, downloads=None):
+    def export(nb, pdf_link="", downloads=None):
         calls.append(1)
         if len(calls) == 1:
             try:

@@ -122,7 +122,7 @@ def test_the_tabellenband_stores_numbers_as_numbers_with_german_formats_and_unkn
     assert book.sheetnames == ["Inhalt", "Abb. 1", "Tab. 1", "Alle Zahlen", "Definitionen"]
     figure = book["Abb. 1"]
     assert figure["A1"].value == "Abbildung 1: Neue Stellen nach Art der Kommune"
-    assert figure["A2"].value == "Beispieldaten — keine amtlichen Ergebnisse"
+    assert figure["A2"].value == "Beispieldaten – keine amtlichen Ergebnisse"
     assert [c.value for c in figure[HEADER_ROW]] == ["Art der Kommune", "Neue Stellen (Anzahl)"]
     large, county = figure.cell(HEADER_ROW + 1, 2), figure.cell(HEADER_ROW + 2, 2)
     assert (large.value, large.data_type, large.number_format) == (148, "n", FORMATS["int"])

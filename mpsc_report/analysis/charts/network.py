@@ -148,12 +148,13 @@ def network_chart(
         for value in references
     ]
     labelled = min(LABELLED, len(ordered))
+    legend_title = size_title or t("indicator.partners_total", language)  # what the dot size counts: the catalogue
     sizes_legend = ax.legend(
         size_handles,
         [format_int(value, language) for value in references],
         loc="upper right",
         bbox_to_anchor=(1.0, 1.0),
-        title=f"{size_title or t('network.size_title', language)}\n{t('network.labelled', language, count=labelled)}",
+        title=f"{legend_title}\n{t('network.labelled', language, count=labelled)}",
         title_fontsize=VALUE_SIZE - 0.5,
         fontsize=VALUE_SIZE,
         labelspacing=1.1,
