@@ -202,6 +202,7 @@ def test_failing_units_fail_alone_keep_stale_outputs_and_unchanged_units_are_ski
     assert sorted(p.name for p in folder.iterdir()) == [
         "solingen.html",
         "solingen.ipynb",
+        "solingen.provenance.json",  # the full provenance beside the outputs (issue 11)
         "ulm.STALE.txt",
         "ulm.html",
     ]
