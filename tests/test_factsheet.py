@@ -227,8 +227,9 @@ def test_solingen_2023_passes_the_qa_gates_and_ends_with_its_provenance(solingen
     executed = nbformat.read(out / "solingen-2023.ipynb", as_version=4)
     assert qa.check_notebook(executed) == []
     page_two = PdfReader(io.BytesIO(pdf)).pages[1].extract_text().replace("\n", " ")
-    assert "Berechnet aus: wave_2021.csv" in page_two
-    assert file_sha256(SAMPLE / "wave_2023.csv")[:12] in page_two
+    # Issue 11: one provenance line; the files with their SHA-256 are in the metadata and the sidecar, not the page.
+    assert "Datenstand: Befragungswelle 2023; erzeugt mit mpsc-report" in page_two and "Begleitdatei" in page_two
+    assert file_sha256(SAMPLE / "wave_2023.csv")[:12] not in page_two
     assert 'name="mpsc:data-files"' in html
 
 

@@ -162,15 +162,3 @@ def test_challenge_counts_are_projects_per_theme_sorted_with_other_last():
     assert storyline.challenges(challenges.challenge_themes(pd.Series([None]))) == (
         "In dieser Welle hat kein Modellprojekt eine Herausforderung beschrieben."
     )
-
-
-def test_example_answers_give_one_quote_per_theme_never_the_same_twice():
-    responses = pd.DataFrame(
-        {
-            "project_id": ["a", "b", "c"],
-            "challenge": ["Datenschutz und Vergabe", "Vergabe dauert", "<script>Datenschutz</script>"],
-        }
-    )
-    examples = challenges.example_answers(responses, ["data_protection", "procurement"], {"a": "Aachen"})
-    assert list(examples["name"]) == ["Aachen", "b"]
-    assert list(examples["theme"]) == ["data_protection", "procurement"]

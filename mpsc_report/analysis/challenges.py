@@ -80,20 +80,3 @@ def challenge_themes(answers: pd.Series) -> pd.Series:
 def answers_described(answers: pd.Series) -> int:
     """How many projects wrote a challenge at all (the base of :func:`challenge_themes`)."""
     return int(sum(bool(code_answer(a if isinstance(a, str) else "")) for a in answers))
-
-
-def example_answers(responses: pd.DataFrame, themes: list[str], names: dict[str, str]) -> pd.DataFrame:
-    """One example answer per theme (the first in answer order not shown yet), with the project's name.
-
-    Returns a frame with columns ``name`` and ``text`` (what :meth:`~mpsc_report.documents.blocks.Blocks.quotes`
-    shows) and ``theme``; a theme without an answer is left out.
-    """
-    rows, used = [], set()
-    for theme in themes:
-        for project, text in zip(responses["project_id"], responses["challenge"], strict=True):
-            if not isinstance(text, str) or text in used or theme not in code_answer(text):
-                continue
-            rows.append({"name": names.get(str(project), str(project)), "text": text, "theme": theme})
-            used.add(text)
-            break
-    return pd.DataFrame(rows, columns=["name", "text", "theme"])

@@ -243,11 +243,14 @@ class Report(WaveDocument):
             index_label="Thema",
         )
 
-    def challenge_examples(self) -> Block | None:
-        """One quote per most frequent theme, through the one escaping boundary (None without any challenge)."""
-        themes = storyline.top_challenges(self.challenge_counts)
-        examples = challenges.example_answers(self.responses, themes, self.project_names)
-        return self.quotes(examples, limit=len(examples)) if not examples.empty else None
+    def challenge_examples(self, limit: int = 4) -> Block | None:
+        """A few answers as quotes, the first ``limit`` distinct ones in answer order (None without any answer).
+
+        They go through the one escaping boundary (:meth:`quotes`), as given, in German; the paragraph and the table
+        beside them say which themes are frequent.
+        """
+        answers = metrics.free_text_answers(self.responses, self.register, "challenge")
+        return self.quotes(answers, limit=limit) if not answers.empty else None
 
     def conclusion(self) -> Block:
         """The conclusion ("Fazit und Ausblick"), generated from the same figures as the key messages."""
