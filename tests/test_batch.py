@@ -437,7 +437,7 @@ def test_a_browser_crash_is_retried(project, tmp_path, fake_execution, monkeypat
     unit = _one_unit(project, tmp_path)
     calls = []
 
-    def export(nb):
+    def export(nb, pdf_link=""):
         calls.append(1)
         if len(calls) == 1:
             try:

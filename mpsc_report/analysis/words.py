@@ -258,7 +258,6 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "Freitexte sind erfunden. Es handelt sich nicht um amtliche Ergebnisse.",
         "describe.network": "Netzwerkdiagramm der {nodes} Modellprojekte mit {edges} Verbindungen untereinander, "
         "nach Staffel gefärbt; die Punktgröße zeigt die Zahl der Partnerkommunen.",
-        "network.size_title": "Partnerkommunen",
         "network.labelled": "beschriftet: die {count} größten",
         "network.size_note": "Kleinster Punkt: keine Partnerkommunen genannt oder keine Angabe ({unknown} "
         "Modellprojekte ohne Angabe)",
@@ -373,7 +372,6 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "invented. These are not official results.",
         "describe.network": "Network diagram of the {nodes} model projects with {edges} links among them, coloured "
         "by cohort; dot size shows the number of partner municipalities.",
-        "network.size_title": "Partner municipalities",
         "network.labelled": "labelled: the {count} largest",
         "network.size_note": "Smallest dot: no partner municipalities named or no answer ({unknown} model projects "
         "without an answer)",

@@ -55,7 +55,8 @@ def network_chart(
     size_label : str, optional
         A note on node size, shown under the cohort legend (e.g. what the smallest dots mean).
     size_title : str, optional
-        What node size counts, the title of the size legend (default: "Partnerkommunen"). The size legend shows
+        What node size counts, the title of the size legend (default: the label of the indicator
+        ``partners_total``, "Partnerkommunen"). The size legend shows
         three reference dots drawn to the same scale as the nodes.
 
     Labelling rule, the same in every wave: the :data:`LABELLED` nodes with the largest size are labelled (ties go
@@ -148,12 +149,13 @@ def network_chart(
         for value in references
     ]
     labelled = min(LABELLED, len(ordered))
+    title = size_title or t("indicator.partners_total", language)
     sizes_legend = ax.legend(
         size_handles,
         [format_int(value, language) for value in references],
         loc="upper right",
         bbox_to_anchor=(1.0, 1.0),
-        title=f"{size_title or t('network.size_title', language)}\n{t('network.labelled', language, count=labelled)}",
+        title=f"{title}\n{t('network.labelled', language, count=labelled)}",
         title_fontsize=VALUE_SIZE - 0.5,
         fontsize=VALUE_SIZE,
         labelspacing=1.1,
