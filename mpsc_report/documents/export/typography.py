@@ -129,8 +129,9 @@ def typeset_text(text: str, language: str = "de", hyphenate: bool = True) -> str
     -------
     str
     """
-    for pattern, replacement in _DASHES:
-        text = pattern.sub(replacement, text)
+    if language == "de":  # English sets its dashes as the author wrote them (an em dash is English practice)
+        for pattern, replacement in _DASHES:
+            text = pattern.sub(replacement, text)
     for pattern, replacement in _NO_BREAK:
         text = pattern.sub(replacement, text)
     if hyphenate:
