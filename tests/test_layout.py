@@ -154,6 +154,9 @@ def test_a_page_filled_less_than_a_third_before_the_appendix_fails_but_cover_and
     # the cover is exempt, the appendix (from page 5) is not checked, and the last page never is
     exempt = PrintedDocument(exempt_pages=frozenset({1}), appendix_page=5)
     assert [p.page for p in check_layout(pdf, exempt, fills=fills)] == [3]
+    # the page before the appendix ends the main part: short like the last page of a chapter, not checked
+    ends_part = PrintedDocument(exempt_pages=frozenset({1}), appendix_page=4)
+    assert [p.page for p in check_layout(pdf, ends_part, fills=fills)] == []
 
 
 def test_no_syllable_of_one_letter_and_the_continued_row_is_not_hyphenated():

@@ -2,8 +2,9 @@
 
 Three checks on the real print, not on the HTML:
 
-- **page fill** — a page before the appendix (not the cover, the contents or the last page) filled less than a third:
-  the ink on the page, rendered small by poppler's ``pdftoppm``, ends above a third of the text area;
+- **page fill** — a page before the appendix (not the cover, the contents, the last page of the main part or of the
+  document) filled less than a third: the ink on the page, rendered small by poppler's ``pdftoppm``, ends above a
+  third of the text area;
 - **heading alone** — a heading whose next content (in the tag tree's reading order) is on a later page;
 - **figure apart from its caption** — a figure whose image and caption (``Abbildung n: …``) are on different
   pages, or a table whose caption ends a page and whose rows start on the next.
@@ -70,7 +71,8 @@ class PrintedDocument:
     exempt_pages : set of int
         Pages (from 1) whose fill is not checked: the cover, the contents.
     appendix_page : int, optional
-        First page of the appendix; its pages and those after it are not checked for fill.
+        First page of the appendix; its pages, those after it and the page before it (the end of the main part)
+        are not checked for fill.
     headings : sequence of str
         Texts of the headings in reading order (to name them); a heading without a text is named by its number.
     captions : sequence of str
@@ -111,7 +113,9 @@ def check_layout(pdf: bytes, printed: PrintedDocument, fills: Sequence[float] | 
         count = len(doc.pages)
     problems = _lonely_headings(tree, printed) + _split_figures(tree, printed) + _split_table_captions(tree, printed)
     fills = page_fills(pdf) if fills is None else fills
-    last_checked = (printed.appendix_page or count + 1) - 1
+    # The last page ends the document and the page before the appendix ends the main part (the appendix starts
+    # on a page of its own): both may be short, like the last page of a chapter in a printed book.
+    last_checked = printed.appendix_page - 2 if printed.appendix_page else count - 1
     for page in range(1, min(last_checked, count - 1) + 1):
         if page in printed.exempt_pages or fills[page - 1] >= MIN_FILL:
             continue
