@@ -101,7 +101,7 @@ def test_every_figure_has_generated_alt_text_and_a_data_table(german):
     assert "gestiegen" in alts[-1]
     assert html.count('<details class="mpsc-figure-data">') == 11
     assert "Daten zu Abbildung 11" in html
-    assert "Anhang: Daten zu den Abbildungen" in html
+    assert "Anhang B: Daten zu den Abbildungen" in html
 
 
 def test_german_report_keeps_its_figures_and_only_german_prose(german):
@@ -130,7 +130,7 @@ def test_english_html_is_english(english):
         "Data for figure 1",
         "Contents",
         "Sample data — not official results",
-        "Appendix: data for the figures",
+        "Appendix B: data for the figures",
     ):
         assert phrase in text, phrase
     for german_word in ("Zusammenfassung", "Abbildung", "Tabelle", "Beispieldaten", "Inhalt", "1.043"):
@@ -145,5 +145,5 @@ def test_english_pdf_has_english_pages_language_and_the_data_appendix(english):
     assert "Page 1 of" in pages[0] and "Sample data" in pages[0]
     text = " ".join(pages)
     assert "Figure 1:" in text and "Seite" not in text
-    appendix = next(i for i, p in enumerate(pages) if "Appendix: data for the figures" in p and "Figure 1:" in p)
+    appendix = next(i for i, p in enumerate(pages) if "Appendix B: data for the figures" in p and "Figure 1:" in p)
     assert appendix > len(pages) // 2

@@ -65,7 +65,7 @@ def test_every_code_of_the_schema_has_a_word_in_every_language(language):
         ("figure.label", "en", {"number": 3}, "Figure 3:"),
         ("table.label", "en", {"number": 1}, "Table 1:"),
         ("sample_notice", "en", {}, "Sample data — not official results"),
-        ("appendix.title", "de", {}, "Anhang: Daten zu den Abbildungen"),
+        ("appendix.title", "de", {}, "Anhang B: Daten zu den Abbildungen"),
         ("cohort.2019", "en", {}, "Cohort 2019"),
         ("Rücklauf nach Staffel", "de", {}, "Rücklauf nach Staffel"),
         ("Rücklauf nach Staffel", "en", {}, "Response by cohort"),

@@ -192,7 +192,7 @@ class Blocks:
         data : pandas.Series or pandas.DataFrame, optional
             The values the chart shows, keyed by codes as the metric returns them (labelled here with
             :meth:`label`). Shown as a collapsed table under the figure in HTML and in the appendix of the PDF
-            ("Anhang: Daten zu den Abbildungen").
+            ("Anhang B: Daten zu den Abbildungen").
         data_formats : dict, optional
             Column code -> "int" | "percent" | "decimal" | "text" for the data table (default: whole numbers
             as "int", other numbers as "decimal").

@@ -67,7 +67,7 @@ def add_data_appendix(soup: BeautifulSoup, document: Document) -> None:
     """Copy the data table of every figure (``details.mpsc-figure-data``) into an appendix before the colophon.
 
     On screen the tables sit, collapsed, under their figures and the appendix is hidden; in print the
-    collapsed tables are hidden and the appendix ("Anhang: Daten zu den Abbildungen") lists them all.
+    collapsed tables are hidden and the appendix ("Anhang B: Daten zu den Abbildungen") lists them all.
     """
     details = soup.select("details.mpsc-figure-data")
     if not details:
