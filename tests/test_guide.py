@@ -165,7 +165,7 @@ def built(tmp_path_factory) -> dict[str, str]:
 
 def figure_of(page: str, caption: str) -> tuple[int, str, str]:
     """Number, alt text and chart text (from the embedded SVG) of the figure with ``caption``."""
-    for match in re.finditer(r'<figure class="mpsc-figure" id="abbildung-(\d+)">(.*?)</figure>', page, flags=re.S):
+    for match in re.finditer(r'<figure class="mpsc-figure" id="abbildung-(\d+)"[^>]*>(.*?)</figure>', page, flags=re.S):
         number, inner = int(match[1]), match[2]
         if caption not in inner.split("<figcaption", 1)[-1]:
             continue

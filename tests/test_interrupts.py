@@ -43,6 +43,19 @@ if action == "long":
 """
 
 
+@pytest.fixture(autouse=True)
+def ctrl_c_handled() -> Iterator[None]:
+    """Ctrl-C reaches the build under test: a test run started in the background (``cmd &``) inherits an ignored
+    SIGINT, which the build deliberately leaves alone (see pipeline.interrupts.caught)."""
+    previous = signal.getsignal(signal.SIGINT)
+    if previous == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @pytest.fixture
 def busy() -> Iterator[None]:
     """Two processes spinning on the CPU for the whole test: interrupts must work on a loaded machine."""

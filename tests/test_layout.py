@@ -66,6 +66,12 @@ def test_soft_hyphens_go_into_table_cells_only_never_into_numbers_urls_or_names(
     assert "Gemeinde Ringelai" in printed and "beispielkommune.de/datenplattform" in printed and ">1.043<" in printed
 
 
+def test_a_wide_text_column_keeps_its_words_whole_in_print():
+    row = "<tr><th>Datengrundlage</th><td>Datenstand: Befragungswelle 2023</td></tr>"
+    html = f"<main><table><tbody>{row}</tbody></table></main>"
+    assert "Datenstand: Befragungswelle 2023" in hyphenate_print(html)  # two columns: findable whole in the PDF
+
+
 # ----------------------------------------------------------------------------------------------
 # The gate on real prints
 

@@ -160,13 +160,16 @@ def nest_quotes(text: str, language: str = "de", depth: int = 0) -> tuple[str, i
 
 
 def hyphenate_print(html: str, language: str = "de") -> str:
-    """``html`` with soft hyphens in table cells, column heads and key-figure labels: the page Chromium prints.
+    """``html`` as Chromium prints it: soft hyphens in narrow cells, column heads and key-figure labels.
 
-    Row heads (names) are left whole, and so is everything :func:`typeset` leaves alone.
+    Row heads (names) are left whole, and so are the cells of tables with fewer than
+    :data:`NARROW_TABLE_COLUMNS` columns and everything :func:`typeset` leaves alone.
     """
     soup = BeautifulSoup(html, features="html.parser")
     root = soup.select_one("main") or soup.body or soup
     for cell in root.select("table td, table thead tr:not(.mpsc-continued) th, .mpsc-kf-label"):
+        if cell.name == "td" and _columns(cell) < NARROW_TABLE_COLUMNS:
+            continue  # a wide text column (definitions, Impressum) wraps at spaces; its words stay findable whole
         for node in list(cell.find_all(string=True)):
             if isinstance(node, _NOT_TEXT) or not node.strip() or _untouched(node.parent):
                 continue
@@ -174,6 +177,18 @@ def hyphenate_print(html: str, language: str = "de") -> str:
             if text != node:
                 node.replace_with(NavigableString(text))
     return str(soup)
+
+
+#: Tables with at least this many columns have columns narrow enough to need soft hyphens in their cells. A soft
+#: hyphen splits a word into runs in the PDF, and some text extractors read the runs as words ("Mus ter an gabe"):
+#: so words get them only where a column is narrow (column heads, key-figure labels, cells of wide tables).
+NARROW_TABLE_COLUMNS = 4
+
+
+def _columns(cell) -> int:
+    """How many cells the row of ``cell`` has."""
+    row = cell.find_parent("tr")
+    return len(row.find_all(["td", "th"], recursive=False)) if row is not None else 0
 
 
 def typeset(soup: BeautifulSoup, language: str = "de") -> None:
