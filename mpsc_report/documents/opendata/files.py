@@ -20,7 +20,7 @@ from ...analysis.indicators import DIMENSIONS, catalogue_rows, parse_key
 from ...analysis.words import t
 from ...data.validation import defuse_formula
 from ..contract import Document
-from .sheets import DEFINITIONS_NAME, NUMBERS_NAME, Number, Sheet, header, unit_words
+from .sheets import DEFINITIONS_NAME, NUMBERS_NAME, Number, Sheet, definitions_table, header, unit_words
 
 #: The licence of the open data (German government open data: Datenlizenz Deutschland – Namensnennung 2.0).
 LICENCE: dict[str, str] = {
@@ -52,21 +52,7 @@ def csv_files(document: Document, sheets: Sequence[Sheet], numbers: Sequence[Num
     )
     definitions = catalogue_rows(language)
     files[f"{DEFINITIONS_NAME}.csv"] = _plain(list(definitions[0]), [list(row.values()) for row in definitions])
-    files[f"{DEFINITIONS_NAME}{EXCEL_SUFFIX}"] = _excel(
-        [t(k, language) for k in ("opendata.indicator", "opendata.key", "definitions.definition")]
-        + [t(k, language) for k in ("opendata.unit", "opendata.period", "opendata.base")],
-        [
-            [
-                row["label"],
-                row["id"],
-                row["definition"],
-                t(f"unit.{row['unit']}", language),
-                t(f"period.{row['period']}", language),
-                t(f"base.{row['base']}", language),
-            ]
-            for row in definitions
-        ],
-    )
+    files[f"{DEFINITIONS_NAME}{EXCEL_SUFFIX}"] = _excel(*definitions_table(language))
     return files
 
 

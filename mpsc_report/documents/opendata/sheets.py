@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ...analysis.indicators import BY_ID, parse_key
+from ...analysis.indicators import BY_ID, catalogue_rows, parse_key
 from ...analysis.words import describe_key, t
 from ..contract import Document, Figure, Table
 
@@ -254,3 +254,24 @@ __all__ = [
     "unit_of",
     "unit_words",
 ]
+
+
+def definitions_table(language: str) -> tuple[list[str], list[list[str]]]:
+    """The catalogue as readers get it in the Tabellenband and the Excel CSV: header and rows, in words."""
+    header = [
+        t(key, language)
+        for key in ("opendata.indicator", "opendata.key", "definitions.definition")
+        + ("opendata.unit", "opendata.period", "opendata.base")
+    ]
+    rows = [
+        [
+            row["label"],
+            row["id"],
+            row["definition"],
+            t(f"unit.{row['unit']}", language),
+            t(f"period.{row['period']}", language),
+            t(f"base.{row['base']}", language),
+        ]
+        for row in catalogue_rows(language)
+    ]
+    return header, rows

@@ -21,11 +21,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...analysis.indicators import catalogue_rows
 from ...analysis.words import t
 from ...data.validation import defuse_formula
 from ..contract import Document
-from .sheets import Listed, Number, Sheet, UnitCode, header, unit_words
+from .sheets import Listed, Number, Sheet, UnitCode, definitions_table, header, unit_words
 
 #: Excel number formats (the file always uses "," for thousands and "." for decimals; Excel shows them in the
 #: reader's locale): whole numbers, one decimal, per cent (values in per cent); zero shows as "–".
@@ -161,19 +160,9 @@ def _numbers_sheet(sheet: Worksheet, numbers: Sequence[Number], document: Docume
 def _definitions_sheet(sheet: Worksheet, document: Document) -> None:
     language = document.language
     _head(sheet, t("opendata.definitions_title", language), document)
-    names = ("opendata.indicator", "opendata.key", "definitions.definition", "opendata.unit")
-    _header_row(sheet, [t(name, language) for name in (*names, "opendata.period", "opendata.base")], [False] * 6)
-    rows = catalogue_rows(language)
-    for offset, row in enumerate(rows, start=1):
-        line = HEADER_ROW + offset
-        values = [
-            row["label"],
-            row["id"],
-            row["definition"],
-            t(f"unit.{row['unit']}", language),
-            t(f"period.{row['period']}", language),
-            t(f"base.{row['base']}", language),
-        ]
+    header, rows = definitions_table(language)
+    _header_row(sheet, header, [False] * len(header))
+    for line, values in enumerate(rows, start=HEADER_ROW + 1):
         for column, value in enumerate(values, start=1):
             _put(sheet.cell(line, column), value).alignment = _WRAP
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
