@@ -19,6 +19,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:  # pandas is imported where a frame is read: the CLI's --help and words load without it
@@ -667,6 +668,25 @@ def with_dims(key: str, **dims: object) -> str:
     """``key`` with more dimensions (those it already has win): ``with_dims("a[stat=mean]", wave="2022")``."""
     id, own = parse_key(key)
     return number_key(id, **{**dims, **own})
+
+
+@lru_cache(maxsize=65536)
+def canonical_key(key: str, wave: str) -> str:
+    """``key`` with the wave it is about: a key without a wave is about ``wave`` (a key that is not one stays).
+
+    Cached: the consistency check asks for the same keys of every document of a build, many thousand times.
+    """
+    if not wave:
+        return key
+    try:
+        return with_dims(key, wave=wave)
+    except (KeyError, ValueError):
+        return key
+
+
+def same_number(value: int | float | None) -> float | None:
+    """A recorded number in the form two records of it are compared: nine significant digits, None for unknown."""
+    return None if value is None else float(f"{float(value):.9g}")
 
 
 def recorded_value(indicator_id: str, value: object) -> float | int | None:

@@ -35,7 +35,7 @@ from pydantic import (
 from pydantic.dataclasses import dataclass
 from pydantic_core import PydanticUseDefault
 
-from ..analysis.indicators import with_dims
+from ..analysis.indicators import canonical_key, same_number
 from ..analysis.words import t
 
 #: Key of the output metadata that holds a block's contract.
@@ -313,21 +313,6 @@ class Colophon(ContractBlock):
 Block = Annotated[TitlePage | Figure | Table | KeyFigures | Narrative | Record | Colophon, Field(discriminator="role")]
 
 _BLOCK: TypeAdapter[Block] = TypeAdapter(Block)
-
-
-def canonical_key(key: str, wave: str) -> str:
-    """``key`` with the wave it is about: a key without a wave is about ``wave`` (a key that is not one stays)."""
-    if not wave:
-        return key
-    try:
-        return with_dims(key, wave=wave)
-    except (KeyError, ValueError):
-        return key
-
-
-def same_number(value: int | float | None) -> float | None:
-    """A recorded number in the form two records of it are compared: nine significant digits, None for unknown."""
-    return None if value is None else float(f"{float(value):.9g}")
 
 
 def finite_numbers(values: Mapping[Any, Any]) -> dict[str, int | float | None]:

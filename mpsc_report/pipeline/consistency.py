@@ -16,8 +16,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from ..analysis.indicators import canonical_key, same_number
 from ..analysis.words import describe_key
-from ..documents.contract import canonical_key, same_number
 from ..errors import MpscReportError
 from .manifest import Manifest
 
