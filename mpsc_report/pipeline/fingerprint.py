@@ -80,10 +80,10 @@ class Fingerprinter:
         """Hash of a data folder's files that a unit of ``wave`` can read (once per folder and wave)."""
         key = (data, wave)
         if key not in self._data_digests:
-            from ..data.load import resolve_data_dir
+            from ..data.load import available_waves, resolve_data_dir
 
             folder = resolve_data_dir(data)
-            waves = {p.stem.removeprefix("wave_") for p in folder.glob("wave_*.csv")}
+            waves = set(available_waves(folder))  # CSV and Excel waves alike
             digest = hashlib.sha256()
             for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
                 match = _WAVE_FILE.match(path.name)
