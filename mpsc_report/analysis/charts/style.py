@@ -54,8 +54,23 @@ MUTED_COLOUR = "#666666"
 _AXIS_COLOUR = "#9E9E9E"
 _GRID_COLOUR = "#E3E3E3"
 
-#: Font families, named explicitly: generic names ("sans-serif") are resolved only at drawing time.
-FONT_FAMILY = ["Open Sans", "DejaVu Sans"]
+#: Fonts for characters Open Sans lacks, tried in this order glyph by glyph (matplotlib's font fallback): Noto Sans
+#: (symbols, many scripts), WenQuanYi Micro Hei (Chinese, Japanese, Korean) — both installed by ``make.sh`` — and
+#: DejaVu Sans, which ships with matplotlib. Labels come from data, so any script can reach a chart.
+FALLBACK_FAMILIES = ("Noto Sans", "WenQuanYi Micro Hei", "DejaVu Sans")
+
+
+def _font_family() -> list[str]:
+    """Open Sans, then the fallback families that are installed (a missing one would be logged at every chart)."""
+    from matplotlib import font_manager  # noqa: PLC0415  (charts import matplotlib anyway)
+
+    installed = {font.name for font in font_manager.fontManager.ttflist}
+    return ["Open Sans", *(family for family in FALLBACK_FAMILIES if family in installed)]
+
+
+#: Font families, named explicitly: generic names ("sans-serif") are resolved only at drawing time. Open Sans is
+#: always named: without it the report's charts should say so, not quietly change their type.
+FONT_FAMILY = _font_family()
 #: Size of labels and titles in points.
 BASE_SIZE = 9.0
 #: Size of values written on or next to the data in points.
