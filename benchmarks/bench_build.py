@@ -302,18 +302,23 @@ def _preview_loop(work: Path, runs: int) -> list[Row]:
     start = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     try:
-        preview = _Preview(proc)
-        preview.wait_for(lambda page: "Impressum und Herkunft der Zahlen" in page, timeout=300)
-        first = time.perf_counter() - start
         cells = json.loads(notebook.read_text())["cells"]
-        markdown, code = "".join(cells[2]["source"]), "".join(cells[9]["source"])
+        # The first Markdown cell with a heading and the first code cell that sets a caption: found, not numbered,
+        # so the loop keeps measuring when the notebook's cells change.
+        m_index = next(i for i, c in enumerate(cells) if c["cell_type"] == "markdown" and _heading(c))
+        c_index = next(i for i, c in enumerate(cells) if c["cell_type"] == "code" and 'caption="' in _source(c))
+        markdown, code = "".join(cells[m_index]["source"]), "".join(cells[c_index]["source"])
+        heading = _heading(cells[m_index])
+        preview = _Preview(proc)
+        preview.wait_for(lambda page: heading in page, timeout=300)
+        first = time.perf_counter() - start
         timings: dict[str, list[tuple[float, float]]] = {"markdown": [], "code": [], "data": []}
         for run in range(1, runs + 1):
             word = f"Messlauf{run}"
-            edited = markdown.replace("## Zusammenfassung", f"## Zusammenfassung {word}")
-            edit = functools.partial(_edit_cell, notebook, 2, edited)
-            timings["markdown"].append(preview.timed_edit(edit, f"Zusammenfassung {word}"))
-            edit = functools.partial(_edit_cell, notebook, 9, code.replace('caption="', f'caption="{word}: ', 1))
+            edited = markdown.replace(f"## {heading}", f"## {heading} {word}", 1)
+            edit = functools.partial(_edit_cell, notebook, m_index, edited)
+            timings["markdown"].append(preview.timed_edit(edit, f"{heading} {word}"))
+            edit = functools.partial(_edit_cell, notebook, c_index, code.replace('caption="', f'caption="{word}: ', 1))
             timings["code"].append(preview.timed_edit(edit, f"{word}: "))
             edit = functools.partial(_edit_answer, data / "wave_2023.csv", run)
             timings["data"].append(preview.timed_edit(edit, None))
@@ -428,6 +433,16 @@ class _Preview:
             problem = page.split('class="mpsc-preview-problem"')[-1][:1500] if "preview-problem" in page else ""
             raise SystemExit(f"the preview's page does not show the edit: {self.lines[-6:]}\n{problem}")
         return seconds, self.cpu_seconds() - cpu
+
+
+def _source(cell: dict) -> str:
+    return "".join(cell["source"])
+
+
+def _heading(cell: dict) -> str:
+    """The text of a Markdown cell's first ``## `` heading ("" when it has none)."""
+    first = "".join(cell["source"]).splitlines()[:1]
+    return first[0][3:].strip() if first and first[0].startswith("## ") else ""
 
 
 def _edit_cell(notebook: Path, index: int, source: str) -> None:
