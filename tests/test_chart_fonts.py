@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 import warnings
 
 import pandas as pd
@@ -35,3 +36,15 @@ def test_each_fallback_family_is_known_by_name(family):
     from matplotlib import font_manager
 
     assert family in {f.name for f in font_manager.fontManager.ttflist}
+
+
+def test_a_bold_label_in_a_fallback_font_logs_nothing(caplog):
+    """WenQuanYi Micro Hei has one weight: a bold Chinese label is drawn in it without a log line in the notebook."""
+    from matplotlib import font_manager
+
+    font_manager.fontManager._findfont_cached.cache_clear()  # else an earlier test's lookup hides the log line
+    values = pd.Series([3, 5], index=pd.Index(["北京 市", "Köln"], name="project"), name="participation_total")
+    with caplog.at_level(logging.INFO, logger="matplotlib.font_manager"):
+        fig = bar_chart(values, source="Quelle: Test", language="de", highlight="北京 市")
+        fig.savefig(io.BytesIO(), format="svg")
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []

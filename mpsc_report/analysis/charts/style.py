@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 
 from cycler import cycler
@@ -60,10 +61,23 @@ _GRID_COLOUR = "#E3E3E3"
 FALLBACK_FAMILIES = ("Noto Sans", "WenQuanYi Micro Hei", "DejaVu Sans")
 
 
+class _OneWeightFallbacks(logging.Filter):
+    """Drops matplotlib's note that a fallback family has no bold face: its glyphs are drawn in its one weight."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (
+            record.getMessage().startswith("findfont: Failed to find font weight")
+            and any(f" for {family}, " in record.getMessage() for family in FALLBACK_FAMILIES)
+        )
+
+
 def _font_family() -> list[str]:
     """Open Sans, then the fallback families that are installed (a missing one would be logged at every chart)."""
     from matplotlib import font_manager  # noqa: PLC0415  (charts import matplotlib anyway)
 
+    logger = logging.getLogger("matplotlib.font_manager")
+    if not any(isinstance(f, _OneWeightFallbacks) for f in logger.filters):
+        logger.addFilter(_OneWeightFallbacks())
     installed = {font.name for font in font_manager.fontManager.ttflist}
     return ["Open Sans", *(family for family in FALLBACK_FAMILIES if family in installed)]
 
