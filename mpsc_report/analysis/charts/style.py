@@ -55,10 +55,11 @@ MUTED_COLOUR = "#666666"
 _AXIS_COLOUR = "#9E9E9E"
 _GRID_COLOUR = "#E3E3E3"
 
-#: Fonts for characters Open Sans lacks, tried in this order glyph by glyph (matplotlib's font fallback): Noto Sans
-#: (symbols, many scripts), WenQuanYi Micro Hei (Chinese, Japanese, Korean) — both installed by ``make.sh`` — and
-#: DejaVu Sans, which ships with matplotlib. Labels come from data, so any script can reach a chart.
-FALLBACK_FAMILIES = ("Noto Sans", "WenQuanYi Micro Hei", "DejaVu Sans")
+#: Fonts for characters Open Sans lacks, tried in this order glyph by glyph (matplotlib's font fallback): DejaVu
+#: Sans (symbols, Greek, Cyrillic, Hebrew, Arabic …; it ships with matplotlib), then WenQuanYi Micro Hei for Chinese,
+#: Japanese and Korean (``fonts-wqy-microhei``, installed by ``make.sh``). Labels come from data, so any script can
+#: reach a chart. Every family named costs a font lookup per text drawn, so the list stays short.
+FALLBACK_FAMILIES = ("DejaVu Sans", "WenQuanYi Micro Hei")
 
 
 class _OneWeightFallbacks(logging.Filter):
