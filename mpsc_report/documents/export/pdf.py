@@ -8,6 +8,7 @@ import html as html_lib
 import io
 import os
 import shutil
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -405,6 +406,29 @@ def export_html_and_pdf(
     tuple of (str, bytes)
         The HTML document and the PDF.
     """
-    exporter = ReportPDFExporter(pdf_link=pdf_link)
-    html, resources = ReportHTMLExporter.from_notebook_node(exporter, nb, {DOWNLOADS_RESOURCE: downloads})
-    return html, exporter.run_playwright(html, document_of(resources))
+    with _reused_exporter() as exporter:
+        exporter.pdf_link = pdf_link
+        html, resources = ReportHTMLExporter.from_notebook_node(exporter, nb, {DOWNLOADS_RESOURCE: downloads})
+        return html, exporter.run_playwright(html, document_of(resources))
+
+
+#: The exporter :func:`export_html_and_pdf` reuses in this process: its Jinja environment compiles the templates once.
+#: A new exporter per document compiled them every time: 0.22 -> 0.10 s for a factsheet's HTML, 1.5 -> 1.0 s for
+#: the 2023 report's (same bytes).
+_EXPORTER: ReportPDFExporter | None = None
+_EXPORTER_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _reused_exporter():
+    """The reusable exporter of this process; a fresh one when another thread is using it (e.g. the preview's)."""
+    global _EXPORTER
+    if not _EXPORTER_LOCK.acquire(blocking=False):
+        yield ReportPDFExporter()
+        return
+    try:
+        if _EXPORTER is None:
+            _EXPORTER = ReportPDFExporter()
+        yield _EXPORTER
+    finally:
+        _EXPORTER_LOCK.release()
