@@ -245,7 +245,10 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
             async with printer.open_document(fill_toc_pages(html, pages)) as loaded:
                 first = await self._render(loaded, options)
                 if attempt < self.max_table_splits:  # a table running over a page is split there, printed again
-                    html, splits = split_continued_tables(html, table_row_pages(first), document.language)
+                    rows = table_row_pages(first)
+                    splits = 0
+                    if any(_runs_over(pages) for pages in rows):  # else nothing to split: the HTML is not parsed
+                        html, splits = split_continued_tables(html, rows, document.language)
                     if splits:
                         continue
                 self._printed_html = html
@@ -286,6 +289,14 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         self.pages_printed += _page_count(result.pdf)
         self.blocked_requests = list(result.blocked)
         return result.pdf
+
+
+def _runs_over(pages: list[int]) -> bool:
+    """Whether a table's rows (head first, as :func:`~..layout.table_row_pages` gives them) reach a later page.
+
+    A break :func:`~.contents.split_continued_tables` can mark needs a row on a later page than the first body row.
+    """
+    return len(pages) > 1 and max(pages[1:]) > pages[1]
 
 
 #: How an appendix heading begins; the pages from the first one on are not checked for fill.
