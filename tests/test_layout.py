@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+from mpsc_report.documents import layout
 from mpsc_report.documents.export.typography import (
     NBSP,
     SHY,
@@ -163,6 +164,34 @@ def test_a_page_filled_less_than_a_third_before_the_appendix_fails_but_cover_and
     # the page before the appendix ends the main part: short like the last page of a chapter, not checked
     ends_part = PrintedDocument(exempt_pages=frozenset({1}), appendix_page=4)
     assert [p.page for p in check_layout(pdf, ends_part, fills=fills)] == []
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_the_gate_renders_only_the_pages_it_checks_and_finds_the_same(monkeypatch):
+    block = '<div style="height:250mm;background:#888;break-inside:avoid"></div>'
+    body = "<p>Kurz.</p>" + block + "<p>Kurz.</p>" + block + '<p style="break-before:page">Anhang</p>' + block
+    pdf = _print(body)
+    fills = page_fills(pdf)
+    assert page_fills(pdf, 2, 3) == fills[1:3]
+    rendered = []
+    original = layout.page_fills
+    monkeypatch.setattr(
+        layout,
+        "page_fills",
+        lambda pdf, first=1, last=None: rendered.append((first, last)) or original(pdf, first, last),
+    )
+    exempt = PrintedDocument(exempt_pages=frozenset({1}), appendix_page=5)
+    assert [p.page for p in check_layout(pdf, exempt)] == [3]
+    assert rendered == [(2, 3)]  # not the cover, not the appendix, not the page before it, not the last page
+    assert [(p.check, p.page) for p in check_layout(pdf, PrintedDocument())] == [
+        ("page fill", 1),
+        ("page fill", 3),
+        ("page fill", 5),
+    ]
+    rendered.clear()
+    assert check_layout(pdf, PrintedDocument(exempt_pages=frozenset({1, 2, 3}), appendix_page=5)) == []
+    assert rendered == []  # nothing to check: no render
 
 
 def test_no_syllable_of_one_letter_and_the_continued_row_is_not_hyphenated():
