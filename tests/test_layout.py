@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import io
 import os
 import shutil
 
@@ -230,3 +231,35 @@ def _rows(html: str) -> list:
     from bs4 import BeautifulSoup
 
     return BeautifulSoup(html, features="html.parser").select("table.mpsc-table tbody tr")
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_a_split_table_is_put_into_the_loaded_page_and_prints_as_a_new_load_would(monkeypatch):
+    from pypdf import PdfReader
+
+    from mpsc_report.documents.export.pdf import ReportPDFExporter
+    from mpsc_report.documents.export.printer import LoadedDocument
+
+    rows = "".join(f"<tr><th>Begriff {i}</th><td>{i}</td></tr>" for i in range(150))
+    html = (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Test</title>'
+        "<style>body{margin:0;font:10pt sans-serif}</style></head><body><main><p>Vorher.</p>"
+        '<table class="mpsc-table"><caption>Tabelle 1: Begriffe</caption>'
+        f"<thead><tr><th>Begriff</th><th>Zahl</th></tr></thead><tbody>{rows}</tbody></table></main></body></html>"
+    )
+
+    def export(exporter) -> list[str]:
+        pdf = exporter.run_playwright(html)
+        return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+    patched = ReportPDFExporter(layout_gate=False)
+    in_place = export(patched)
+    assert patched.renders >= 3 and sum("(Fortsetzung)" in text for text in in_place) == len(in_place) - 1
+
+    async def refuse(self, *args, **kwargs) -> bool:
+        return False
+
+    monkeypatch.setattr(LoadedDocument, "replace_element", refuse)
+    reloaded = ReportPDFExporter(layout_gate=False)
+    assert export(reloaded) == in_place and reloaded.renders == patched.renders
