@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     waves = ["2023"] if args.quick else args.waves
     factsheets = 4 if args.quick and args.factsheets == 73 else args.factsheets
     rows: list[Row] = []
-    print("load average at the start: " + ", ".join(f"{x:.1f}" for x in os.getloadavg()), flush=True)
+    print(f"load average at the start: {_load()}; CPU pressure: {_cpu_pressure()}", flush=True)
     try:
         if args.preview_only:
             rows.extend(_preview_loop(work, args.preview_runs))
@@ -472,10 +472,28 @@ def _edit_answer(answers: Path, run: int) -> None:
     os.replace(temporary, answers)
 
 
+def _load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _cpu_pressure() -> str:
+    """Share of time some runnable task waited for a CPU (Linux pressure stall information), last 10 s/60 s/300 s.
+
+    On the shared 2-core machine this says how much of the run the other work took from the builds.
+    """
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return "unknown"
+    values = dict(item.split("=") for item in line.split()[1:])
+    return "/".join(f"{float(values[k]):.0f} %" for k in ("avg10", "avg60", "avg300")) + " (10 s/60 s/300 s)"
+
+
 def _print_table(rows: list[Row], args: argparse.Namespace) -> None:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"\nmpsc-report build benchmark — {cores} core(s), load average {load}{' (quick)' if args.quick else ''}")
+    quick = " (quick)" if args.quick else ""
+    print(f"\nmpsc-report build benchmark — {cores} core(s), load average {_load()}{quick}")
+    print(f"CPU pressure at the end: {_cpu_pressure()}")
     width = max((len(r[0]) for r in rows), default=10)
     print(f"{'measurement':<{width}}  {'result':>14}  {'target':<24}  met")
     for name, value, target, met in rows:
