@@ -24,6 +24,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -55,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     waves = ["2023"] if args.quick else args.waves
     factsheets = 4 if args.quick and args.factsheets == 73 else args.factsheets
     rows: list[Row] = []
+    print(f"load average at the start: {_load()}; CPU pressure: {_cpu_pressure()}", flush=True)
     try:
         if args.preview_only:
             rows.extend(_preview_loop(work, args.preview_runs))
@@ -80,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
             batch = _time(_build(work / "reports", [*selection, "-j", "2"]))
             per_report = batch / len(waves) / cli
             rows.append((f"{len(waves)} wave report(s) in one build, 2 workers", f"{batch:.1f} s", "", None))
+            rows.append(_cpu_row("2 workers", batch, len(waves)))
             rows.append(
                 (
                     "  per report / CLI chain",
@@ -95,9 +98,12 @@ def main(argv: list[str] | None = None) -> int:
             what = f"{len(scaling)} factsheets"
         else:
             scaled, what = selection, f"{len(waves)} wave report(s)"
+        count = len(scaling) if notebook.is_file() else len(waves)
         one = _time(_build(work / "j1", [*scaled, "-j", "1"]))
+        one_cpu = _cpu_row("1 worker", one, count)
         two = _time(_build(work / "j2", [*scaled, "-j", "2"]))
         rows.append((f"{what}, 1 worker / 2 workers", f"{one:.1f} / {two:.1f} s", "", None))
+        rows.extend([one_cpu, _cpu_row("2 workers", two, count)])
         rows.append(
             ("  throughput 2 workers / 1 worker", f"{one / two:.2f} ×", f"≥ {SCALING_MIN} ×", one / two >= SCALING_MIN)
         )
@@ -110,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
             fs_args = ["--wave", "2023", *picked, "--factsheet-notebook", str(notebook), "-j", "2", "--force"]
             fs = _time(_build(fs_dir, fs_args))
             rows.append((f"{len(projects)} factsheets of 2023 (HTML + PDF), 2 workers", f"{fs:.1f} s", "", None))
+            rows.append(_cpu_row("2 workers", fs, len(projects)))
             if cli:
                 rows.append(
                     (
@@ -237,13 +244,27 @@ def _build(out: Path, extra: list[str]) -> list[str]:
     return [str(BIN / "mpsc-report"), "build", "--output-dir", str(out), *extra]
 
 
+#: CPU seconds (user + system) the last command timed by :func:`_time` used, with every process it started and
+#: waited for (workers, kernels, the Playwright driver, Chromium, pdftoppm).
+_last_cpu = 0.0
+
+
 def _time(command: list[str], cwd: Path = ROOT) -> float:
+    global _last_cpu
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    _last_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if done.returncode != 0:
         raise SystemExit(f"failed ({done.returncode}): {' '.join(command)}\n{done.stderr[-3000:]}")
     return seconds
+
+
+def _cpu_row(what: str, seconds: float, units: int) -> Row:
+    """CPU seconds per unit of the last timed build and the cores it kept busy on average (CPU / wall)."""
+    return (f"  {what}: CPU per unit, cores busy", f"{_last_cpu / units:.1f} s, {_last_cpu / seconds:.2f}", "", None)
 
 
 def _cli_chain(folder: Path) -> float:
@@ -466,10 +487,28 @@ def _edit_answer(answers: Path, run: int) -> None:
     os.replace(temporary, answers)
 
 
+def _load() -> str:
+    return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _cpu_pressure() -> str:
+    """Share of time some runnable task waited for a CPU (Linux pressure stall information), last 10 s/60 s/300 s.
+
+    On the shared 2-core machine this says how much of the run the other work took from the builds.
+    """
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return "unknown"
+    values = dict(item.split("=") for item in line.split()[1:])
+    return "/".join(f"{float(values[k]):.0f} %" for k in ("avg10", "avg60", "avg300")) + " (10 s/60 s/300 s)"
+
+
 def _print_table(rows: list[Row], args: argparse.Namespace) -> None:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"\nmpsc-report build benchmark — {cores} core(s), load average {load}{' (quick)' if args.quick else ''}")
+    quick = " (quick)" if args.quick else ""
+    print(f"\nmpsc-report build benchmark — {cores} core(s), load average {_load()}{quick}")
+    print(f"CPU pressure at the end: {_cpu_pressure()}")
     width = max((len(r[0]) for r in rows), default=10)
     print(f"{'measurement':<{width}}  {'result':>14}  {'target':<24}  met")
     for name, value, target, met in rows:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import io
 import os
 import shutil
 
 import pytest
 
+from mpsc_report.documents import layout
 from mpsc_report.documents.export.typography import (
     NBSP,
     SHY,
@@ -165,6 +167,34 @@ def test_a_page_filled_less_than_a_third_before_the_appendix_fails_but_cover_and
     assert [p.page for p in check_layout(pdf, ends_part, fills=fills)] == []
 
 
+@pytest.mark.e2e
+@needs_chromium
+def test_the_gate_renders_only_the_pages_it_checks_and_finds_the_same(monkeypatch):
+    block = '<div style="height:250mm;background:#888;break-inside:avoid"></div>'
+    body = "<p>Kurz.</p>" + block + "<p>Kurz.</p>" + block + '<p style="break-before:page">Anhang</p>' + block
+    pdf = _print(body)
+    fills = page_fills(pdf)
+    assert page_fills(pdf, 2, 3) == fills[1:3]
+    rendered = []
+    original = layout.page_fills
+    monkeypatch.setattr(
+        layout,
+        "page_fills",
+        lambda pdf, first=1, last=None: rendered.append((first, last)) or original(pdf, first, last),
+    )
+    exempt = PrintedDocument(exempt_pages=frozenset({1}), appendix_page=5)
+    assert [p.page for p in check_layout(pdf, exempt)] == [3]
+    assert rendered == [(2, 3)]  # not the cover, not the appendix, not the page before it, not the last page
+    assert [(p.check, p.page) for p in check_layout(pdf, PrintedDocument())] == [
+        ("page fill", 1),
+        ("page fill", 3),
+        ("page fill", 5),
+    ]
+    rendered.clear()
+    assert check_layout(pdf, PrintedDocument(exempt_pages=frozenset({1, 2, 3}), appendix_page=5)) == []
+    assert rendered == []  # nothing to check: no render
+
+
 def test_no_syllable_of_one_letter_and_the_continued_row_is_not_hyphenated():
     assert hyphenate_word("Fortsetzung").replace(SHY, "-") == "Fort-set-zung"
     html = (
@@ -201,3 +231,35 @@ def _rows(html: str) -> list:
     from bs4 import BeautifulSoup
 
     return BeautifulSoup(html, features="html.parser").select("table.mpsc-table tbody tr")
+
+
+@pytest.mark.e2e
+@needs_chromium
+def test_a_split_table_is_put_into_the_loaded_page_and_prints_as_a_new_load_would(monkeypatch):
+    from pypdf import PdfReader
+
+    from mpsc_report.documents.export.pdf import ReportPDFExporter
+    from mpsc_report.documents.export.printer import LoadedDocument
+
+    rows = "".join(f"<tr><th>Begriff {i}</th><td>{i}</td></tr>" for i in range(150))
+    html = (
+        '<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>Test</title>'
+        "<style>body{margin:0;font:10pt sans-serif}</style></head><body><main><p>Vorher.</p>"
+        '<table class="mpsc-table"><caption>Tabelle 1: Begriffe</caption>'
+        f"<thead><tr><th>Begriff</th><th>Zahl</th></tr></thead><tbody>{rows}</tbody></table></main></body></html>"
+    )
+
+    def export(exporter) -> list[str]:
+        pdf = exporter.run_playwright(html)
+        return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+    patched = ReportPDFExporter(layout_gate=False)
+    in_place = export(patched)
+    assert patched.renders >= 3 and sum("(Fortsetzung)" in text for text in in_place) == len(in_place) - 1
+
+    async def refuse(self, *args, **kwargs) -> bool:
+        return False
+
+    monkeypatch.setattr(LoadedDocument, "replace_element", refuse)
+    reloaded = ReportPDFExporter(layout_gate=False)
+    assert export(reloaded) == in_place and reloaded.renders == patched.renders

@@ -112,12 +112,15 @@ def check_layout(pdf: bytes, printed: PrintedDocument, fills: Sequence[float] | 
         tree = _read_tree(doc)
         count = len(doc.pages)
     problems = _lonely_headings(tree, printed) + _split_figures(tree, printed) + _split_table_captions(tree, printed)
-    fills = page_fills(pdf) if fills is None else fills
     # The last page ends the document and the page before the appendix ends the main part (the appendix starts
     # on a page of its own): both may be short, like the last page of a chapter in a printed book.
     last_checked = printed.appendix_page - 2 if printed.appendix_page else count - 1
-    for page in range(1, min(last_checked, count - 1) + 1):
-        if page in printed.exempt_pages or fills[page - 1] >= MIN_FILL:
+    checked = [page for page in range(1, min(last_checked, count - 1) + 1) if page not in printed.exempt_pages]
+    if fills is None:  # only the pages checked are rendered; none: no render
+        fills = page_fills(pdf, checked[0], checked[-1]) if checked else []
+        fills = [1.0] * (checked[0] - 1) + fills if checked else fills
+    for page in checked:
+        if fills[page - 1] >= MIN_FILL:
             continue
         problems.append(
             LayoutProblem(
@@ -330,8 +333,10 @@ def table_row_pages(pdf: bytes) -> list[list[int]]:
 # Page fill
 
 
-def page_fills(pdf: bytes) -> list[float]:
+def page_fills(pdf: bytes, first: int = 1, last: int | None = None) -> list[float]:
     """How far down the text area the ink of each page reaches (0 empty … 1 full), in page order.
+
+    Only pages ``first`` to ``last`` (from 1; default: to the end) are rendered, and their fills returned.
 
     Raises
     ------
@@ -348,7 +353,7 @@ def page_fills(pdf: bytes) -> list[float]:
         source.write_bytes(pdf)
         try:
             subprocess.run(
-                [executable, "-r", str(_DPI), "-gray", source, Path(folder) / "page"],
+                [executable, "-r", str(_DPI), "-gray", *_page_range(first, last), source, Path(folder) / "page"],
                 check=True,
                 capture_output=True,
                 timeout=_RENDER_TIMEOUT,
@@ -360,6 +365,10 @@ def page_fills(pdf: bytes) -> list[float]:
                 detail=detail.decode("utf-8", "replace").strip() or str(exc),
             ) from exc
         return [_fill(Image.open(path)) for path in sorted(Path(folder).glob("page-*.pgm"), key=_page_number)]
+
+
+def _page_range(first: int, last: int | None) -> list[str]:
+    return ["-f", str(first)] + (["-l", str(last)] if last is not None else [])
 
 
 def _page_number(path: Path) -> int:

@@ -7,7 +7,9 @@ import contextlib
 import html as html_lib
 import io
 import os
+import re
 import shutil
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -221,7 +223,8 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         """Print once, read where each heading landed, print the contents' pages again with their numbers.
 
         A table that runs over a page is split there first and the document printed again (the rest starts the
-        next page with "(Fortsetzung)"). The cover is printed again without running header and footer. The
+        next page with "(Fortsetzung)"); the split table is put into the loaded page in place of the old one, so
+        the page is not loaded again. The cover is printed again without running header and footer. The
         contents' pages of the second print replace those of the first (same marks, same lines: the
         placeholders are as wide as the numbers). Where they do not fit, the whole document is printed again
         with the numbers until they are stable.
@@ -240,13 +243,27 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         entries = toc_entries(html)
         has_cover = _COVER_MARK in html
         pages: dict[str, Any] = {target: _PAGE_PLACEHOLDER for target, _ in entries}
-        for attempt in range(max(self.max_table_splits, 0) + 1):
+        splits_left = max(self.max_table_splits, 0)
+        while True:
             async with printer.open_document(fill_toc_pages(html, pages)) as loaded:
                 first = await self._render(loaded, options)
-                if attempt < self.max_table_splits:  # a table running over a page is split there, printed again
-                    html, splits = split_continued_tables(html, table_row_pages(first), document.language)
-                    if splits:
-                        continue
+                reload = False
+                while splits_left > 0:  # a table running over a page is split there, and printed again
+                    rows = table_row_pages(first)
+                    marked, splits = html, 0
+                    if any(_runs_over(row_pages) for row_pages in rows):  # else nothing to split: no HTML parse
+                        marked, splits = split_continued_tables(html, rows, document.language)
+                    if not splits:
+                        break
+                    splits_left -= 1
+                    patched = await _patch_table(loaded, html, marked, pages)
+                    html = marked
+                    if not patched:  # the page could not be changed in place: load the new HTML
+                        reload = True
+                        break
+                    first = await self._render(loaded, options)
+                if reload:
+                    continue
                 self._printed_html = html
                 cover = await self._render_cover(loaded, options) if has_cover else None
                 if not entries:
@@ -285,6 +302,65 @@ class ReportPDFExporter(ReportHTMLExporter, WebPDFExporter):
         self.pages_printed += _page_count(result.pdf)
         self.blocked_requests = list(result.blocked)
         return result.pdf
+
+
+async def _patch_table(loaded: LoadedDocument, before: str, after: str, pages: dict[str, Any]) -> bool:
+    """Put the table :func:`~.contents.split_continued_tables` changed into the loaded page, without a new load.
+
+    ``before`` is the HTML the page was loaded from (contents' numbers aside), ``after`` the same with one table
+    changed: everything before that table is the same text. The new table replaces the page's table of the same
+    place among its tables when the page has as many tables and that one has the same caption; else ``False`` (the
+    caller loads ``after``). Loading the 2023 report took about 0.5 s of every print after a split.
+    """
+    start = _first_difference(before, after)
+    begin = after.rfind("<table", 0, start + 1)
+    end = after.find("</table>", start)
+    count = before.count("<table")
+    if begin < 0 or end < 0 or not before.startswith("<table", begin) or after.count("<table") != count:
+        return False
+    if "<table" in after[begin + 1 : end]:  # a table inside the table: not what a split changes
+        return False
+    end += len("</table>")
+    caption = _caption_text(after[begin:end])
+    return await loaded.replace_element(
+        "table",
+        after.count("<table", 0, begin),
+        count,
+        fill_toc_pages(after[begin:end], pages),
+        lambda current: caption is not None and _caption_text(current) == caption,
+    )
+
+
+def _first_difference(before: str, after: str) -> int:
+    """Index of the first character where two texts differ (the shorter one's length when one starts the other)."""
+    low, high = 0, min(len(before), len(after))
+    while low < high:  # the longest common prefix is before[:low]
+        middle = (low + high + 1) // 2
+        if before[:middle] == after[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+_CAPTION = re.compile(r"<caption\b[^>]*>(.*?)</caption>", re.DOTALL)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _caption_text(table: str) -> str | None:
+    """The text of the caption in a table's markup as BeautifulSoup or Chromium writes it (entities read)."""
+    found = _CAPTION.search(table)
+    if found is None:
+        return None
+    return " ".join(html_lib.unescape(_TAG.sub("", found.group(1))).split())
+
+
+def _runs_over(pages: list[int]) -> bool:
+    """Whether a table's rows (head first, as :func:`~..layout.table_row_pages` gives them) reach a later page.
+
+    A break :func:`~.contents.split_continued_tables` can mark needs a row on a later page than the first body row.
+    """
+    return len(pages) > 1 and max(pages[1:]) > pages[1]
 
 
 #: How an appendix heading begins; the pages from the first one on are not checked for fill.
@@ -405,6 +481,29 @@ def export_html_and_pdf(
     tuple of (str, bytes)
         The HTML document and the PDF.
     """
-    exporter = ReportPDFExporter(pdf_link=pdf_link)
-    html, resources = ReportHTMLExporter.from_notebook_node(exporter, nb, {DOWNLOADS_RESOURCE: downloads})
-    return html, exporter.run_playwright(html, document_of(resources))
+    with _reused_exporter() as exporter:
+        exporter.pdf_link = pdf_link
+        html, resources = ReportHTMLExporter.from_notebook_node(exporter, nb, {DOWNLOADS_RESOURCE: downloads})
+        return html, exporter.run_playwright(html, document_of(resources))
+
+
+#: The exporter :func:`export_html_and_pdf` reuses in this process: its Jinja environment compiles the templates once.
+#: A new exporter per document compiled them every time: 0.22 -> 0.10 s for a factsheet's HTML, 1.5 -> 1.0 s for
+#: the 2023 report's (same bytes).
+_EXPORTER: ReportPDFExporter | None = None
+_EXPORTER_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _reused_exporter():
+    """The reusable exporter of this process; a fresh one when another thread is using it (e.g. the preview's)."""
+    global _EXPORTER
+    if not _EXPORTER_LOCK.acquire(blocking=False):
+        yield ReportPDFExporter()
+        return
+    try:
+        if _EXPORTER is None:
+            _EXPORTER = ReportPDFExporter()
+        yield _EXPORTER
+    finally:
+        _EXPORTER_LOCK.release()

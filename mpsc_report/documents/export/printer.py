@@ -10,6 +10,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -210,6 +211,29 @@ class LoadedDocument:
         pdf = await self._page.pdf(**pdf_options)
         urls = (url for url in self._blocked if not url.startswith("data:"))
         return PrintResult(pdf=pdf, blocked=tuple(dict.fromkeys(urls)))
+
+    async def replace_element(
+        self, selector: str, index: int, count: int, markup: str, is_expected: Callable[[str], bool]
+    ) -> bool:
+        """Replace the ``index``-th of the elements matching ``selector`` with ``markup`` (parsed as HTML, no script).
+
+        Nothing changes, and ``False`` is returned, unless exactly ``count`` elements match and ``is_expected``
+        accepts the element's current markup (the caller's idea of the page must be the page's). The page is then
+        laid out as if it had been loaded with the new markup.
+        """
+        cdp = await self._page.context.new_cdp_session(self._page)
+        try:
+            root = (await cdp.send("DOM.getDocument", {"depth": 0}))["root"]["nodeId"]
+            found = (await cdp.send("DOM.querySelectorAll", {"nodeId": root, "selector": selector}))["nodeIds"]
+            if len(found) != count or not 0 <= index < count:
+                return False
+            current = (await cdp.send("DOM.getOuterHTML", {"nodeId": found[index]}))["outerHTML"]
+            if not is_expected(current):
+                return False
+            await cdp.send("DOM.setOuterHTML", {"nodeId": found[index], "outerHTML": markup})
+            return True
+        finally:
+            await cdp.detach()
 
     async def set_texts(self, selector: str, attribute: str, texts: dict[str, str]) -> int:
         """Set the text of each element matching ``selector`` whose ``attribute`` is a key of ``texts``.
