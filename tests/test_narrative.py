@@ -119,8 +119,6 @@ def test_chart_alt_text_names_kind_subject_extremes_and_trend():
     means = pd.DataFrame({"A je Projekt": [1.25, 20.0]}, index=["Staffel 2019", "Staffel 2020"])
     multiples = narrative.describe_chart("small-multiples", "Mittelwerte", means.assign(B=[2.0, 1.0]))
     assert "höchster Wert Staffel 2020 (20,0), niedrigster Staffel 2019 (1,3)" in multiples
-    share = narrative.describe_chart("share", "Anteil", pd.Series({"Weiter betrieben": 0.64}), "en")
-    assert share == "Share bar: Anteil. Weiter betrieben: 64%."
     english = narrative.describe_chart("line", "Indicators", trend, "en")
     assert english == "Line chart: Indicators. Neue Stellen: risen from 80 (2021) to 298 (2023)."
 

@@ -403,7 +403,6 @@ _ALT_OPENING = {
     "small-multiples": "alt.small_multiples",
     "line": "alt.line",
     "trend": "alt.line",
-    "share": "alt.share",
 }
 
 
@@ -419,11 +418,11 @@ def describe_chart(kind: str, subject: str, data: pd.Series | pd.DataFrame, lang
     ----------
     kind : str
         The chart kind: ``"bar"``, ``"tile-map"``, ``"stacked-bar"``, ``"small-multiples"``, ``"line"``,
-        ``"trend"``, ``"share"``; anything else gets a neutral opening and the values.
+        ``"trend"``; anything else gets a neutral opening and the values.
     subject : str
         What the chart shows, e.g. its caption.
     data : pandas.Series or pandas.DataFrame
-        The values drawn (the same object passed to the chart); shares in 0..1 for ``"share"``.
+        The values drawn (the same object passed to the chart).
     language : str
         Report language.
 
@@ -434,10 +433,6 @@ def describe_chart(kind: str, subject: str, data: pd.Series | pd.DataFrame, lang
     """
     lang = language
     parts = [t(_ALT_OPENING.get(kind, "alt.chart"), lang, subject=subject.rstrip("."))]
-    if kind == "share":
-        series = data if isinstance(data, pd.Series) else data.iloc[:, 0]
-        parts += [t("alt.share_value", lang, label=k, value=_share(float(v), lang)) for k, v in series.items()]
-        return " ".join(parts)
     if kind in ("line", "trend") and isinstance(data, pd.Series):
         data = data.to_frame()
     if isinstance(data, pd.Series) or (len(data.columns) == 1 and kind not in ("line", "trend")):

@@ -57,7 +57,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "alt.stacked_bar": "Gestapeltes Balkendiagramm: {subject}.",
         "alt.small_multiples": "Balkendiagramme je Kennzahl: {subject}.",
         "alt.line": "Liniendiagramm: {subject}.",
-        "alt.share": "Anteilsbalken: {subject}.",
         "alt.chart": "Abbildung: {subject}.",
         "alt.extremes": "Größter Wert {largest} ({largest_value}), kleinster Wert {smallest} ({smallest_value}).",
         "alt.values": "Werte: {listing}.",
@@ -66,7 +65,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "alt.total_extremes": "Größte Summe {largest} ({largest_value}), kleinste {smallest} ({smallest_value}).",
         "alt.trend": "{indicator}: von {first} ({first_wave}) auf {last} ({last_wave}) {direction}",
         "alt.trend_single": "{indicator}: {last} ({last_wave})",
-        "alt.share_value": "{label}: {value}.",
         "direction.up": "gestiegen",
         "direction.down": "gesunken",
         "direction.same": "unverändert geblieben",
@@ -114,7 +112,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "alt.stacked_bar": "Stacked bar chart: {subject}.",
         "alt.small_multiples": "Bar charts per indicator: {subject}.",
         "alt.line": "Line chart: {subject}.",
-        "alt.share": "Share bar: {subject}.",
         "alt.chart": "Figure: {subject}.",
         "alt.extremes": "Largest value {largest} ({largest_value}), smallest value {smallest} ({smallest_value}).",
         "alt.values": "Values: {listing}.",
@@ -122,7 +119,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "alt.total_extremes": "Largest total {largest} ({largest_value}), smallest {smallest} ({smallest_value}).",
         "alt.trend": "{indicator}: {direction} from {first} ({first_wave}) to {last} ({last_wave})",
         "alt.trend_single": "{indicator}: {last} ({last_wave})",
-        "alt.share_value": "{label}: {value}.",
         "direction.up": "risen",
         "direction.down": "fallen",
         "direction.same": "unchanged",
@@ -767,9 +763,6 @@ _TEXTS: dict[str, str] = {
     ),
     "Netzwerk der Modellprojekte untereinander (Punktgröße: Zahl der Partnerkommunen)": (
         "Network among the model projects (dot size: number of partner municipalities)"
-    ),
-    "Anteil der abgeschlossenen Maßnahmen, die weiter betrieben werden": (
-        "Share of completed measures that will be continued"
     ),
     "Maßnahmen nach Bearbeitungsstand und Staffel": "Measures by state of work and cohort",
     "Kennzahlen je antwortendem Modellprojekt nach Staffel (Mittelwerte)": (

@@ -14,7 +14,6 @@ from .bars import (
     bar_chart,
     comparison_chart,
     project_comparison_chart,
-    share_chart,
     stacked_bar_chart,
 )
 from .figure import count_plotted, source_line
@@ -49,7 +48,6 @@ __all__ = [
     "count_plotted",
     "network_chart",
     "project_comparison_chart",
-    "share_chart",
     "source_line",
     "stacked_bar_chart",
     "tile_map",
