@@ -515,6 +515,21 @@ def test_project_comparison_chart_needs_three_rows():
         charts.project_comparison_chart(FACTSHEET_TABLE.head(2), source=SOURCE)
 
 
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"x": [5.0], "y": [2.0]}, index=["2021"]),  # the first wave: one point per line
+        pd.DataFrame({"x": [np.nan, 5.0]}, index=["2022", "2023"]),  # one wave with data
+        pd.DataFrame({"x": [np.nan, np.nan]}, index=["2022", "2023"]),  # none: an empty chart
+    ],
+)
+def test_a_trend_chart_needs_two_waves_with_data(frame):
+    assert not charts.shows_a_trend(frame)
+    with pytest.raises(ValueError, match="at least 2 waves"):
+        charts.trend_chart(frame, source=SOURCE)
+    assert charts.shows_a_trend(pd.DataFrame({"x": [1.0, np.nan, 2.0]}, index=["2021", "2022", "2023"]))
+
+
 def test_trend_chart_panel_height_is_adjustable():
     frame = pd.DataFrame({"Neue Datensätze": [16.0, float("nan"), 42.0]}, index=["2021", "2022", "2023"])
     low = charts.trend_chart(frame, source=SOURCE, panel_height=1.2)

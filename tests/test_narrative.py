@@ -317,7 +317,7 @@ def test_a_project_that_did_not_answer_is_said_once_and_shows_no_zero():
     assert lead.count("keine Antworten") == 1 and "(ohne Solingen)" in lead
     trend = pd.DataFrame({"datasets_total": [float("nan")]}, index=["2021"])
     assert narrative.project_development(trend, "Solingen", "2021") == [
-        "Aus keiner der bisherigen Wellen liegen Antworten von Solingen vor; die Abbildung bleibt deshalb leer."
+        "Aus keiner der bisherigen Wellen liegen Antworten von Solingen vor."  # no figure to speak of: none is drawn
     ]
     table = pd.DataFrame(
         {"partners_total": [float("nan")], "partners_model_projects": [float("nan")]}, index=["role_model"]
@@ -330,3 +330,34 @@ def test_a_project_that_did_not_answer_is_said_once_and_shows_no_zero():
         "Kein anderes Modellprojekt nennt Solingen als Partner.",
     ]
     assert not any(ch.isdigit() for ch in " ".join(sentences))
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # answered only now: the first wave with answers, no figure
+        (
+            [float("nan"), float("nan"), 5.0],
+            [
+                "Aus Welle 2021 und 2022 liegen keine Antworten vor.",
+                "Welle 2023 ist die erste mit Antworten von Solingen; ein Vergleich ist noch nicht möglich.",
+            ],
+        ),
+        # answered once before, not now: no figure, so no sentence about its gap
+        (
+            [float("nan"), 4.0, float("nan")],
+            [
+                "Aus Welle 2021 liegen keine Antworten vor.",
+                "Nur aus Welle 2022 liegen Antworten von Solingen vor; ein Vergleich ist noch nicht möglich.",
+            ],
+        ),
+        # two waves with answers: the figure is drawn and its gap is named
+        (
+            [3.0, 4.0, float("nan")],
+            ["Welle 2023 bleibt in der Abbildung eine Lücke; gezeigt werden die Angaben der übrigen Wellen."],
+        ),
+    ],
+)
+def test_project_development_speaks_of_the_figure_only_when_it_is_drawn(values, expected):
+    trend = pd.DataFrame({"datasets_total": values}, index=["2021", "2022", "2023"])
+    assert narrative.project_development(trend, "Solingen", "2023") == expected

@@ -11,6 +11,7 @@ import math
 import pandas as pd
 
 from ..data.validation import ERRORS_FILE, DataQuality
+from .charts.figure import shows_a_trend
 from .formatting import (
     format_count_words,
     format_int,
@@ -649,6 +650,10 @@ def project_key_figures(comparison: ProjectComparison, wave: str, language: str 
 def project_development(trend: pd.DataFrame, name: str, wave: str, language: str = "de") -> list[str]:
     """How the project's cumulative counts changed since its first answered wave; unanswered waves named as gaps.
 
+    The sentences speak of the figure's lines and gaps only when the figure is drawn (data in at least two waves,
+    :func:`~mpsc_report.analysis.charts.shows_a_trend`, the rule of
+    :meth:`~mpsc_report.documents.blocks.Blocks.trend_figure`).
+
     Parameters
     ----------
     trend : pandas.DataFrame
@@ -663,10 +668,12 @@ def project_development(trend: pd.DataFrame, name: str, wave: str, language: str
     lang = language
     answered = [w for w in trend.index if trend.loc[w].notna().any()]
     missing = [w for w in trend.index if w not in answered]
+    charted = shows_a_trend(trend)  # the same rule as the figure: only then may a sentence speak of its lines
     sentences = []
     earlier = [w for w in missing if w != wave]
     if earlier:
-        sentences.append(t("project.gaps", lang, waves=t("project.wave_joiner", lang).join(earlier)))
+        gaps = "project.gaps" if charted else "project.gaps_no_chart"
+        sentences.append(t(gaps, lang, waves=t("project.wave_joiner", lang).join(earlier)))
     if wave in answered and len(answered) > 1:
         first = answered[0]
         before, now = trend.loc[first], trend.loc[wave]
@@ -688,8 +695,10 @@ def project_development(trend: pd.DataFrame, name: str, wave: str, language: str
         sentences.append(t("project.first_wave", lang, wave=wave, name=name))
     elif not answered:
         sentences.append(t("project.no_waves", lang, name=name))
-    else:  # the factsheet's lead already says that the project did not answer this wave
+    elif charted:  # the factsheet's lead already says that the project did not answer this wave
         sentences.append(t("project.gap_now", lang, wave=wave))
+    else:  # one earlier wave with answers: no figure, nothing to compare
+        sentences.append(t("project.single_wave", lang, first=answered[0], name=name))
     return sentences
 
 

@@ -399,12 +399,14 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "noun.solutions_transferred.many": "übertragene Lösungen",
         "noun.partners_total.one": "Partnerkommune",
         "noun.partners_total.many": "Partnerkommunen",
-        "project.no_waves": "Aus keiner der bisherigen Wellen liegen Antworten von {name} vor; die Abbildung bleibt "
-        "deshalb leer.",
+        "project.no_waves": "Aus keiner der bisherigen Wellen liegen Antworten von {name} vor.",
         "project.gap_now": "Welle {wave} bleibt in der Abbildung eine Lücke; gezeigt werden die Angaben der übrigen "
         "Wellen.",
         "project.gaps": "Aus Welle {waves} liegen keine Antworten vor; die Linien zeigen dort eine Lücke und werden "
         "nicht ergänzt.",
+        "project.gaps_no_chart": "Aus Welle {waves} liegen keine Antworten vor.",
+        "project.single_wave": "Nur aus Welle {first} liegen Antworten von {name} vor; ein Vergleich ist noch nicht "
+        "möglich.",
         "project.wave_joiner": " und ",
         "project.changes": "Seit Welle {first} ist bei {name} die Zahl {changes}.",
         "project.first_wave": "Welle {wave} ist die erste mit Antworten von {name}; ein Vergleich ist noch nicht "
@@ -442,6 +444,9 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "project.synthetic": "Dieser Steckbrief beruht auf synthetischen Beispieldaten; die Werte des Modellprojekts "
         "und seine Freitexte sind erfunden. Es handelt sich nicht um amtliche Ergebnisse.",
         "describe.no_data": "keine Daten",
+        "trend.next_wave": "Der Vergleich über die Befragungswellen beginnt mit der nächsten Welle.",
+        "trend.too_few_waves": "Eine Abbildung der Entwicklung folgt, sobald Angaben aus mehr als einer "
+        "Befragungswelle vorliegen.",
     },
     "en": {
         "factsheet.kicker": "Smart Cities model projects · Factsheet",
@@ -471,9 +476,12 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "noun.solutions_transferred.many": "transferred solutions",
         "noun.partners_total.one": "partner municipality",
         "noun.partners_total.many": "partner municipalities",
-        "project.no_waves": "There are no answers from {name} in any wave so far, so the figure stays empty.",
+        "project.no_waves": "There are no answers from {name} in any wave so far.",
         "project.gap_now": "Wave {wave} stays a gap in the figure; the figures of the other waves are shown.",
         "project.gaps": "There are no answers from wave {waves}; the lines show a gap there and are not filled in.",
+        "project.gaps_no_chart": "There are no answers from wave {waves}.",
+        "project.single_wave": "There are answers from {name} only from wave {first}, so a comparison is not yet "
+        "possible.",
         "project.wave_joiner": " and ",
         "project.changes": "For {name}, since wave {first} the number {changes}.",
         "project.first_wave": "Wave {wave} is the first with answers from {name}, so a comparison is not yet possible.",
@@ -509,6 +517,9 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "project.synthetic": "This factsheet is based on synthetic sample data; the values of the model project and "
         "its free texts are invented. These are not official results.",
         "describe.no_data": "no data",
+        "trend.next_wave": "The comparison across the survey waves starts with the next wave.",
+        "trend.too_few_waves": "A figure of the development follows once there are answers from more than one "
+        "survey wave.",
     },
 }
 
@@ -774,8 +785,8 @@ _TEXTS: dict[str, str] = {
     "Modellprojekte Smart Cities nach Land (Sitz der federführenden Kommune)": (
         "Smart Cities model projects by Land (seat of the lead municipality)"
     ),
-    "Antwortende Modellprojekte und Kennzahlen nach Befragungswelle (Summen, kumuliert)": (
-        "Responding model projects and indicators by survey wave (totals, cumulative)"
+    "Antwortende Modellprojekte und Kennzahlen nach Befragungswelle (Summen, kumuliert; jede auf eigener Skala)": (
+        "Responding model projects and indicators by survey wave (totals, cumulative; each on its own scale)"
     ),
     "Kennzahlen je antwortendem Modellprojekt nach Befragungswelle (Mittelwerte)": (
         "Indicators per responding model project by survey wave (means)"
