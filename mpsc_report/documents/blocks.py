@@ -354,6 +354,23 @@ class Blocks:
         return Block(f'<div class="mpsc-quotes" lang="de">{body}</div>', plain)
 
 
+#: Class of the block holding the lists of figures and tables. The exporter fills it again with every figure and table
+#: of the whole document (:func:`~.export.contents.fill_lists`): the tables of the appendix follow the lists.
+LISTS_CLASS = "mpsc-lists-of-figures"
+
+
+def lists_html(figures: Sequence[str], tables: Sequence[str], language: str) -> str:
+    """The list of figures and the list of tables: a heading and one entry ("Abbildung 3: Titel") per line, escaped."""
+    parts = []
+    for heading, entries in (("lists.figures", figures), ("lists.tables", tables)):
+        items = (
+            "".join(f"<li>{escape_text(e)}</li>" for e in entries)
+            or f"<li>{escape_text(t('lists.none', language))}</li>"
+        )
+        parts.append(f'<h3>{escape_text(t(heading, language))}</h3><ul class="mpsc-list mpsc-lists">{items}</ul>')
+    return "".join(parts)
+
+
 def _answer_html(text: object, language: str) -> str:
     """A free-text answer escaped; one over :data:`MAX_ANSWER_CHARS` shortened visibly, the marker in ``language``.
 
