@@ -160,7 +160,7 @@ class Report(WaveDocument):
             f'<p class="mpsc-wave">{escape_text(wave_line)}</p>',
             notice,
             f'<p class="mpsc-date">{escape_text(format_date(p.report_date, lang))}</p>',
-            f'<p class="mpsc-publisher">{escape_text(p.publisher)}</p>',
+            f'<p class="mpsc-publisher">{escape_text(p.publication.publisher)}</p>',
             "</section>",
         ]
         plain = "\n".join(
