@@ -18,45 +18,10 @@ from .formatting import (
     format_median,
     format_number,
     format_percent,
-    format_rounded,
 )
 from .indicators import BY_ID, KEY_FIGURE_INDICATORS
 from .metrics import KeyFigures, ProjectComparison
 from .words import t
-
-
-def summary(kf: KeyFigures, language: str = "de") -> list[str]:
-    """The headline findings of a wave, phrased as the programme publishes them.
-
-    Parameters
-    ----------
-    kf : KeyFigures
-        Headline figures of the wave.
-    language : str
-        Report language, ``"de"`` or ``"en"``.
-
-    Returns
-    -------
-    list of str
-        One sentence per finding.
-    """
-    lang = language
-    sentences = [
-        t("summary.datasets", lang, datasets=format_rounded(kf.datasets, lang)),
-        t("summary.participation", lang, participation=format_rounded(kf.participation, lang)),
-        t("summary.positions", lang, positions=format_int(kf.positions, lang)),
-        t("summary.transferred", lang, transferred=format_int(kf.solutions_transferred, lang)),
-        t("summary.continued", lang, share=_share(kf.continuation_share, lang)),
-        t("summary.open_source", lang, open_source=format_int(kf.open_source, lang)),
-        t(
-            f"summary.network.{_who(kf)}",
-            lang,
-            mean=_mean_words(kf.partners_mean, lang),
-            links=format_rounded(kf.partner_links, lang),
-        ),
-    ]
-    return [_capital(s) for s in sentences]
-
 
 #: The key figures on the summary's tiles (fields of :class:`KeyFigures`), in reading order.
 TILES: tuple[str, ...] = (

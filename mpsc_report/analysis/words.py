@@ -40,11 +40,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_answer": "keine Angabe",
         "title.kicker": "Modellprojekte Smart Cities · Monitoring",
         "dq.of_which": "davon: {rule}",
-        "dq.x_of_y": "{x} von {y}",
-        "colophon.intro": (
-            "Alle Zahlen dieses Berichts wurden automatisch aus den unten genannten Dateien berechnet. "
-            "Mit denselben Dateien, Parametern und demselben Programmstand entsteht derselbe Bericht."
-        ),
         "colophon.uncommitted": " (mit nicht eingecheckten Änderungen)",
         "colophon.unknown": "unbekannt",
         "meta.keywords": "Modellprojekte Smart Cities, Smart City, Monitoring, Befragung",
@@ -96,11 +91,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_answer": "not stated",
         "title.kicker": "Smart Cities model projects · Monitoring",
         "dq.of_which": "of which: {rule}",
-        "dq.x_of_y": "{x} of {y}",
-        "colophon.intro": (
-            "Every number in this report was computed automatically from the files listed below. "
-            "The same files, parameters and code version produce the same report."
-        ),
         "colophon.uncommitted": " (with uncommitted changes)",
         "colophon.unknown": "unknown",
         "meta.keywords": "Smart Cities model projects, smart city, monitoring, survey",
@@ -164,13 +154,6 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "Mittelwerte ein.",
         "dq.checksums": "Welche Dateien genau ausgewertet wurden, belegt die Begleitdatei zu diesem Bericht "
         "(mit Prüfsummen).",
-        "summary.datasets": "{datasets} kommunale Datensätze wurden im Rahmen der Förderung erstmals neu erhoben.",
-        "summary.participation": "Die Modellprojekte stärken die Mitgestaltung durch Partizipation, mit "
-        "{participation} partizipativen Aktivitäten.",
-        "summary.positions": "In den geförderten Kommunen sind {positions} neue Stellen entstanden.",
-        "summary.transferred": "{transferred} Lösungen konnten bereits in andere Kommunen übertragen werden.",
-        "summary.continued": "{share} der Maßnahmen, die bereits abgeschlossen sind, sollen weiter betrieben werden.",
-        "summary.open_source": "Für {open_source} Maßnahmen wurde der entwickelte Open-Source-Code veröffentlicht.",
         "summary.network.all": "Jedes Modellprojekt steht im Schnitt im Austausch mit {mean} anderen Kommunen – "
         "zusammen {links} Netzwerkverbindungen.",
         "summary.network.responding": "Jedes antwortende Modellprojekt steht im Schnitt im Austausch mit {mean} "
@@ -278,13 +261,6 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "dq.quoted": "“{text}”",
         "dq.special": "{cells} ({codes}); these answers count as missing and enter neither totals nor means.",
         "dq.checksums": "The sidecar file of this report records exactly which files were analysed (with checksums).",
-        "summary.datasets": "{datasets} municipal datasets were collected for the first time with the funding.",
-        "summary.participation": "The model projects strengthen co-creation through participation, with "
-        "{participation} participatory activities.",
-        "summary.positions": "{positions} new positions have been created in the funded municipalities.",
-        "summary.transferred": "{transferred} solutions have already been transferred to other municipalities.",
-        "summary.continued": "{share} of the measures already completed are to be continued.",
-        "summary.open_source": "The open-source code developed has been published for {open_source} measures.",
         "summary.network.all": "On average, each model project exchanges with {mean} other municipalities – "
         "{links} network links in all.",
         "summary.network.responding": "On average, each responding model project exchanges with {mean} other "
@@ -378,8 +354,6 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "factsheet.no_highlight": "Für diese Welle hat {name} kein Highlight genannt.",
         "factsheet.no_highlight.no_answers": "Keine Antwort in dieser Welle, daher kein Highlight.",
         "factsheet.quote_source": "{name}, Welle {wave}",
-        "factsheet.colophon.files": "Berechnet aus: {files} (SHA-256).",
-        "factsheet.colophon.code": "Programmstand {git}; {versions}; erstellt {built}.",
         "median.cohort": "Median Staffel {cohort}",
         "median.kind": "Median der {kinds}",
         "project.lead": "In Welle {wave} meldet {name}:",
@@ -455,8 +429,6 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "factsheet.no_highlight": "{name} did not name a highlight for this wave.",
         "factsheet.no_highlight.no_answers": "No answer in this wave, so no highlight.",
         "factsheet.quote_source": "{name}, wave {wave}",
-        "factsheet.colophon.files": "Computed from: {files} (SHA-256).",
-        "factsheet.colophon.code": "Code version {git}; {versions}; built {built}.",
         "median.cohort": "Median of cohort {cohort}",
         "median.kind": "Median of {kinds}",
         "project.lead": "In wave {wave}, {name} reports:",
@@ -824,27 +796,14 @@ _TEXTS: dict[str, str] = {
     "Welle": "Wave",
     "Modellprojekt": "Model project",
     "Kennzahl": "Indicator",
-    "Rolle": "Role",
-    "Zeilen": "Rows",
     # data-quality appendix (documents.report.data_quality_tables)
-    "Antwortzeilen der Welle: gelesen = verwendet + zurückgewiesen": "Answer rows of the wave: read = used + rejected",
     "Fehlende Angaben je Kennzahl (leere Zellen und Sondercodes zählen nicht mit)": (
         "Missing answers per indicator (empty cells and special codes are not counted)"
     ),
-    "Rücklauf nach Art der Kommune und Staffel (Antworten von Projekten)": (
-        "Response by kind of municipality and cohort (answers of projects)"
-    ),
-    "Ausgewertete Dateien mit Prüfsumme (SHA-256)": "Files analysed, with checksum (SHA-256)",
     # roles of the files read (data.validation.SourceFile.role)
     "Antworten": "Answers",
     "Partnerkommunen": "Partner municipalities",
     "Codebuch": "Codebook",
-    # colophon (documents.provenance.colophon_rows)
-    "Datendatei": "Data file",
-    "Parameter": "Parameters",
-    "Software": "Software",
-    "Programmstand (git)": "Code version (git)",
-    "Erstellt (UTC)": "Built (UTC)",
 }
 
 
