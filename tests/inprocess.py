@@ -33,7 +33,6 @@ CHARTS = {
     "bar_chart": "bar",
     "stacked_bar_chart": "stacked-bar",
     "comparison_chart": "small-multiples",
-    "share_chart": "share",
     "tile_map": "tile-map",
     "trend_chart": "trend",
     "network_chart": "network",

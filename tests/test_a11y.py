@@ -97,13 +97,13 @@ def test_every_figure_has_generated_alt_text_and_a_data_table(german):
     html = german.read_text(encoding="utf-8")
     alts = re.findall(r'<img alt="([^"]*)"|<img src="[^"]*" alt="([^"]*)"', html)
     alts = [a or b for a, b in alts]
-    assert len(alts) == 11
+    assert len(alts) == 10
     assert all(len(alt) > 60 for alt in alts)
     assert alts[0].startswith("Balkendiagramm: Neu erhobene kommunale Datensätze nach Thema. Größter Wert ")
     assert "Liniendiagramm: Antwortende Modellprojekte und Kennzahlen nach Befragungswelle" in alts[-1]
     assert "gestiegen" in alts[-1]
-    assert html.count('<details class="mpsc-figure-data">') == 11
-    assert "Daten zu Abbildung 11" in html
+    assert html.count('<details class="mpsc-figure-data">') == 10
+    assert "Daten zu Abbildung 10" in html
     assert "Anhang B: Daten zu den Abbildungen" in html
 
 

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "halftime_review.ipynb"
 WAVES = ("2021", "2022", "2023")
 A4 = (595.28, 841.89)
-FIGURES_PER_REPORT = 11
+FIGURES_PER_REPORT = 10
 BIN = Path(sys.executable).parent
 
 pytestmark = pytest.mark.e2e

@@ -1,5 +1,4 @@
 import inspect
-import math
 
 import matplotlib as mpl
 import numpy as np
@@ -182,7 +181,6 @@ def test_every_chart_goes_through_the_one_opening_and_is_public():
         (lambda: charts.bar_chart(pd.Series([1.0], index=["a"]), source=SOURCE), "bar"),
         (lambda: charts.stacked_bar_chart(MEASURES, source=SOURCE), "stacked-bar"),
         (lambda: charts.comparison_chart(pd.DataFrame({"x": [1.0]}, index=["a"]), source=SOURCE), "small-multiples"),
-        (lambda: charts.share_chart(0.5, label="x", source=SOURCE), "share"),
         (lambda: charts.project_comparison_chart(FACTSHEET_TABLE, source=SOURCE), "project-comparison"),
         (lambda: charts.trend_chart(pd.DataFrame({"x": [1.0, 2.0]}, index=["2022", "2023"]), source=SOURCE), "trend"),
         (lambda: charts.tile_map(pd.Series({"Bayern": 3}), source=SOURCE, value_label="x"), "tile-map"),
@@ -466,27 +464,6 @@ def test_tile_grid_positions_are_unique():
     assert set(charts.TILE_GRID) == set(charts.LAND_ABBREVIATIONS)
 
 
-# --------------------------------------------------------------------------- share
-
-
-@pytest.mark.parametrize("share", [0.64, 0.03, 1.0, 0.0])
-def test_share_chart(share):
-    fig = charts.share_chart(share, label="Anteil verstetigter Maßnahmen", source=SOURCE)
-    ax = fig.axes[0]
-    assert len(ax.patches) == 2
-    assert sum(p.get_width() for p in ax.patches) == pytest.approx(1.0)
-    shown = texts(fig)
-    assert f"{math.floor(share * 100 + 0.5)}{NBSP}%" in {s.strip() for s in shown}
-    assert {"Anteil verstetigter Maßnahmen", SOURCE} <= set(shown)
-    assert fig.get_size_inches()[1] <= 1.5
-    assert_inside_figure(fig)
-
-
-def test_share_chart_rejects_values_outside_zero_to_one():
-    with pytest.raises(ValueError, match="between 0 and 1"):
-        charts.share_chart(64, label="x", source=SOURCE)
-
-
 def test_text_in_charts_and_report_css_has_aa_contrast():
     import re
     from pathlib import Path
@@ -536,6 +513,21 @@ def test_project_comparison_chart_panels_values_like_the_narrative_and_nothing_o
 def test_project_comparison_chart_needs_three_rows():
     with pytest.raises(ValueError, match="3 rows"):
         charts.project_comparison_chart(FACTSHEET_TABLE.head(2), source=SOURCE)
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"x": [5.0], "y": [2.0]}, index=["2021"]),  # the first wave: one point per line
+        pd.DataFrame({"x": [np.nan, 5.0]}, index=["2022", "2023"]),  # one wave with data
+        pd.DataFrame({"x": [np.nan, np.nan]}, index=["2022", "2023"]),  # none: an empty chart
+    ],
+)
+def test_a_trend_chart_needs_two_waves_with_data(frame):
+    assert not charts.shows_a_trend(frame)
+    with pytest.raises(ValueError, match="at least 2 waves"):
+        charts.trend_chart(frame, source=SOURCE)
+    assert charts.shows_a_trend(pd.DataFrame({"x": [1.0, np.nan, 2.0]}, index=["2021", "2022", "2023"]))
 
 
 def test_trend_chart_panel_height_is_adjustable():

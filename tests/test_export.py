@@ -541,3 +541,45 @@ def test_unknown_layout_falls_back_to_the_report(layout):
     nb = _factsheet_notebook(layout)
     assert read_document(nb).layout == "report"
     assert 'class="mpsc-toc"' in export_html(nb)
+
+
+def test_contents_list_the_open_data_section_the_exporter_adds():
+    from bs4 import BeautifulSoup
+
+    from mpsc_report.documents.contract import Document
+    from mpsc_report.documents.export.contents import build_toc
+
+    soup = BeautifulSoup(
+        '<main><div class="jp-MarkdownCell"><h2 id="quellen">Quellen</h2></div>'
+        '<section class="mpsc-opendata"><h2 class="mpsc-opendata-title" id="daten-zum-bericht">Daten zum Bericht</h2>'
+        '</section><section class="mpsc-data-appendix"><h2 class="mpsc-appendix-title" id="anhang-daten">'
+        "Anhang B: Daten zu den Abbildungen</h2></section></main>",
+        features="html.parser",
+    )
+    nav = build_toc(soup, Document())
+    entries = [(a["href"], a.get_text()) for a in nav.select("a")]
+    assert [text for _, text in entries] == ["Quellen", "Daten zum Bericht", "Anhang B: Daten zu den Abbildungen"]
+    assert ("#daten-zum-bericht", "Daten zum Bericht") in entries
+
+
+def test_lists_of_figures_and_tables_name_every_one_also_those_after_them():
+    from bs4 import BeautifulSoup
+
+    from mpsc_report.documents.blocks import LISTS_CLASS
+    from mpsc_report.documents.contract import Document
+    from mpsc_report.documents.export.contents import fill_lists
+
+    soup = BeautifulSoup(
+        '<main><figure class="mpsc-figure" id="abbildung-1"><img alt="x">'
+        '<figcaption><span class="mpsc-label">Abbildung 1:</span> Themen</figcaption></figure>'
+        f'<div class="{LISTS_CLASS}"><h3>Abbildungen</h3><ul><li>Abbildung 1: Themen</li></ul></div>'
+        '<table class="mpsc-table" id="tabelle-1"><caption><span class="mpsc-label">Tabelle 1:</span> '
+        "Rücklauf &lt;Staffel&gt;</caption></table>"
+        '<table class="mpsc-table mpsc-data-table" id="abbildung-1-daten"><caption>Daten</caption></table></main>',
+        features="html.parser",
+    )
+    fill_lists(soup, Document())
+    lists = soup.select_one(f"div.{LISTS_CLASS}")
+    assert [li.get_text() for li in lists.select("li")] == ["Abbildung 1: Themen", "Tabelle 1: Rücklauf <Staffel>"]
+    assert "&lt;Staffel&gt;" in str(lists)  # escaped again: text, never markup
+    assert [h.get_text() for h in lists.select("h3")] == ["Abbildungen", "Tabellen"]

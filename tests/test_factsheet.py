@@ -81,6 +81,19 @@ def test_header_carries_the_factsheet_layout_for_the_exporters():
     assert "Staffel 2019 · interkommunale Kooperation · Sachsen" in block.html
 
 
+def test_a_factsheet_draws_no_trend_chart_without_two_waves_of_answers():
+    dresden = open_factsheet(params("dresden", wave="2021"))  # no answers in the only wave: no empty chart
+    block = dresden.trend_figure(dresden.trend(), "Kennzahlen je Befragungswelle", source=dresden.trend_source)
+    assert "<figure" not in block.html
+    assert (
+        block.text
+        == "Eine Abbildung der Entwicklung folgt, sobald Angaben aus mehr als einer Befragungswelle vorliegen."
+    )
+    solingen = open_factsheet(params(wave="2022"))
+    block = solingen.trend_figure(solingen.trend(), "Kennzahlen je Befragungswelle", source=solingen.trend_source)
+    assert "<figure" in block.html
+
+
 def test_highlight_is_escaped_and_long_ones_are_shortened_visibly():
     sheet = open_factsheet(params())
     responses = sheet.current.responses.copy()

@@ -25,6 +25,7 @@ from mpsc_report.documents import contract
 from mpsc_report.documents.contract import Document, read_document, same_number
 from mpsc_report.documents.opendata import (
     FOLDER_SUFFIX,
+    FOLDER_SUFFIXES,
     Downloads,
     add_download_links,
     open_data_files,
@@ -240,6 +241,25 @@ def test_links_go_under_each_figure_and_table_and_into_a_section():
 
 def test_the_data_folder_suffix_is_the_same_for_the_build_and_the_writers():
     assert units.DATA_FOLDER_SUFFIX == FOLDER_SUFFIX
+    assert units.DATA_FOLDER_SUFFIXES == FOLDER_SUFFIXES == {"de": "_daten", "en": "_data"}
+
+
+def test_an_english_document_names_its_data_folder_in_english(tmp_path):
+    document = _document()
+    english = document.model_copy(update={"title_page": document.title_page.model_copy(update={"language": "en"})})
+    files = open_data_files(english, Downloads("report"))
+    assert "report_data/datapackage.json" in files and not [n for n in files if "_daten" in n]
+    assert read_back_numbers(files, english, Downloads("report"))["csv"]  # read back from the English folder
+    soup = BeautifulSoup(
+        '<main><figure id="abbildung-1"></figure><details class="mpsc-figure-data"></details>'
+        '<section class="mpsc-data-appendix"></section><h2>Imprint</h2>'
+        '<section class="mpsc-colophon"></section></main>',
+        "html.parser",
+    )
+    add_download_links(soup, english, Downloads("report"))
+    hrefs = [a["href"] for a in soup.find_all("a")]
+    assert "report_data/abbildung-01.csv" in hrefs and "report_data/datapackage.json" in hrefs
+    assert not [h for h in hrefs if "_daten" in h]
 
 
 # --- the built documents --------------------------------------------------------------------------------------
@@ -416,3 +436,5 @@ def test_an_english_report_gets_an_english_tabellenband(built_english):
     soup = BeautifulSoup((folder / "halftime_review.html").read_text(encoding="utf-8"), "html.parser")
     assert soup.select_one("section.mpsc-opendata h2").get_text() == "Data of the report"
     assert soup.select_one("p.mpsc-downloads").get_text().startswith("Data: Tables (XLSX), sheet “Fig. 1”")
+    assert (folder / "halftime_review_data" / "datapackage.json").is_file()  # the folder named in English
+    assert not (folder / "halftime_review_daten").exists()

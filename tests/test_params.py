@@ -143,7 +143,7 @@ def test_factsheet_params_derive_from_a_wave_and_reject_unsafe_project_keys():
         "report_date": "2024-02-07",
         "data": "sample",
         "language": "de",
-        "publisher": "Monitoring Modellprojekte Smart Cities",
+        "publisher": "Musterangabe: herausgebende Institution",  # the one publisher: the report's publication block
         "intake": wave.intake.model_dump(mode="json"),  # the factsheet reads the waves as the report does
     }
     with pytest.raises(ParamsError, match=r"(?s)factsheet '\.\./x' of wave 2023: .*project"):
@@ -367,3 +367,21 @@ def test_impressum_fields_are_checked_before_any_kernel(tmp_path, block, expecte
         return
     with pytest.raises(ParamsError, match=expected):
         load_params(path)
+
+
+def test_the_publisher_is_one_field_and_old_params_files_keep_working_or_say_what_to_do(tmp_path):
+    assert "publisher" not in parameter_names()  # the title page shows publication.publisher
+    moved = load_params(write(tmp_path, VALID + 'publisher: "Stadtforschung Musterstadt"\n'))
+    assert moved.publication.publisher == "Stadtforschung Musterstadt"
+    block = VALID + 'publisher: "P"\npublication:\n  series: "Reihe"\n'
+    assert load_params(write(tmp_path, block)).publication.publisher == "P"  # the block names none: moved there
+    same = VALID + 'publisher: "P"\npublication:\n  publisher: "P"\n'
+    assert load_params(write(tmp_path, same)).publication.publisher == "P"
+    two = VALID + 'publisher: "Monitoring"\npublication:\n  publisher: "Institut"\n'
+    with pytest.raises(ParamsError) as caught:
+        load_params(write(tmp_path, two))
+    message = str(caught.value)
+    assert "wave.yaml" in message and "'Monitoring'" in message and "'Institut'" in message
+    assert "delete the top-level `publisher:` line" in message
+    with pytest.raises(ParamsError, match="publication.publisher"):
+        WaveParams.from_notebook(**(load_params(write(tmp_path, VALID)).to_notebook() | {"publisher": "X"}))

@@ -89,14 +89,6 @@ def test_document_metadata_from_an_executed_notebook():
     assert pv.document_metadata(read_document(nbformat.v4.new_notebook())) == {}
 
 
-def test_colophon_prints_nested_settings_as_pairs_not_python():
-    from mpsc_report.documents.provenance import _param_text
-
-    text = _param_text({"format": "csv", "codebook": None, "separator": ";"})
-    assert text == "(format: csv, codebook: —, separator: ;)"
-    assert "{" not in text and "'" not in text
-
-
 def test_readers_get_one_line_and_the_sidecar_gets_the_whole_record():
     report = mr.open_report(mr.load_params(ROOT / "params" / "2023.yaml"))
     record = report.provenance()

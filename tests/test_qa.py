@@ -53,7 +53,7 @@ def good_cells(report: mr.Report) -> list[Block]:
     return [
         report.title_page(),
         report.key_figure_tiles(narrative.key_figure_tiles(kf)),
-        report.bullets(narrative.summary(kf)),
+        report.text(narrative.response(kf)),
         report.figure(charts.bar_chart(themes, source=report.source), caption="Themen", alt="Balken je Thema"),
         report.text(narrative.datasets(kf, themes)),
     ]
@@ -74,7 +74,7 @@ def test_every_generated_sentence_agrees_with_its_metric(wave):
     exchange = metrics.exchange_by_kind(report.responses)
     blocks = [
         report.key_figure_tiles(narrative.key_figure_tiles(kf)),
-        report.bullets(narrative.summary(kf)),
+        report.key_messages(),
         report.text(narrative.response(kf)),
         report.text(narrative.datasets(kf, metrics.datasets_by_theme(report.responses))),
         report.text(narrative.participation(kf, metrics.participation_by_format(report.responses))),
@@ -101,7 +101,7 @@ def test_every_generated_english_sentence_agrees_with_its_metric():
     kf = report.key_figures
     blocks = [
         report.key_figure_tiles(narrative.key_figure_tiles(kf, "en")),
-        report.bullets(narrative.summary(kf, "en")),
+        report.key_messages(),
         report.text(narrative.response(kf, "en")),
         report.text(narrative.transfer(kf, metrics.exchange_by_kind(report.responses), "en")),
         report.text(narrative.sustainability(kf, "en")),
@@ -247,7 +247,7 @@ def test_a_correct_english_report_passes_the_language_gate(english):
     blocks = [
         english.title_page(),
         english.key_figure_tiles(narrative.key_figure_tiles(kf, "en")),
-        english.bullets(narrative.summary(kf, "en")),
+        english.key_messages(),
         figure,
         english.text(narrative.datasets(kf, themes, "en")),
         english.quotes(metrics.free_text_answers(english.responses, english.register, "highlight")),

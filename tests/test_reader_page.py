@@ -41,7 +41,7 @@ def _entry(kind: str, wave: str, stem: str, status: str = "built", project: str 
 
 
 def _manifest() -> Manifest:
-    return Manifest(
+    manifest = Manifest(
         units={
             "2023/report": _entry("report", "2023", "halftime_review"),
             "2021/report": _entry("report", "2021", "halftime_review", status="skipped"),
@@ -50,6 +50,17 @@ def _manifest() -> Manifest:
             "2023/factsheets/wunsiedel": _entry("factsheet", "2023", "wunsiedel", status="failed", project="wunsiedel"),
         }
     )
+    # The open data of the 2023 report and of Ulm's factsheet (Solingen's was built without: no link, no dead one).
+    for unit_id, folder, stem in (
+        ("2023/report", "2023", "halftime_review"),
+        ("2023/factsheets/ulm", "2023/factsheets", "ulm"),
+    ):
+        entry = manifest.units[unit_id]
+        entry.outputs["xlsx"] = OutputFile(path=f"{folder}/{stem}.xlsx", size=41_250, mtime_ns=1)
+        entry.outputs["daten/datapackage.json"] = OutputFile(
+            path=f"{folder}/{stem}_daten/datapackage.json", size=9, mtime_ns=1
+        )
+    return manifest
 
 
 def test_reader_page_lists_reports_and_factsheets_by_wave_newest_first_with_html_and_pdf():
@@ -62,6 +73,21 @@ def test_reader_page_lists_reports_and_factsheets_by_wave_newest_first_with_html
     # factsheets sorted by Land, with Land and cohort
     assert page.index("Baden-Württemberg") < page.index("Nordrhein-Westfalen")
     assert '<th scope="row">Solingen &lt;b&gt;</th><td>Nordrhein-Westfalen</td><td>2019</td>' in page
+
+
+def test_reader_page_links_each_documents_open_data():
+    page = render_reader_page(_manifest(), REGISTER)
+    report = page[page.index("Befragungswelle 2023</h2>") : page.index("<h3>Steckbriefe")]
+    assert 'href="2023/halftime_review.xlsx"' in report and "Tabellenband (XLSX, 41\u00a0kB)" in report
+    assert 'href="2023/halftime_review_daten/">CSV-Dateien (Ordner)' in report
+    assert 'href="2023/halftime_review_daten/datapackage.json" type="application/json"' in report
+    ulm = page[page.index('<th scope="row">Ulm</th>') :].split("</tr>")[0]
+    assert 'href="2023/factsheets/ulm.xlsx"' in ulm and 'href="2023/factsheets/ulm_daten/"' in ulm
+    assert '<span class="vh"> (Steckbrief Ulm)</span>' in ulm  # screen readers hear whose file it is
+    assert '<th scope="col">Offene Daten</th>' in page
+    solingen = page[page.index('<th scope="row">Solingen') :].split("</tr>")[0]
+    assert "xlsx" not in solingen and solingen.endswith("<td></td>")  # built without open data: no dead link
+    html5lib.HTMLParser(strict=True).parse(page)
 
 
 def test_reader_page_is_german_strict_and_without_script(tmp_path):

@@ -92,6 +92,24 @@ def test_figures_and_tables_are_numbered_in_order(report):
     assert "64\u00a0%" in table.html and "Tabelle" in table.html
 
 
+def test_a_trend_with_fewer_than_two_waves_is_a_sentence_not_a_chart():
+    report = mr.open_report(mr.load_params(ROOT / "params" / "2023.yaml"))
+    first = pd.DataFrame({"datasets_total": [254.0]}, index=pd.Index(["2021"], name="wave"))
+    block = report.trend_figure(first, "Kennzahlen nach Befragungswelle", source=report.source)
+    assert block.text == "Der Vergleich über die Befragungswellen beginnt mit der nächsten Welle."
+    assert "<figure" not in block.html and report.listed == []  # no figure number is taken
+    nothing = pd.DataFrame(
+        {"datasets_total": [float("nan"), float("nan")]}, index=pd.Index(["2022", "2023"], name="wave")
+    )
+    block = report.trend_figure(nothing, "Kennzahlen nach Befragungswelle", source=report.source)
+    assert block.text.startswith("Eine Abbildung der Entwicklung folgt, sobald Angaben aus mehr als einer")
+    two = pd.DataFrame(
+        {"datasets_total": [254.0, float("nan"), 1043.0]}, index=pd.Index(["2021", "2022", "2023"], name="wave")
+    )
+    block = report.trend_figure(two, "Kennzahlen nach Befragungswelle", source=report.source, data_index_label="Welle")
+    assert 'id="abbildung-1"' in block.html and "Daten zu Abbildung 1" in block.html
+
+
 def test_empty_figure_is_refused(report):
     with pytest.raises(DataError, match="chart is empty"):
         report.figure(Figure(), caption="Leer", alt="nichts")

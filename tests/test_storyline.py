@@ -143,3 +143,11 @@ def test_challenge_counts_are_projects_per_theme_sorted_with_other_last():
     assert storyline.challenges(challenges.challenge_themes(pd.Series([None]))) == (
         "In dieser Welle hat kein Modellprojekt eine Herausforderung beschrieben."
     )
+
+
+def test_the_mean_of_partners_in_the_key_messages_says_whom_it_is_over():
+    everyone = plain(storyline.key_messages(KF, BEFORE, comparison())[3].text)
+    assert "Jedes Modellprojekt steht im Schnitt im Austausch mit zwölf anderen Kommunen" in everyone
+    some = replace(KF, respondents=62, partners_answered=62, partners_mean=4.11)
+    text = plain(storyline.key_messages(some, BEFORE, comparison())[3].text)
+    assert "Jedes antwortende Modellprojekt steht im Schnitt im Austausch mit 4,1 anderen Kommunen" in text

@@ -94,3 +94,16 @@ def test_an_earlier_build_of_the_same_units_is_no_collision(tmp_path):
             unit.output(suffix).write_text("old", encoding="utf-8")
     check_name_collisions(units)  # the same names again: fine
     assert len(plan_units(params, tmp_path / "outputs", NOTEBOOK)) == 1
+
+
+def test_an_english_unit_names_its_data_folder_in_english_and_the_manifest_files_it_as_before(tmp_path):
+    from mpsc_report.pipeline.manifest import _output_kind
+
+    path = _params(tmp_path / "params", "2023", "2023")
+    path.write_text(path.read_text(encoding="utf-8") + 'language: "en"\n', encoding="utf-8")
+    (unit,) = plan_units(tmp_path / "params", tmp_path / "out", NOTEBOOK)
+    assert unit.data_folder.name == "halftime_review_data"
+    assert [folder.name for folder in unit.stale_data_folders] == ["halftime_review_daten"]
+    # one kind for the data folder's files in every language: manifests of earlier builds read the same
+    assert _output_kind(unit.data_folder / "datapackage.json") == "daten/datapackage.json"
+    assert _output_kind(tmp_path / "out" / "2023" / "halftime_review_daten" / "zahlen.csv") == "daten/zahlen.csv"

@@ -122,3 +122,27 @@ def test_a_key_two_sections_define_is_refused():
     with pytest.raises(ValueError, match=r"\['figure.label'\] twice"):
         words._add({"de": {"figure.label": "Bild {number}:"}, "en": {}})
     assert words.t("figure.label", "de", number=1) == "Abbildung 1:"
+
+
+def _string_literals() -> set[str]:
+    """Every string literal of the package (the catalogue itself left out) and of the notebooks' code cells."""
+    import json
+
+    root = Path(__file__).resolve().parents[1]
+    sources = [p.read_text(encoding="utf-8") for p in (root / "mpsc_report").rglob("*.py") if p.name != "words.py"]
+    for notebook in (root / "notebooks").glob("*.ipynb"):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        sources += ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    return {
+        node.value
+        for source in sources
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+
+
+def test_every_german_text_of_the_catalogue_is_written_somewhere():
+    # Captions and headers written in German in a notebook or a document are their own keys (words._TEXTS): each
+    # must still be written somewhere, or its entry (and its English twin) is a word no document shows any more.
+    unused = sorted(set(words._TEXTS) - _string_literals())
+    assert unused == [], f"words._TEXTS entries no notebook or module writes: {unused}"

@@ -359,15 +359,6 @@ def display_name(name: str) -> str:
     return short
 
 
-def continuation(kf: KeyFigures) -> pd.Series:
-    """The continuation share as a one-row Series, the data of the share chart.
-
-    Index ``["measures_continued"]`` (named ``indicator``), name ``continuation_share``.
-    """
-    index = pd.Index(["measures_continued"], name="indicator")
-    return pd.Series([kf.continuation_share], index=index, name="continuation_share")
-
-
 def network_table(responses: pd.DataFrame, partners: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
     """Every model project's partner figures: the report's appendix to the network chart and a factsheet's row.
 

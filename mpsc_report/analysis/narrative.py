@@ -11,51 +11,17 @@ import math
 import pandas as pd
 
 from ..data.validation import ERRORS_FILE, DataQuality
+from .charts.figure import shows_a_trend
 from .formatting import (
     format_count_words,
     format_int,
     format_median,
     format_number,
     format_percent,
-    format_rounded,
 )
 from .indicators import BY_ID, KEY_FIGURE_INDICATORS
 from .metrics import KeyFigures, ProjectComparison
 from .words import t
-
-
-def summary(kf: KeyFigures, language: str = "de") -> list[str]:
-    """The headline findings of a wave, phrased as the programme publishes them.
-
-    Parameters
-    ----------
-    kf : KeyFigures
-        Headline figures of the wave.
-    language : str
-        Report language, ``"de"`` or ``"en"``.
-
-    Returns
-    -------
-    list of str
-        One sentence per finding.
-    """
-    lang = language
-    sentences = [
-        t("summary.datasets", lang, datasets=format_rounded(kf.datasets, lang)),
-        t("summary.participation", lang, participation=format_rounded(kf.participation, lang)),
-        t("summary.positions", lang, positions=format_int(kf.positions, lang)),
-        t("summary.transferred", lang, transferred=format_int(kf.solutions_transferred, lang)),
-        t("summary.continued", lang, share=_share(kf.continuation_share, lang)),
-        t("summary.open_source", lang, open_source=format_int(kf.open_source, lang)),
-        t(
-            f"summary.network.{_who(kf)}",
-            lang,
-            mean=_mean_words(kf.partners_mean, lang),
-            links=format_rounded(kf.partner_links, lang),
-        ),
-    ]
-    return [_capital(s) for s in sentences]
-
 
 #: The key figures on the summary's tiles (fields of :class:`KeyFigures`), in reading order.
 TILES: tuple[str, ...] = (
@@ -403,7 +369,6 @@ _ALT_OPENING = {
     "small-multiples": "alt.small_multiples",
     "line": "alt.line",
     "trend": "alt.line",
-    "share": "alt.share",
 }
 
 
@@ -419,11 +384,11 @@ def describe_chart(kind: str, subject: str, data: pd.Series | pd.DataFrame, lang
     ----------
     kind : str
         The chart kind: ``"bar"``, ``"tile-map"``, ``"stacked-bar"``, ``"small-multiples"``, ``"line"``,
-        ``"trend"``, ``"share"``; anything else gets a neutral opening and the values.
+        ``"trend"``; anything else gets a neutral opening and the values.
     subject : str
         What the chart shows, e.g. its caption.
     data : pandas.Series or pandas.DataFrame
-        The values drawn (the same object passed to the chart); shares in 0..1 for ``"share"``.
+        The values drawn (the same object passed to the chart).
     language : str
         Report language.
 
@@ -434,10 +399,6 @@ def describe_chart(kind: str, subject: str, data: pd.Series | pd.DataFrame, lang
     """
     lang = language
     parts = [t(_ALT_OPENING.get(kind, "alt.chart"), lang, subject=subject.rstrip("."))]
-    if kind == "share":
-        series = data if isinstance(data, pd.Series) else data.iloc[:, 0]
-        parts += [t("alt.share_value", lang, label=k, value=_share(float(v), lang)) for k, v in series.items()]
-        return " ".join(parts)
     if kind in ("line", "trend") and isinstance(data, pd.Series):
         data = data.to_frame()
     if isinstance(data, pd.Series) or (len(data.columns) == 1 and kind not in ("line", "trend")):
@@ -654,6 +615,10 @@ def project_key_figures(comparison: ProjectComparison, wave: str, language: str 
 def project_development(trend: pd.DataFrame, name: str, wave: str, language: str = "de") -> list[str]:
     """How the project's cumulative counts changed since its first answered wave; unanswered waves named as gaps.
 
+    The sentences speak of the figure's lines and gaps only when the figure is drawn (data in at least two waves,
+    :func:`~mpsc_report.analysis.charts.shows_a_trend`, the rule of
+    :meth:`~mpsc_report.documents.blocks.Blocks.trend_figure`).
+
     Parameters
     ----------
     trend : pandas.DataFrame
@@ -668,10 +633,12 @@ def project_development(trend: pd.DataFrame, name: str, wave: str, language: str
     lang = language
     answered = [w for w in trend.index if trend.loc[w].notna().any()]
     missing = [w for w in trend.index if w not in answered]
+    charted = shows_a_trend(trend)  # the same rule as the figure: only then may a sentence speak of its lines
     sentences = []
     earlier = [w for w in missing if w != wave]
     if earlier:
-        sentences.append(t("project.gaps", lang, waves=t("project.wave_joiner", lang).join(earlier)))
+        gaps = "project.gaps" if charted else "project.gaps_no_chart"
+        sentences.append(t(gaps, lang, waves=t("project.wave_joiner", lang).join(earlier)))
     if wave in answered and len(answered) > 1:
         first = answered[0]
         before, now = trend.loc[first], trend.loc[wave]
@@ -693,8 +660,10 @@ def project_development(trend: pd.DataFrame, name: str, wave: str, language: str
         sentences.append(t("project.first_wave", lang, wave=wave, name=name))
     elif not answered:
         sentences.append(t("project.no_waves", lang, name=name))
-    else:  # the factsheet's lead already says that the project did not answer this wave
+    elif charted:  # the factsheet's lead already says that the project did not answer this wave
         sentences.append(t("project.gap_now", lang, wave=wave))
+    else:  # one earlier wave with answers: no figure, nothing to compare
+        sentences.append(t("project.single_wave", lang, first=answered[0], name=name))
     return sentences
 
 

@@ -40,11 +40,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_answer": "keine Angabe",
         "title.kicker": "Modellprojekte Smart Cities · Monitoring",
         "dq.of_which": "davon: {rule}",
-        "dq.x_of_y": "{x} von {y}",
-        "colophon.intro": (
-            "Alle Zahlen dieses Berichts wurden automatisch aus den unten genannten Dateien berechnet. "
-            "Mit denselben Dateien, Parametern und demselben Programmstand entsteht derselbe Bericht."
-        ),
         "colophon.uncommitted": " (mit nicht eingecheckten Änderungen)",
         "colophon.unknown": "unbekannt",
         "meta.keywords": "Modellprojekte Smart Cities, Smart City, Monitoring, Befragung",
@@ -57,7 +52,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "alt.stacked_bar": "Gestapeltes Balkendiagramm: {subject}.",
         "alt.small_multiples": "Balkendiagramme je Kennzahl: {subject}.",
         "alt.line": "Liniendiagramm: {subject}.",
-        "alt.share": "Anteilsbalken: {subject}.",
         "alt.chart": "Abbildung: {subject}.",
         "alt.extremes": "Größter Wert {largest} ({largest_value}), kleinster Wert {smallest} ({smallest_value}).",
         "alt.values": "Werte: {listing}.",
@@ -66,7 +60,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "alt.total_extremes": "Größte Summe {largest} ({largest_value}), kleinste {smallest} ({smallest_value}).",
         "alt.trend": "{indicator}: von {first} ({first_wave}) auf {last} ({last_wave}) {direction}",
         "alt.trend_single": "{indicator}: {last} ({last_wave})",
-        "alt.share_value": "{label}: {value}.",
         "direction.up": "gestiegen",
         "direction.down": "gesunken",
         "direction.same": "unverändert geblieben",
@@ -98,11 +91,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_answer": "not stated",
         "title.kicker": "Smart Cities model projects · Monitoring",
         "dq.of_which": "of which: {rule}",
-        "dq.x_of_y": "{x} of {y}",
-        "colophon.intro": (
-            "Every number in this report was computed automatically from the files listed below. "
-            "The same files, parameters and code version produce the same report."
-        ),
         "colophon.uncommitted": " (with uncommitted changes)",
         "colophon.unknown": "unknown",
         "meta.keywords": "Smart Cities model projects, smart city, monitoring, survey",
@@ -114,7 +102,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "alt.stacked_bar": "Stacked bar chart: {subject}.",
         "alt.small_multiples": "Bar charts per indicator: {subject}.",
         "alt.line": "Line chart: {subject}.",
-        "alt.share": "Share bar: {subject}.",
         "alt.chart": "Figure: {subject}.",
         "alt.extremes": "Largest value {largest} ({largest_value}), smallest value {smallest} ({smallest_value}).",
         "alt.values": "Values: {listing}.",
@@ -122,7 +109,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "alt.total_extremes": "Largest total {largest} ({largest_value}), smallest {smallest} ({smallest_value}).",
         "alt.trend": "{indicator}: {direction} from {first} ({first_wave}) to {last} ({last_wave})",
         "alt.trend_single": "{indicator}: {last} ({last_wave})",
-        "alt.share_value": "{label}: {value}.",
         "direction.up": "risen",
         "direction.down": "fallen",
         "direction.same": "unchanged",
@@ -168,13 +154,6 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "Mittelwerte ein.",
         "dq.checksums": "Welche Dateien genau ausgewertet wurden, belegt die Begleitdatei zu diesem Bericht "
         "(mit Prüfsummen).",
-        "summary.datasets": "{datasets} kommunale Datensätze wurden im Rahmen der Förderung erstmals neu erhoben.",
-        "summary.participation": "Die Modellprojekte stärken die Mitgestaltung durch Partizipation, mit "
-        "{participation} partizipativen Aktivitäten.",
-        "summary.positions": "In den geförderten Kommunen sind {positions} neue Stellen entstanden.",
-        "summary.transferred": "{transferred} Lösungen konnten bereits in andere Kommunen übertragen werden.",
-        "summary.continued": "{share} der Maßnahmen, die bereits abgeschlossen sind, sollen weiter betrieben werden.",
-        "summary.open_source": "Für {open_source} Maßnahmen wurde der entwickelte Open-Source-Code veröffentlicht.",
         "summary.network.all": "Jedes Modellprojekt steht im Schnitt im Austausch mit {mean} anderen Kommunen – "
         "zusammen {links} Netzwerkverbindungen.",
         "summary.network.responding": "Jedes antwortende Modellprojekt steht im Schnitt im Austausch mit {mean} "
@@ -282,13 +261,6 @@ _NARRATIVE: dict[str, dict[str, str]] = {
         "dq.quoted": "“{text}”",
         "dq.special": "{cells} ({codes}); these answers count as missing and enter neither totals nor means.",
         "dq.checksums": "The sidecar file of this report records exactly which files were analysed (with checksums).",
-        "summary.datasets": "{datasets} municipal datasets were collected for the first time with the funding.",
-        "summary.participation": "The model projects strengthen co-creation through participation, with "
-        "{participation} participatory activities.",
-        "summary.positions": "{positions} new positions have been created in the funded municipalities.",
-        "summary.transferred": "{transferred} solutions have already been transferred to other municipalities.",
-        "summary.continued": "{share} of the measures already completed are to be continued.",
-        "summary.open_source": "The open-source code developed has been published for {open_source} measures.",
         "summary.network.all": "On average, each model project exchanges with {mean} other municipalities – "
         "{links} network links in all.",
         "summary.network.responding": "On average, each responding model project exchanges with {mean} other "
@@ -382,8 +354,6 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "factsheet.no_highlight": "Für diese Welle hat {name} kein Highlight genannt.",
         "factsheet.no_highlight.no_answers": "Keine Antwort in dieser Welle, daher kein Highlight.",
         "factsheet.quote_source": "{name}, Welle {wave}",
-        "factsheet.colophon.files": "Berechnet aus: {files} (SHA-256).",
-        "factsheet.colophon.code": "Programmstand {git}; {versions}; erstellt {built}.",
         "median.cohort": "Median Staffel {cohort}",
         "median.kind": "Median der {kinds}",
         "project.lead": "In Welle {wave} meldet {name}:",
@@ -403,12 +373,14 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "noun.solutions_transferred.many": "übertragene Lösungen",
         "noun.partners_total.one": "Partnerkommune",
         "noun.partners_total.many": "Partnerkommunen",
-        "project.no_waves": "Aus keiner der bisherigen Wellen liegen Antworten von {name} vor; die Abbildung bleibt "
-        "deshalb leer.",
+        "project.no_waves": "Aus keiner der bisherigen Wellen liegen Antworten von {name} vor.",
         "project.gap_now": "Welle {wave} bleibt in der Abbildung eine Lücke; gezeigt werden die Angaben der übrigen "
         "Wellen.",
         "project.gaps": "Aus Welle {waves} liegen keine Antworten vor; die Linien zeigen dort eine Lücke und werden "
         "nicht ergänzt.",
+        "project.gaps_no_chart": "Aus Welle {waves} liegen keine Antworten vor.",
+        "project.single_wave": "Nur aus Welle {first} liegen Antworten von {name} vor; ein Vergleich ist noch nicht "
+        "möglich.",
         "project.wave_joiner": " und ",
         "project.changes": "Seit Welle {first} ist bei {name} die Zahl {changes}.",
         "project.first_wave": "Welle {wave} ist die erste mit Antworten von {name}; ein Vergleich ist noch nicht "
@@ -446,6 +418,9 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "project.synthetic": "Dieser Steckbrief beruht auf synthetischen Beispieldaten; die Werte des Modellprojekts "
         "und seine Freitexte sind erfunden. Es handelt sich nicht um amtliche Ergebnisse.",
         "describe.no_data": "keine Daten",
+        "trend.next_wave": "Der Vergleich über die Befragungswellen beginnt mit der nächsten Welle.",
+        "trend.too_few_waves": "Eine Abbildung der Entwicklung folgt, sobald Angaben aus mehr als einer "
+        "Befragungswelle vorliegen.",
     },
     "en": {
         "factsheet.kicker": "Smart Cities model projects · Factsheet",
@@ -454,8 +429,6 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "factsheet.no_highlight": "{name} did not name a highlight for this wave.",
         "factsheet.no_highlight.no_answers": "No answer in this wave, so no highlight.",
         "factsheet.quote_source": "{name}, wave {wave}",
-        "factsheet.colophon.files": "Computed from: {files} (SHA-256).",
-        "factsheet.colophon.code": "Code version {git}; {versions}; built {built}.",
         "median.cohort": "Median of cohort {cohort}",
         "median.kind": "Median of {kinds}",
         "project.lead": "In wave {wave}, {name} reports:",
@@ -475,9 +448,12 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "noun.solutions_transferred.many": "transferred solutions",
         "noun.partners_total.one": "partner municipality",
         "noun.partners_total.many": "partner municipalities",
-        "project.no_waves": "There are no answers from {name} in any wave so far, so the figure stays empty.",
+        "project.no_waves": "There are no answers from {name} in any wave so far.",
         "project.gap_now": "Wave {wave} stays a gap in the figure; the figures of the other waves are shown.",
         "project.gaps": "There are no answers from wave {waves}; the lines show a gap there and are not filled in.",
+        "project.gaps_no_chart": "There are no answers from wave {waves}.",
+        "project.single_wave": "There are answers from {name} only from wave {first}, so a comparison is not yet "
+        "possible.",
         "project.wave_joiner": " and ",
         "project.changes": "For {name}, since wave {first} the number {changes}.",
         "project.first_wave": "Wave {wave} is the first with answers from {name}, so a comparison is not yet possible.",
@@ -513,6 +489,9 @@ _FACTSHEET: dict[str, dict[str, str]] = {
         "project.synthetic": "This factsheet is based on synthetic sample data; the values of the model project and "
         "its free texts are invented. These are not official results.",
         "describe.no_data": "no data",
+        "trend.next_wave": "The comparison across the survey waves starts with the next wave.",
+        "trend.too_few_waves": "A figure of the development follows once there are answers from more than one "
+        "survey wave.",
     },
 }
 
@@ -768,9 +747,6 @@ _TEXTS: dict[str, str] = {
     "Netzwerk der Modellprojekte untereinander (Punktgröße: Zahl der Partnerkommunen)": (
         "Network among the model projects (dot size: number of partner municipalities)"
     ),
-    "Anteil der abgeschlossenen Maßnahmen, die weiter betrieben werden": (
-        "Share of completed measures that will be continued"
-    ),
     "Maßnahmen nach Bearbeitungsstand und Staffel": "Measures by state of work and cohort",
     "Kennzahlen je antwortendem Modellprojekt nach Staffel (Mittelwerte)": (
         "Indicators per responding model project by cohort (means)"
@@ -781,8 +757,8 @@ _TEXTS: dict[str, str] = {
     "Modellprojekte Smart Cities nach Land (Sitz der federführenden Kommune)": (
         "Smart Cities model projects by Land (seat of the lead municipality)"
     ),
-    "Antwortende Modellprojekte und Kennzahlen nach Befragungswelle (Summen, kumuliert)": (
-        "Responding model projects and indicators by survey wave (totals, cumulative)"
+    "Antwortende Modellprojekte und Kennzahlen nach Befragungswelle (Summen, kumuliert; jede auf eigener Skala)": (
+        "Responding model projects and indicators by survey wave (totals, cumulative; each on its own scale)"
     ),
     "Kennzahlen je antwortendem Modellprojekt nach Befragungswelle (Mittelwerte)": (
         "Indicators per responding model project by survey wave (means)"
@@ -820,27 +796,14 @@ _TEXTS: dict[str, str] = {
     "Welle": "Wave",
     "Modellprojekt": "Model project",
     "Kennzahl": "Indicator",
-    "Rolle": "Role",
-    "Zeilen": "Rows",
     # data-quality appendix (documents.report.data_quality_tables)
-    "Antwortzeilen der Welle: gelesen = verwendet + zurückgewiesen": "Answer rows of the wave: read = used + rejected",
     "Fehlende Angaben je Kennzahl (leere Zellen und Sondercodes zählen nicht mit)": (
         "Missing answers per indicator (empty cells and special codes are not counted)"
     ),
-    "Rücklauf nach Art der Kommune und Staffel (Antworten von Projekten)": (
-        "Response by kind of municipality and cohort (answers of projects)"
-    ),
-    "Ausgewertete Dateien mit Prüfsumme (SHA-256)": "Files analysed, with checksum (SHA-256)",
     # roles of the files read (data.validation.SourceFile.role)
     "Antworten": "Answers",
     "Partnerkommunen": "Partner municipalities",
     "Codebuch": "Codebook",
-    # colophon (documents.provenance.colophon_rows)
-    "Datendatei": "Data file",
-    "Parameter": "Parameters",
-    "Software": "Software",
-    "Programmstand (git)": "Code version (git)",
-    "Erstellt (UTC)": "Built (UTC)",
 }
 
 

@@ -169,18 +169,14 @@ class WaveParams(BaseModel):
     )
     language: Literal["de", "en"] = Field(default="de", description="report language: German, or English")
     comparison_wave: str | None = Field(default=None, pattern=_WAVE_ID, description="earlier wave to compare with")
-    publisher: str = Field(
-        default="Monitoring Modellprojekte Smart Cities",
-        max_length=200,
-        description="who publishes the report",
-    )
     intake: IntakeParams = Field(
         default_factory=IntakeParams,
         description="how the survey exports are read and validated, for every wave or per wave (see README)",
     )
     publication: PublicationParams = Field(
         default_factory=PublicationParams,
-        description="the Impressum: publisher, client, authors, Stand, series, ISSN/ISBN, citation, licence",
+        description="the Impressum: publisher (also on the title page), client, authors, Stand, series, "
+        "ISSN/ISBN, citation, licence",
     )
 
     _wave_not_reserved = field_validator("wave", "comparison_wave")(_not_reserved)
@@ -223,7 +219,11 @@ class FactsheetParams(BaseModel):
     report_date: IsoDate = Field(description="date printed on the factsheet")
     data: str = Field(default=SAMPLE, min_length=1, description="'sample' or an absolute data folder")
     language: Literal["de", "en"] = Field(default="de", description="factsheet language: German, or English")
-    publisher: str = Field(default="Monitoring Modellprojekte Smart Cities", max_length=200)
+    publisher: str = Field(
+        default=PublicationParams.model_fields["publisher"].default,
+        max_length=300,
+        description="the wave report's publisher (publication.publisher), in the header",
+    )
     intake: IntakeParams = Field(
         default_factory=IntakeParams, description="how the survey exports are read: the wave report's settings"
     )
@@ -237,7 +237,7 @@ class FactsheetParams(BaseModel):
             "report_date": wave.report_date,
             "data": wave.data,
             "language": wave.language,
-            "publisher": wave.publisher,
+            "publisher": wave.publication.publisher,
             "intake": wave.intake,
         }
         try:
@@ -313,10 +313,39 @@ def _check_names(raw: dict[Any, Any], path: Path) -> None:
 
 
 def _validate(values: dict[str, Any], source: str) -> WaveParams:
+    values = _one_publisher(values, source)
     try:
         return WaveParams.model_validate(values)
     except ValidationError as exc:
         raise ParamsError(_describe(exc, values, source)) from None
+
+
+def _one_publisher(values: dict[str, Any], source: str) -> dict[str, Any]:
+    """``values`` with the publisher in its one field, ``publication.publisher`` (title page and Impressum).
+
+    Params files of earlier versions name the title page's publisher at the top (``publisher: "…"``). Such a file
+    keeps working when its ``publication:`` block names no publisher or the same one: the value moves there. Two
+    different publishers are refused, naming both and the fix, since only the author knows which one is right.
+
+    Raises
+    ------
+    ParamsError
+        The top-level ``publisher`` and ``publication.publisher`` differ.
+    """
+    if "publisher" not in values:
+        return values
+    rest = {key: value for key, value in values.items() if key != "publisher"}
+    old, publication = values["publisher"], values.get("publication")
+    if publication is None or (isinstance(publication, dict) and "publisher" not in publication):
+        return {**rest, "publication": {**(publication or {}), "publisher": old}}
+    named = publication.get("publisher") if isinstance(publication, dict) else getattr(publication, "publisher", None)
+    if named == old:
+        return rest
+    raise ParamsError(
+        f"{source}: the publisher is one field now, `publication.publisher` (the title page and the Impressum's "
+        f"Herausgeber), but this file names two: `publisher: {old!r}` at the top and `publication.publisher: "
+        f"{named!r}`. Keep the right one as `publication: {{publisher: …}}` and delete the top-level `publisher:` line."
+    )
 
 
 def _describe(exc: ValidationError, values: dict[str, Any], source: str, model: type[BaseModel] = WaveParams) -> str:

@@ -255,6 +255,45 @@ class Blocks:
         )
         return Block(body, f"{label} {caption}\n[{alt}]", meta.metadata())
 
+    def trend_figure(
+        self,
+        trend: pd.DataFrame,
+        caption: str,
+        *,
+        source: str,
+        alt: str | None = None,
+        with_data: bool = True,
+        data_index_label: str = "",
+        panel_height: float = 1.85,
+    ) -> Block:
+        """The trend across the waves as a numbered figure — or, with too few waves, one sentence and no chart.
+
+        A chart across the waves needs data in at least :data:`~mpsc_report.analysis.charts.MIN_TREND_WAVES` waves
+        (:func:`~mpsc_report.analysis.charts.shows_a_trend`); with fewer, one point per line (or none) shows no
+        development, so the block says in one sentence that the comparison starts with the next wave (or, when the
+        current wave has no data either, once answers from more than one wave are there) and takes no figure number.
+
+        Parameters
+        ----------
+        trend : pandas.DataFrame
+            Index = wave ids in order, columns = indicator codes, as :func:`~mpsc_report.analysis.metrics.trend`
+            returns it (labelled here for the chart and its data table).
+        caption, alt, data_index_label
+            As for :meth:`figure`.
+        source : str
+            The chart's source line.
+        with_data : bool
+            Whether the figure gets its data table (and the alt text generated from it).
+        panel_height : float
+            Height of one row of panels in inches (a factsheet uses a lower one).
+        """
+        if not charts.shows_a_trend(trend):
+            has_now = len(trend) > 0 and bool(trend.iloc[-1].notna().any())
+            return self.text(self.t("trend.next_wave" if has_now else "trend.too_few_waves"))
+        fig = charts.trend_chart(self.label(trend), source=source, panel_height=panel_height, language=self.language)
+        data = trend if with_data else None
+        return self.figure(fig, caption, alt=alt, data=data, data_index_label=data_index_label)
+
     def table(
         self,
         frame: pd.DataFrame,
@@ -313,6 +352,23 @@ class Blocks:
         )
         # The answers are quoted as given, in German, whatever the report's language.
         return Block(f'<div class="mpsc-quotes" lang="de">{body}</div>', plain)
+
+
+#: Class of the block holding the lists of figures and tables. The exporter fills it again with every figure and table
+#: of the whole document (:func:`~.export.contents.fill_lists`): the tables of the appendix follow the lists.
+LISTS_CLASS = "mpsc-lists-of-figures"
+
+
+def lists_html(figures: Sequence[str], tables: Sequence[str], language: str) -> str:
+    """The list of figures and the list of tables: a heading and one entry ("Abbildung 3: Titel") per line, escaped."""
+    parts = []
+    for heading, entries in (("lists.figures", figures), ("lists.tables", tables)):
+        items = (
+            "".join(f"<li>{escape_text(e)}</li>" for e in entries)
+            or f"<li>{escape_text(t('lists.none', language))}</li>"
+        )
+        parts.append(f'<h3>{escape_text(t(heading, language))}</h3><ul class="mpsc-list mpsc-lists">{items}</ul>')
+    return "".join(parts)
 
 
 def _answer_html(text: object, language: str) -> str:

@@ -136,7 +136,8 @@ def _markdown_message(found: list[str], language: str, other: str) -> str:
 def _output_message(found: list[str], language: str, other: str, title: bool) -> str:
     words = f"the {_LANGUAGE_NAMES[language]} document shows {_LANGUAGE_NAMES[other]} words: {_words_listed(found)}."
     if title:
-        return f"{words} Write `title`, `subtitle` and `publisher` in the params file in {_LANGUAGE_NAMES[language]}."
+        language_name = _LANGUAGE_NAMES[language]
+        return f"{words} Write `title`, `subtitle` and `publication.publisher` in the params file in {language_name}."
     return (
         f"{words} Pass codes through report.label(...) and language=lang to the chart; German text written in the "
         "notebook (captions, headers) needs its English entry in mpsc_report/analysis/words.py (_TEXTS)."
@@ -222,12 +223,15 @@ def _register_names() -> tuple[str, ...]:
 
 def _names(document) -> tuple[str, ...]:
     """Names a document shows as they are: projects, Länder and its publisher (the default one too)."""
-    from ..data.params import WaveParams
+    from ..data.params import PublicationParams
 
     record = document.provenance
-    publishers = {WaveParams.model_fields["publisher"].default}
-    if record is not None and isinstance(record.params.get("publisher"), str):
-        publishers.add(record.params["publisher"])
+    publishers = {PublicationParams.model_fields["publisher"].default}
+    params = record.params if record is not None else {}
+    publication = params.get("publication") if isinstance(params.get("publication"), dict) else {}
+    for value in (params.get("publisher"), publication.get("publisher")):  # a factsheet's, a report's
+        if isinstance(value, str):
+            publishers.add(value)
     return tuple(sorted({*_register_names(), *(p for p in publishers if p.strip())}, key=len, reverse=True))
 
 

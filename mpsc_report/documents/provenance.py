@@ -27,7 +27,6 @@ __all__ = [
     "DataFile",
     "Provenance",
     "collect_provenance",
-    "colophon_rows",
     "document_metadata",
     "git_state",
     "git_text",
@@ -128,42 +127,6 @@ def git_text(provenance: Provenance, language: str = "de") -> str:
     if provenance.git_commit == UNKNOWN:
         return t("colophon.unknown", language)
     return provenance.git_commit + (t("colophon.uncommitted", language) if provenance.git_dirty else "")
-
-
-def version_text(provenance: Provenance, language: str = "de", skip: tuple[str, ...] = ()) -> str:
-    """``"python 3.11.7, mpsc-report 0.1.0, …"``; a package not installed is "unbekannt" ("unknown")."""
-    unknown = t("colophon.unknown", language)
-    return ", ".join(
-        f"{name} {unknown if version == UNKNOWN else version}"
-        for name, version in provenance.versions.items()
-        if name not in skip
-    )
-
-
-def colophon_rows(provenance: Provenance, language: str = "de") -> list[tuple[str, str]]:
-    """The colophon as (label, value) rows in reading order.
-
-    Labels are catalogue keys (German text); values are in ``language`` where they are words (the commit's state,
-    unknown versions).
-    """
-    params = ", ".join(f"{k} = {_param_text(v)}" for k, v in provenance.params.items())
-    rows = [("Datendatei", f"{f.path} (SHA-256 {f.sha256})") for f in provenance.files]
-    rows += [
-        ("Parameter", params or NOT_SET),
-        ("Codebuch", provenance.codebook),
-        ("Software", version_text(provenance, language)),
-        ("Programmstand (git)", git_text(provenance, language)),
-        ("Erstellt (UTC)", provenance.built_at),
-    ]
-    rows += list(provenance.extra.items())
-    return rows
-
-
-def _param_text(value: Any) -> str:
-    """A parameter value as the colophon prints it; nested settings (``intake``) as "key: value" pairs."""
-    if isinstance(value, dict):
-        return "(" + ", ".join(f"{k}: {_param_text(v)}" for k, v in value.items()) + ")"
-    return "—" if value is None else str(value)
 
 
 def _display_path(path: Path, root: Path) -> str:

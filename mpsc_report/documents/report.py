@@ -24,7 +24,7 @@ from ..data.params import WaveParams
 from ..data.schema import COUNT_COLUMNS
 from ..data.validation import DataQuality
 from ..data.waves import open_waves
-from .blocks import Block, escape_text
+from .blocks import LISTS_CLASS, Block, escape_text, lists_html
 from .contract import Colophon, Narrative, Record, TitlePage, finite_numbers
 from .document import WaveDocument
 from .provenance import reader_line
@@ -160,7 +160,7 @@ class Report(WaveDocument):
             f'<p class="mpsc-wave">{escape_text(wave_line)}</p>',
             notice,
             f'<p class="mpsc-date">{escape_text(format_date(p.report_date, lang))}</p>',
-            f'<p class="mpsc-publisher">{escape_text(p.publisher)}</p>',
+            f'<p class="mpsc-publisher">{escape_text(p.publication.publisher)}</p>',
             "</section>",
         ]
         plain = "\n".join(
@@ -267,21 +267,23 @@ class Report(WaveDocument):
         return _plain_table(rows, headers, t("abbreviations.caption", lang), "mpsc-abbreviations")
 
     def lists_of_figures_and_tables(self) -> Block:
-        """The list of figures and the list of tables, from the captions shown so far (call it after the last one)."""
+        """The list of figures and the list of tables, from the captions shown so far.
+
+        The exporter completes it with every figure and table of the whole document
+        (:func:`~.export.contents.fill_lists`), so the lists may stand before the appendix whose tables follow them:
+        in the back matter after the abbreviations and before the sources, as German reports place them.
+        """
         lang = self.language
-        parts, plain = [], []
-        for kind, heading, label in (
-            ("figure", "lists.figures", "figure.label"),
-            ("table", "lists.tables", "table.label"),
-        ):
-            entries = [f"{t(label, lang, number=number)} {caption}" for k, number, caption in self.listed if k == kind]
-            items = (
-                "".join(f"<li>{escape_text(e)}</li>" for e in entries)
-                or f"<li>{escape_text(t('lists.none', lang))}</li>"
-            )
-            parts.append(f'<h3>{escape_text(t(heading, lang))}</h3><ul class="mpsc-list mpsc-lists">{items}</ul>')
-            plain.append(t(heading, lang) + "\n" + "\n".join(entries))
-        return Block("".join(parts), "\n\n".join(plain))
+        entries = {
+            kind: [f"{t(label, lang, number=number)} {caption}" for k, number, caption in self.listed if k == kind]
+            for kind, label in (("figure", "figure.label"), ("table", "table.label"))
+        }
+        plain = "\n\n".join(
+            t(heading, lang) + "\n" + "\n".join(entries[kind])
+            for kind, heading in (("figure", "lists.figures"), ("table", "lists.tables"))
+        )
+        body = lists_html(entries["figure"], entries["table"], lang)
+        return Block(f'<div class="{LISTS_CLASS}">{body}</div>', plain)
 
     def references(self) -> Block:
         """The list of references: the Smart City Charta with its source, the programme's pages, the results."""

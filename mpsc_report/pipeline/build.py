@@ -430,6 +430,10 @@ def commit_outputs(unit: Unit, nb, exported: dict[str, bytes | str], open_data: 
         ) from exc
     if open_data:
         _remove_other_data_files(unit.data_folder, set(written))
+        for stale in unit.stale_data_folders:  # an earlier build in another language: not this document's data
+            _remove_other_data_files(stale, set())
+            if stale.is_dir() and not any(stale.iterdir()):
+                stale.rmdir()
     return written
 
 

@@ -27,7 +27,7 @@ from pydantic import (
 
 from ..documents.cells import CellRef
 from ..write import write_atomic
-from .units import DATA_FOLDER_SUFFIX, Unit, UnitResult
+from .units import DATA_FOLDER_SUFFIX, DATA_FOLDER_SUFFIXES, Unit, UnitResult
 
 MANIFEST_NAME = "manifest.json"
 INDEX_NAME = "index.html"
@@ -326,7 +326,7 @@ def _stat_outputs(paths: list[Path], output_dir: Path) -> dict[str, OutputFile]:
 
 
 def _output_kind(path: Path) -> str:
-    if path.parent.name.endswith(DATA_FOLDER_SUFFIX):
+    if path.parent.name.endswith(tuple(DATA_FOLDER_SUFFIXES.values())):  # "daten/<name>" in every language
         return f"{DATA_FOLDER_SUFFIX.strip('_')}/{path.name}"
     if path.name.endswith(".provenance.json"):
         return "provenance.json"

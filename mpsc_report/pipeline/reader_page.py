@@ -2,7 +2,8 @@
 
 It stands beside the developer build index (``index.html``, :func:`~.manifest.write_index`), which lists every unit
 with its status and errors. This page lists only what a reader may open: units whose latest build succeeded, with
-their HTML and PDF. No script, no external resource, the same strict Content-Security-Policy as the publications;
+their HTML and PDF and their open data (the Tabellenband, the folder of CSV files and its ``datapackage.json``). No
+script, no external resource, the same strict Content-Security-Policy as the publications;
 landmarks, a skip link, one h1, tables with header cells.
 """
 
@@ -15,12 +16,18 @@ from urllib.parse import quote
 
 from ..write import write_atomic
 from .manifest import Manifest, UnitEntry
+from .units import DATA_FOLDER_SUFFIX
 
 #: File name of the reader page in the output folder.
 READER_PAGE_NAME = "berichte.html"
 
 #: Statuses whose outputs a reader may open.
 _PUBLISHED = ("built", "skipped")
+
+#: The manifest's kind of a unit's data package (``daten/datapackage.json`` whatever the document's language).
+_PACKAGE = f"{DATA_FOLDER_SUFFIX.strip('_')}/datapackage.json"
+
+_XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _STYLE = """
 body{margin:0;font-family:"Open Sans","Noto Sans","DejaVu Sans",Arial,sans-serif;line-height:1.55;color:#27303d}
@@ -34,6 +41,8 @@ a:focus-visible{outline:2px solid #1d4f7a;outline-offset:2px}
 .notice{display:inline-block;border:1.5px solid #8f1d1d;color:#8f1d1d;background:#fcf0ef;padding:.3em .8em;
 font-weight:600}
 .reports{list-style:none;padding:0}.reports li{margin:.5em 0}
+.data{display:block;font-size:.92em;color:#58626f}
+.vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%;font-size:.92em}
 caption{text-align:left;color:#58626f;padding:0 0 .5em}
@@ -83,7 +92,8 @@ def render_reader_page(manifest: Manifest, register=None, sample_data: bool = Tr
         '<main id="inhalt"><h1>Modellprojekte Smart Cities: Berichte und Steckbriefe</h1>',
         "<p>Ergebnisse des Projektmonitorings der Modellprojekte Smart Cities: die Halbzeitbilanz jeder "
         "Befragungswelle und ein zweiseitiger Steckbrief je Modellprojekt, jeweils als Webseite und als "
-        "barrierefreies PDF.</p>",
+        "barrierefreies PDF. Die Zahlen jedes Dokuments liegen als offene Daten daneben: als Tabellenband (Excel) "
+        "und als CSV-Dateien mit Datenbeschreibung (datapackage.json).</p>",
     ]
     if sample_data:
         parts.append('<p class="notice">Beispieldaten – keine amtlichen Ergebnisse</p>')
@@ -98,7 +108,9 @@ def render_reader_page(manifest: Manifest, register=None, sample_data: bool = Tr
         )
         wave_reports = [e for e in reports if e.wave == wave]
         if wave_reports:
-            items = "".join(f"<li>{_links(e, e.params.get('title') or 'Bericht')}</li>" for e in wave_reports)
+            items = "".join(
+                f"<li>{_links(e, e.params.get('title') or 'Bericht')}{_report_data(e)}</li>" for e in wave_reports
+            )
             parts.append(f'<h3>Bericht</h3><ul class="reports">{items}</ul>')
         sheets = factsheets.get(wave, [])
         if sheets:
@@ -122,28 +134,59 @@ def _factsheet_table(wave: str, sheets: list[UnitEntry], projects: dict[str, tup
     rows = []
     for entry in sorted(sheets, key=key):
         name, state, cohort = projects.get(entry.project or "", (entry.project or "", "", ""))
+        context = f'<span class="vh"> (Steckbrief {_e(name)})</span>'
         rows.append(
             f'<tr><th scope="row">{_e(name)}</th><td>{_e(state)}</td><td>{_e(cohort)}</td>'
-            f"<td>{_links(entry, None)}</td></tr>"
+            f"<td>{_links(entry, None, context)}</td><td>{_data_links(entry, context, short=True)}</td></tr>"
         )
     return (
         f'<h3>Steckbriefe der Modellprojekte ({len(sheets)})</h3><div class="scroll" role="region" tabindex="0" '
         f'aria-label="Steckbriefe {_e(wave)}"><table><caption>Steckbriefe der Welle {_e(wave)}, nach Land und Name'
         '</caption><thead><tr><th scope="col">Modellprojekt</th><th scope="col">Land</th>'
-        '<th scope="col">Staffel</th><th scope="col">Lesen</th></tr></thead><tbody>'
+        '<th scope="col">Staffel</th><th scope="col">Lesen</th><th scope="col">Offene Daten</th></tr></thead><tbody>'
         + "".join(rows)
         + "</tbody></table></div>"
     )
 
 
-def _links(entry: UnitEntry, title: str | None) -> str:
+def _links(entry: UnitEntry, title: str | None, context: str = "") -> str:
+    """Links to the HTML and the PDF; ``context`` (hidden on screen) tells screen readers whose they are."""
     found = []
     if "html" in entry.outputs:
         text = _e(title) if title else "Webseite"
-        found.append(f'<a href="{_href(entry.outputs["html"].path)}">{text}</a>')
+        found.append(f'<a href="{_href(entry.outputs["html"].path)}">{text}{context}</a>')
     if "pdf" in entry.outputs:
-        found.append(f'<a href="{_href(entry.outputs["pdf"].path)}" type="application/pdf">PDF</a>')
+        found.append(f'<a href="{_href(entry.outputs["pdf"].path)}" type="application/pdf">PDF{context}</a>')
     return " · ".join(found)
+
+
+def _report_data(entry: UnitEntry) -> str:
+    """The line of a report's open data under its links ("" when none was built)."""
+    links = _data_links(entry, '<span class="vh"> (Bericht der Welle ' + _e(entry.wave) + ")</span>")
+    return f'<span class="data">Offene Daten: {links}</span>' if links else ""
+
+
+def _data_links(entry: UnitEntry, context: str, short: bool = False) -> str:
+    """Links to the Tabellenband (XLSX, with its size), the folder of CSV files and its ``datapackage.json``."""
+    found = []
+    if "xlsx" in entry.outputs:
+        xlsx = entry.outputs["xlsx"]
+        text = "XLSX" if short else f"Tabellenband (XLSX, {_size(xlsx.size)})"
+        found.append(f'<a href="{_href(xlsx.path)}" type="{_XLSX_TYPE}">{text}{context}</a>')
+    if _PACKAGE in entry.outputs:
+        package = entry.outputs[_PACKAGE].path
+        folder = package.rsplit("/", 1)[0] + "/"
+        found.append(f'<a href="{_href(folder)}">{"CSV" if short else "CSV-Dateien (Ordner)"}{context}</a>')
+        if not short:
+            found.append(f'<a href="{_href(package)}" type="application/json">Datenbeschreibung (datapackage.json)</a>')
+    return " · ".join(found)
+
+
+def _size(size: int) -> str:
+    """A file size the German way: "38 kB", "1,2 MB"."""
+    if size < 1_000_000:
+        return f"{max(1, round(size / 1000))}\u00a0kB"
+    return f"{size / 1_000_000:.1f}".replace(".", ",") + "\u00a0MB"
 
 
 def _href(path: str) -> str:

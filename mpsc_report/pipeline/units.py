@@ -24,8 +24,13 @@ REPORT_NOTEBOOK = Path("notebooks/halftime_review.ipynb")
 #: The notebook every project factsheet is built from; factsheets are planned only when it exists.
 FACTSHEET_NOTEBOOK = Path("notebooks/project_factsheet.ipynb")
 
-#: Suffix of the folder of a unit's open-data CSV files (:mod:`mpsc_report.documents.opendata`).
-DATA_FOLDER_SUFFIX = "_daten"
+#: Suffix of the folder of a unit's open-data CSV files, by the document's language: ``halftime_review_daten`` beside a
+#: German document, ``halftime_review_data`` beside an English one (the writers' ``opendata.FOLDER_SUFFIXES``).
+DATA_FOLDER_SUFFIXES: dict[str, str] = {"de": "_daten", "en": "_data"}
+
+#: The German suffix; the manifest files the data folder's files as ``daten/<name>`` in every language, so
+#: manifests of earlier builds are read the same.
+DATA_FOLDER_SUFFIX = DATA_FOLDER_SUFFIXES["de"]
 
 #: Folder under the output folder that keeps the partial notebooks of failed units.
 FAILED_DIR = "failed"
@@ -80,8 +85,18 @@ class Unit:
 
     @property
     def data_folder(self) -> Path:
-        """The folder of the unit's CSV files and ``datapackage.json``: ``outputs/2023/halftime_review_daten``."""
-        return self.out_dir / f"{self.stem}{DATA_FOLDER_SUFFIX}"
+        """The folder of the unit's CSV files and ``datapackage.json``: ``outputs/2023/halftime_review_daten``.
+
+        Named in the unit's language: an English document's folder is ``halftime_review_data``.
+        """
+        return self.out_dir / f"{self.stem}{DATA_FOLDER_SUFFIXES[self.params.language]}"
+
+    @property
+    def stale_data_folders(self) -> list[Path]:
+        """Data folders of this stem in the other languages: left by an earlier build in another language."""
+        own = self.data_folder
+        candidates = (self.out_dir / f"{self.stem}{suffix}" for suffix in DATA_FOLDER_SUFFIXES.values())
+        return [folder for folder in candidates if folder != own]
 
     @property
     def running_notebook(self) -> Path:
@@ -208,7 +223,7 @@ _FAILED_SOURCE = "the build's folder for the notebooks of failed units"
 
 #: The outputs every unit writes next to each other (the executed notebook, the HTML, the PDF, the Tabellenband,
 #: the folder of CSV files).
-_OUTPUT_SUFFIXES = (".ipynb", ".html", ".pdf", ".xlsx", DATA_FOLDER_SUFFIX)
+_OUTPUT_SUFFIXES = (".ipynb", ".html", ".pdf", ".xlsx", *DATA_FOLDER_SUFFIXES.values())
 
 
 def check_name_collisions(units: Sequence[Unit]) -> None:

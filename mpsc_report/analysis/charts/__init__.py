@@ -14,10 +14,9 @@ from .bars import (
     bar_chart,
     comparison_chart,
     project_comparison_chart,
-    share_chart,
     stacked_bar_chart,
 )
-from .figure import count_plotted, source_line
+from .figure import MIN_TREND_WAVES, count_plotted, shows_a_trend, source_line
 from .maps import LAND_ABBREVIATIONS, TILE_GRID, tile_map
 from .network import network_chart
 from .style import (
@@ -41,6 +40,7 @@ __all__ = [
     "GREY",
     "LAND_ABBREVIATIONS",
     "MAIN_COLOUR",
+    "MIN_TREND_WAVES",
     "OKABE_ITO",
     "PROJECT_COMPARISON_COLOURS",
     "TILE_GRID",
@@ -49,7 +49,7 @@ __all__ = [
     "count_plotted",
     "network_chart",
     "project_comparison_chart",
-    "share_chart",
+    "shows_a_trend",
     "source_line",
     "stacked_bar_chart",
     "tile_map",

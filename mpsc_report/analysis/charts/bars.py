@@ -1,4 +1,4 @@
-"""Bar charts: bars, stacked bars, small multiples of bars, one share bar, one project next to two medians."""
+"""Bar charts: bars, stacked bars, small multiples of bars, one project next to two medians."""
 
 from __future__ import annotations
 
@@ -25,13 +25,10 @@ from .labels import (
 from .layout import panel_grid, set_value_limits, style_bar_axes
 from .style import (
     ACCENT_COLOUR,
-    BASE_SIZE,
     FIGURE_WIDTH,
-    GREY,
     MAIN_COLOUR,
     MUTED_COLOUR,
     REFERENCE_COLOURS,
-    TEXT_COLOUR,
     VALUE_SIZE,
     colours_for,
     fixed_colours,
@@ -297,59 +294,6 @@ def comparison_chart(
         else:
             ax.tick_params(axis="y", labelleft=False)
     axes[0, 0].set_ylim(len(categories) - 0.5, -0.5)
-    return fig
-
-
-@chart("share", nonempty=())
-def share_chart(share: float, *, label: str, source: str, language: str = "de") -> Figure:
-    """Draw one 100 % bar split into a share and the rest, with the share written on it.
-
-    Parameters
-    ----------
-    share : float
-        A share between 0 and 1.
-    label : str
-        What the share is, written above the bar.
-    source : str
-        Source line, see :func:`~mpsc_report.analysis.charts.source_line`.
-    language : str
-        Report language for number formats.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-    """
-    if not (isinstance(share, int | float | np.number) and 0 <= float(share) <= 1):
-        raise ValueError(f"share must be a number between 0 and 1, got {share!r}")
-    share = float(share)
-    wrapped = wrap(label, 95)
-    fig = new_figure(1.1 + 0.16 * wrapped.count("\n"), source)
-    ax = fig.add_subplot()
-    ax.barh(0, share, height=0.6, color=MAIN_COLOUR)
-    ax.barh(0, 1 - share, left=share, height=0.6, color=GREY)
-    text = ax.text(
-        share / 2,
-        0,
-        format_percent(share, 0, language),
-        ha="center",
-        va="center",
-        fontsize=BASE_SIZE + 1,
-        fontweight="bold",
-        color=text_colour_on(MAIN_COLOUR),
-    )
-    ax.set_title(wrapped, fontweight="normal", pad=5)
-    ax.set_xlim(0, 1)
-    ax.set_ylim(-0.5, 0.5)
-    ax.set_axis_off()
-
-    fig.draw_without_rendering()
-    renderer = fig._get_renderer()
-    bar_width = ax.transData.transform((share, 0))[0] - ax.transData.transform((0, 0))[0]
-    if text.get_window_extent(renderer).width + 8 > bar_width:  # does not fit: write it on the rest
-        text.set_position((share, 0))
-        text.set_horizontalalignment("left")
-        text.set_color(TEXT_COLOUR)
-        text.set_text(" " + text.get_text())
     return fig
 
 

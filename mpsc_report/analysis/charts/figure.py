@@ -136,6 +136,22 @@ def source_line(wave: str, n: int, synthetic: bool, language: str = "de") -> str
     return t("chart.source_sample" if synthetic else "chart.source", language, wave=wave, count=count)
 
 
+#: Waves with data a chart across the waves needs. With one point per line it shows no development (with none, an
+#: empty chart): a document then says in a sentence when the comparison starts instead of drawing the chart (see
+#: :meth:`mpsc_report.documents.blocks.Blocks.trend_figure`).
+MIN_TREND_WAVES = 2
+
+
+def waves_with_data(frame: pd.DataFrame) -> int:
+    """How many waves (rows) of a trend frame hold at least one number."""
+    return int(frame.apply(pd.to_numeric, errors="coerce").notna().any(axis=1).sum())
+
+
+def shows_a_trend(frame: pd.DataFrame) -> bool:
+    """Whether ``frame`` has data in at least :data:`MIN_TREND_WAVES` waves, so a trend chart shows a development."""
+    return waves_with_data(frame) >= MIN_TREND_WAVES
+
+
 def count_plotted(fig: Figure) -> int:
     """Number of data items drawn on a figure's axes: non-empty bars/patches, line points, scatter points, images.
 

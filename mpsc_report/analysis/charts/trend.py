@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ..words import t
-from .figure import chart, new_figure
+from .figure import MIN_TREND_WAVES, chart, new_figure, shows_a_trend, waves_with_data
 from .labels import format_value, wrap
 from .layout import panel_grid
 from .style import FIGURE_WIDTH, FONT_FAMILY, MAIN_COLOUR, MUTED_COLOUR, TEXT_COLOUR, VALUE_SIZE
@@ -44,8 +44,19 @@ def trend_chart(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        When fewer than :data:`MIN_TREND_WAVES` waves have data: one point per line is no trend.
     """
     data = frame.apply(pd.to_numeric, errors="raise").astype(float)
+    if not shows_a_trend(data):
+        raise ValueError(
+            f"a trend chart needs data in at least {MIN_TREND_WAVES} waves, got {waves_with_data(data)} "
+            f"(waves {', '.join(map(str, data.index))}); say in a sentence when the comparison starts instead "
+            "(Blocks.trend_figure does)"
+        )
     waves = [str(wave) for wave in data.index]
     n_panels = len(data.columns)
     n_rows, n_cols = panel_grid(n_panels)

@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from ...analysis.words import t
 from ...errors import ExportError
+from ..blocks import LISTS_CLASS, lists_html
 from ..contract import Document
 
 #: A contents entry as :func:`build_toc` writes it: text, target id, page-number slot.
@@ -20,9 +21,14 @@ _TOC_SLOT = re.compile(
 )
 
 
+#: Headings the contents list: the h2 and h3 of markdown cells, and the h2 the exporter adds (the appendix of figure
+#: data, the section "Daten zum Bericht" naming the open-data files).
+_TOC_HEADINGS = ".jp-MarkdownCell h2, .jp-MarkdownCell h3, h2.mpsc-appendix-title, h2.mpsc-opendata-title"
+
+
 def build_toc(soup: BeautifulSoup, document: Document):
-    """``<nav class="mpsc-toc">`` listing the h2 (and nested h3) headings of markdown cells."""
-    headings = soup.select(".jp-MarkdownCell h2, .jp-MarkdownCell h3, h2.mpsc-appendix-title")
+    """``<nav class="mpsc-toc">`` listing the h2 (and nested h3) headings of markdown cells and of added sections."""
+    headings = soup.select(_TOC_HEADINGS)
     if not headings:
         return None
     first_with_id: dict[str, Any] = {}
@@ -61,6 +67,29 @@ def build_toc(soup: BeautifulSoup, document: Document):
             current_h2.append(nested)
         nested.append(entry)
     return nav
+
+
+#: The id of a numbered table of the document (not a figure's data table, not a copy in the appendix).
+_TABLE_ID = re.compile(r"tabelle-\d+")
+
+
+def fill_lists(soup: BeautifulSoup, document: Document) -> None:
+    """Fill the lists of figures and tables with every figure and table of the document, in order.
+
+    The block (:meth:`~..report.Report.lists_of_figures_and_tables`) lists what was shown before it; the tables of
+    the appendix follow it, so the entries are read here from the captions of the whole page.
+    """
+    place = soup.select_one(f"div.{LISTS_CLASS}")
+    if place is None:
+        return
+    figures = [" ".join(c.get_text().split()) for c in soup.select("figure.mpsc-figure > figcaption")]
+    tables = [
+        " ".join(table.caption.get_text().split())
+        for table in soup.select("table.mpsc-table")
+        if _TABLE_ID.fullmatch(table.get("id", "")) and table.caption is not None
+    ]
+    place.clear()
+    place.append(BeautifulSoup(lists_html(figures, tables, document.language), features="html.parser"))
 
 
 def add_data_appendix(soup: BeautifulSoup, document: Document) -> None:

@@ -19,7 +19,7 @@ from ...errors import ExportError
 from ..contract import Document, read_document
 from ..opendata import Downloads, add_download_links
 from ..provenance import document_metadata
-from .contents import add_data_appendix, build_toc
+from .contents import add_data_appendix, build_toc, fill_lists
 from .fonts import document_text, find_font_dir, font_face_css
 from .sanitize import sanitize_body
 from .typography import typeset
@@ -244,6 +244,7 @@ def _finish_html(
         for paragraph in title.select("p.mpsc-title"):
             paragraph["role"] = "heading"
             paragraph["aria-level"] = "1"
+    fill_lists(soup, document)
     add_data_appendix(soup, document)
     if downloads is not None:
         add_download_links(soup, document, downloads)

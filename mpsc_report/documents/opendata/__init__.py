@@ -6,14 +6,15 @@ provenance record. ``sheets`` turns the contract into tables, ``workbook`` write
 CSV files and ``datapackage.json``, ``links`` the download links of the HTML (and so of the PDF printed from it).
 
 Files of a document with the stem ``halftime_review`` (beside ``halftime_review.html``):
-``halftime_review.xlsx`` and the folder ``halftime_review_daten/`` with ``datapackage.json``, per figure or table
-``abbildung-03.csv`` (machines) and ``abbildung-03_excel.csv`` (German Excel), ``zahlen.csv`` (every number with
-its key) and ``definitionen.csv`` (the indicator catalogue).
+``halftime_review.xlsx`` and the folder ``halftime_review_daten/`` (beside an English document
+``halftime_review_data/``) with ``datapackage.json``, per figure or table ``abbildung-03.csv`` (machines) and
+``abbildung-03_excel.csv`` (German Excel), ``zahlen.csv`` (every number with its key) and ``definitionen.csv`` (the
+indicator catalogue).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..contract import Document
 from .files import DESCRIPTOR, EXCEL_SUFFIX, LICENCE, csv_files, descriptor, descriptor_bytes
@@ -25,8 +26,12 @@ from .workbook import tabellenband
 #: Formats of the open data a build can write (besides "html" and "pdf").
 OPEN_DATA_FORMATS: tuple[str, ...] = ("xlsx", "csv")
 
-#: Suffix of the folder of CSV files and the descriptor beside a document: ``halftime_review_daten/``.
-FOLDER_SUFFIX = "_daten"
+#: Suffix of the folder of CSV files and the descriptor beside a document, in the document's language:
+#: ``halftime_review_daten/`` beside a German document, ``halftime_review_data/`` beside an English one.
+FOLDER_SUFFIXES: dict[str, str] = {"de": "_daten", "en": "_data"}
+
+#: The German suffix (the default language).
+FOLDER_SUFFIX = FOLDER_SUFFIXES["de"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,12 @@ class Downloads:
 
     stem: str
     formats: tuple[str, ...] = OPEN_DATA_FORMATS
+    #: The document's language; it names the data folder (:data:`FOLDER_SUFFIXES`).
+    language: str = "de"
+
+    def of(self, document: Document) -> Downloads:
+        """These downloads in the language of ``document`` (its contract decides what the folder is called)."""
+        return replace(self, language=document.language)
 
     @property
     def xlsx(self) -> str | None:
@@ -44,7 +55,7 @@ class Downloads:
     @property
     def folder(self) -> str | None:
         """The folder of the CSV files and ``datapackage.json``, None when they are not built."""
-        return f"{self.stem}{FOLDER_SUFFIX}" if "csv" in self.formats else None
+        return f"{self.stem}{FOLDER_SUFFIXES[self.language]}" if "csv" in self.formats else None
 
     def csv(self, name: str, excel: bool = False) -> str | None:
         """Relative path of a sheet's CSV file (``<stem>_daten/abbildung-03.csv``), None when not built."""
@@ -68,6 +79,7 @@ def open_data_files(document: Document, downloads: Downloads) -> dict[str, bytes
     downloads : Downloads
         Its stem and the formats to write (``xlsx``: the Tabellenband; ``csv``: the CSV files and the descriptor).
     """
+    downloads = downloads.of(document)
     items = listed(document)
     numbers = all_numbers(document, project_names(document))
     files: dict[str, bytes] = {}
@@ -91,12 +103,14 @@ def read_back_numbers(
     them in the manifest beside the document's own numbers, and the consistency gate
     (:mod:`mpsc_report.pipeline.consistency`) compares them like the numbers of two documents.
     """
-    return _read_back(files, document, downloads.stem, f"{downloads.stem}{FOLDER_SUFFIX}")
+    folder = downloads.of(document).folder or f"{downloads.stem}{FOLDER_SUFFIXES[document.language]}"
+    return _read_back(files, document, downloads.stem, folder)
 
 
 __all__ = [
     "DESCRIPTOR",
     "FOLDER_SUFFIX",
+    "FOLDER_SUFFIXES",
     "NUMBERS_NAME",
     "OPEN_DATA_FORMATS",
     "Downloads",

@@ -33,6 +33,7 @@ def add_download_links(soup: BeautifulSoup, document: Document, downloads: Downl
     """Add the links under each figure and table and the section naming every open-data file (see module doc)."""
     if not downloads.any:
         return
+    downloads = downloads.of(document)  # the data folder is named in the document's language
     items = listed(document)
     for item in items:
         if item.sheet is None:
