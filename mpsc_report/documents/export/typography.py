@@ -182,9 +182,9 @@ def hyphenate_print(html: str, language: str = "de") -> str:
     return str(soup)
 
 
-#: Tables with at least this many columns have columns narrow enough to need soft hyphens in their cells. A soft
-#: hyphen splits a word into runs in the PDF, and some text extractors read the runs as words ("Mus ter an gabe"):
-#: so words get them only where a column is narrow (column heads, key-figure labels, cells of wide tables).
+#: Tables with at least this many columns have columns narrow enough to need soft hyphens in their cells. Words get
+#: them only where a column is narrow (column heads, key-figure labels, cells of wide tables): a wide text column
+#: wraps at spaces, and a hyphen that breaks a line still splits the word for text extraction.
 NARROW_TABLE_COLUMNS = 4
 
 
