@@ -583,3 +583,36 @@ def test_lists_of_figures_and_tables_name_every_one_also_those_after_them():
     assert [li.get_text() for li in lists.select("li")] == ["Abbildung 1: Themen", "Tabelle 1: Rücklauf <Staffel>"]
     assert "&lt;Staffel&gt;" in str(lists)  # escaped again: text, never markup
     assert [h.get_text() for h in lists.select("h3")] == ["Abbildungen", "Tabellen"]
+
+
+def test_soft_hyphens_that_did_not_break_a_line_leave_no_glyph_for_text_extraction():
+    import pikepdf
+
+    from mpsc_report.documents.export.typography import drop_unbroken_soft_hyphens
+
+    # As Chromium prints "Augs\u00adburg" on one line: the soft hyphen an invisible glyph with ActualText U+00AD.
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    shy = pikepdf.Dictionary(ActualText=pikepdf.String("\u00ad"))
+    tagged = pikepdf.Dictionary(MCID=0)
+    ops = [
+        ([pikepdf.Name.P, tagged], "BDC"),
+        ([], "BT"),
+        ([pikepdf.String("Augs")], "Tj"),
+        ([pikepdf.Name.Span, shy], "BDC"),
+        ([20, 0], "Td"),
+        ([pikepdf.String("\x00\x03")], "Tj"),
+        ([], "EMC"),
+        ([5, 0], "Td"),
+        ([pikepdf.String("burg")], "Tj"),
+        ([], "ET"),
+        ([], "EMC"),
+    ]
+    pdf.pages[0].Contents = pdf.make_stream(
+        pikepdf.unparse_content_stream([pikepdf.ContentStreamInstruction(o, pikepdf.Operator(n)) for o, n in ops])
+    )
+    assert drop_unbroken_soft_hyphens(pdf) == 1
+    left = [(str(i.operator), [str(x) for x in i.operands]) for i in pikepdf.parse_content_stream(pdf.pages[0])]
+    assert [name for name, _ in left] == ["BDC", "BT", "Tj", "Td", "Td", "Tj", "ET", "EMC"]  # positions stay
+    assert ("Tj", ["\x00\x03"]) not in left and left[0][0] == "BDC"  # the tagged sequence (MCID) is untouched
+    assert drop_unbroken_soft_hyphens(pdf) == 0

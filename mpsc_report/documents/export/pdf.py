@@ -39,7 +39,7 @@ from .contents import (
 from .html import AUTHOR, DOWNLOADS_RESOURCE, ReportHTMLExporter, document_of, wave_label
 from .printer import CHROMIUM_ARGS, ChromiumPrinter, LoadedDocument, open_printer, run_print
 from .tagging import DocumentInfo, finish_pdf
-from .typography import hyphenate_print
+from .typography import drop_unbroken_soft_hyphens, hyphenate_print
 
 #: Page margins; the running header and footer live inside the top and bottom margins.
 _PDF_MARGIN = {"top": "22mm", "bottom": "20mm", "left": "20mm", "right": "20mm"}
@@ -449,6 +449,7 @@ def _finished(
         if cover is not None:
             plain = stack.enter_context(pikepdf.open(io.BytesIO(cover)))
             replace_pages(doc, plain, [1], True)  # tagged content only: the header and footer differ
+        drop_unbroken_soft_hyphens(doc)  # words stay whole for text extraction (see typography)
         return finish_pdf(doc, info)
 
 

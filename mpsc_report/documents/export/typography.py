@@ -3,9 +3,12 @@
 Debian's headless Chromium has no hyphenation dictionaries, so ``hyphens: auto`` does nothing in the print; the PDF
 exporter puts soft hyphens (U+00AD) from pyphen's dictionary (the LibreOffice/Hunspell patterns) into the narrow
 places where a long German compound would otherwise overflow or break anywhere: table cells, column heads and the
-key-figure labels (:func:`hyphenate_print`). Running text is set ragged right and needs none: Chromium writes a soft
-hyphen into the PDF's text, where it splits words for text extraction. The HTML for readers keeps its text clean
-(search, copying) and relies on the reader's browser (``hyphens: auto``; browsers ship German dictionaries).
+key-figure labels (:func:`hyphenate_print`). Running text is set ragged right and needs none. Chromium draws every
+soft hyphen that did not break a line as an invisible glyph marked ``/Span <</ActualText (U+00AD)>>``; extractors
+that ignore ActualText read that glyph as a space ("Part ner kom mu nen"), so :func:`drop_unbroken_soft_hyphens`
+removes those glyphs from the finished PDF (nothing visible changes; a hyphen that broke a line stays). The HTML for
+readers keeps its text clean (search, copying) and relies on the reader's browser (``hyphens: auto``; browsers ship
+German dictionaries).
 
 No-break spaces, dashes and nested quotes (:func:`typeset`) apply to HTML and PDF alike. Only text nodes change,
 never markup, and never the text of headings, links, numbers, names (row headers, quote attributions), code or the
@@ -179,9 +182,9 @@ def hyphenate_print(html: str, language: str = "de") -> str:
     return str(soup)
 
 
-#: Tables with at least this many columns have columns narrow enough to need soft hyphens in their cells. A soft
-#: hyphen splits a word into runs in the PDF, and some text extractors read the runs as words ("Mus ter an gabe"):
-#: so words get them only where a column is narrow (column heads, key-figure labels, cells of wide tables).
+#: Tables with at least this many columns have columns narrow enough to need soft hyphens in their cells. Words get
+#: them only where a column is narrow (column heads, key-figure labels, cells of wide tables): a wide text column
+#: wraps at spaces, and a hyphen that breaks a line still splits the word for text extraction.
 NARROW_TABLE_COLUMNS = 4
 
 
@@ -229,3 +232,57 @@ def _untouched(tag) -> bool:
         if element.name == "footer" and element.find_parent(class_="mpsc-quote") is not None:
             return True  # a quote's attribution: a name
     return False
+
+
+def drop_unbroken_soft_hyphens(doc) -> int:  # noqa: ANN001 - an open pikepdf.Pdf (pikepdf loads only when printing)
+    """Remove the invisible glyphs Chromium draws for soft hyphens that did not break a line; returns how many.
+
+    Chromium prints such a soft hyphen as ``/Span <</ActualText (\u00ad)>> BDC … Tj … EMC``: a zero-width glyph whose
+    ActualText is the soft hyphen. Poppler honours the ActualText (and keeps a U+00AD inside the word), pypdf and
+    many copy-and-paste paths read the glyph itself, a space ("Augs burg"). Only the showing of that glyph goes
+    (with its marked-content pair); the text positioning inside stays, so every other glyph keeps its place, and
+    the sequences carry no MCID, so the tag tree is untouched. A hyphen that broke a line is a visible glyph of its
+    own and stays.
+    """
+    import pikepdf  # noqa: PLC0415
+
+    removed = 0
+    for page in doc.pages:
+        operations = list(pikepdf.parse_content_stream(page))
+        kept, index, before = [], 0, removed
+        while index < len(operations):
+            operation = operations[index]
+            end = _soft_hyphen_span_end(operations, index, pikepdf)
+            if end is None:
+                kept.append(operation)
+                index += 1
+                continue
+            kept.extend(op for op in operations[index + 1 : end] if str(op.operator) not in _SHOW_TEXT)
+            removed += 1
+            index = end + 1
+        if removed > before:
+            page.Contents = doc.make_stream(pikepdf.unparse_content_stream(kept))
+    return removed
+
+
+#: Operators that show text, and those that only position it (kept where a soft hyphen's glyph is removed).
+_SHOW_TEXT, _POSITION_TEXT = frozenset({"Tj", "TJ"}), frozenset({"Td", "TD", "Tm", "T*"})
+
+
+def _soft_hyphen_span_end(operations: list, index: int, pikepdf) -> int | None:  # noqa: ANN001
+    """Index of the EMC closing a ``/Span <</ActualText (U+00AD)>>`` sequence opened at ``index``; else None."""
+    operation = operations[index]
+    if str(operation.operator) != "BDC" or str(operation.operands[0]) != "/Span":
+        return None
+    properties = operation.operands[-1]
+    if not isinstance(properties, pikepdf.Dictionary) or "/MCID" in properties:
+        return None
+    if str(properties.get("/ActualText", "")) != SHY:
+        return None
+    for end in range(index + 1, len(operations)):
+        name = str(operations[end].operator)
+        if name == "EMC":
+            return end
+        if name not in _SHOW_TEXT | _POSITION_TEXT:
+            return None
+    return None
