@@ -484,6 +484,7 @@ def export_html_and_pdf(
     """
     with _reused_exporter() as exporter:
         exporter.pdf_link = pdf_link
+        exporter.chromium_path = exporter._chromium_path_default()  # looked up again, as a new exporter would
         html, resources = ReportHTMLExporter.from_notebook_node(exporter, nb, {DOWNLOADS_RESOURCE: downloads})
         return html, exporter.run_playwright(html, document_of(resources))
 
