@@ -263,3 +263,19 @@ def test_a_split_table_is_put_into_the_loaded_page_and_prints_as_a_new_load_woul
     monkeypatch.setattr(LoadedDocument, "replace_element", refuse)
     reloaded = ReportPDFExporter(layout_gate=False)
     assert export(reloaded) == in_place and reloaded.renders == patched.renders
+
+
+def test_the_in_place_patch_finds_the_changed_table_by_text_and_caption():
+    from mpsc_report.documents.export.pdf import _caption_text, _first_difference, _runs_over
+
+    assert _first_difference("abcdef", "abcxef") == 3
+    assert _first_difference("abc", "abcdef") == 3 and _first_difference("", "a") == 0
+    assert _first_difference("same", "same") == 4
+    # BeautifulSoup writes a no-break space as it is, Chromium as &nbsp;: the same caption
+    soup = '<table><caption><span class="mpsc-label">Tabelle\u00a04:</span> A &amp; B</caption><tr></tr></table>'
+    chromium = '<table><caption><span class="mpsc-label">Tabelle&nbsp;4:</span> A &amp; B</caption></table>'
+    assert _caption_text(soup) == _caption_text(chromium) == "Tabelle 4: A & B"
+    assert _caption_text("<table><tr><td>x</td></tr></table>") is None
+    # head on page 3, body rows from page 3: a row on page 4 can be marked; all on one page or one row cannot
+    assert _runs_over([3, 3, 3, 4]) and not _runs_over([3, 3, 3]) and not _runs_over([3])
+    assert not _runs_over([2, 3, 3])  # the head alone before a page break is the caption check's business
