@@ -227,16 +227,15 @@ def _units_to_build(output_dir: Path) -> tuple[int, int] | None:
     sys.path.insert(0, str(ROOT))
     from mpsc_report.pipeline.fingerprint import Fingerprinter
     from mpsc_report.pipeline.manifest import is_current, read_manifest
-    from mpsc_report.pipeline.units import plan_units
+    from mpsc_report.pipeline.units import FORMATS, plan_units
 
     if not (output_dir / "manifest.json").is_file():
         return None
     kinds = ("report", "factsheet") if FACTSHEET.is_file() else ("report",)
     units = plan_units(ROOT / "params", output_dir, REPORT, kinds=kinds, factsheet_notebook=FACTSHEET)
     manifest, fingerprinter = read_manifest(output_dir), Fingerprinter()
-    formats = ("html", "pdf")
-    todo = [
-        u for u in units if not is_current(manifest.units.get(u.unit_id), fingerprinter.unit(u, formats), output_dir)
+    todo = [  # `build --all` builds every format by default: the fingerprint covers the formats asked for
+        u for u in units if not is_current(manifest.units.get(u.unit_id), fingerprinter.unit(u, FORMATS), output_dir)
     ]
     return len(todo), len(units)
 
