@@ -92,3 +92,31 @@ def test_a_build_with_nothing_to_do_loads_no_matplotlib_nor_papermill(tmp_path, 
     assert status == 0
     assert json.loads((out / "manifest.json").read_text())["run"]["counts"]["skipped"] == 2
     assert not modules & set(HEAVY)
+
+
+def test_a_build_of_every_factsheet_with_nothing_to_do_loads_no_pandas(tmp_path, monkeypatch):
+    """`build --all` with nothing to do plans from the register's ids and writes the reader page without pandas."""
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    shutil.copy(ROOT / "params" / "2023.yaml", params_dir / "2023.yaml")
+    notebook = tmp_path / "factsheet.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), notebook)
+    out = tmp_path / "outputs"
+
+    def execute(unit, cell_timeout=0):
+        cell = nbformat.v4.new_code_cell("x", execution_count=1)
+        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": f"<p>{unit.project}</p>"})]
+        return nbformat.v4.new_notebook(cells=[cell])
+
+    monkeypatch.setattr(build_module, "execute_notebook", execute)
+    units = plan_units(params_dir, out, kinds=("factsheet",), factsheet_notebook=notebook)
+    assert len(units) == 73
+    assert [r.status for r in run_batch(units, out, BatchOptions(formats=("html",), jobs=0)).results] == ["built"] * 73
+
+    cli = ["build", "--params-dir", str(params_dir), "--output-dir", str(out), "--factsheet-notebook", str(notebook)]
+    status, modules = modules_loaded_by(*cli, "--kind", "factsheet", "--format", "html")
+
+    assert status == 0
+    assert json.loads((out / "manifest.json").read_text())["run"]["counts"]["skipped"] == 73
+    assert "Solingen" in (out / "berichte.html").read_text(encoding="utf-8")  # the reader page names the projects
+    assert not modules & {*HEAVY, "pandas", "numpy"}

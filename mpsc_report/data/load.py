@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import re
@@ -9,9 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import yaml
 
 from ..errors import DataError, ParamsError, library_detail
@@ -21,16 +21,11 @@ from .schema import (
     REGISTER_COLUMNS,
     WAVE_COLUMNS,
 )
-from .validation import (
-    Checked,
-    DataQuality,
-    Failure,
-    SourceFile,
-    ValidationFailed,
-    rejected_by_rule,
-    validate_partners,
-    validate_responses,
-)
+
+if TYPE_CHECKING:  # pandas and the validation built on it load where a frame is read: params and plans need neither
+    import pandas as pd
+
+    from .validation import Checked, DataQuality, Failure
 
 #: Value of the ``data`` parameter that selects the synthetic sample shipped with the package.
 SAMPLE = "sample"
@@ -119,8 +114,30 @@ def load_register(path: Path | None = None) -> pd.DataFrame:
     return load_register_file(path)[0]
 
 
+def register_rows(path: Path | None = None) -> list[dict[str, str]]:
+    """The register's rows as text, in file order, without pandas: for planning units and the reader page.
+
+    The same file and checks as :func:`load_register`; a register that fails them is read by it, so the error is
+    the one :func:`load_register` raises (naming file, column and values).
+    """
+    path = path or package_data_dir() / "projects.csv"
+    data = _read_file(path, DataError)
+    try:
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    except (UnicodeDecodeError, csv.Error):
+        rows = []
+    ids = [row.get("project_id") or "" for row in rows]
+    columns = set(rows[0]) if rows else set()
+    if not rows or not columns.issuperset(REGISTER_COLUMNS) or "" in ids or len(set(ids)) != len(ids):
+        frame = load_register(path)  # raises the precise error; a quirk it accepts is read its way
+        return [{c: "" if v is None else str(v) for c, v in row.items()} for row in frame.to_dict("records")]
+    return [{c: row[c] or "" for c in REGISTER_COLUMNS} for row in rows]
+
+
 def load_register_file(path: Path | None = None) -> tuple[pd.DataFrame, InputFile]:
     """Read the register like :func:`load_register` and return it with the file's SHA-256 (for provenance)."""
+    import pandas as pd  # noqa: PLC0415
+
     path = path or package_data_dir() / "projects.csv"
     data = _read_file(path, DataError)
     frame = _read_csv(path, data, text_columns=("project_id", "name", "kind", "state", "cohort", "ags", "source"))
@@ -208,6 +225,10 @@ def load_wave(
     DataError
         When the file is missing or cannot be read at all (encoding, separator, format).
     """
+    import pandas as pd  # noqa: PLC0415
+
+    from .validation import DataQuality, SourceFile, ValidationFailed, rejected_by_rule  # noqa: PLC0415
+
     intake = (_intake.IntakeParams() if intake is None else intake).for_wave(wave)
     register = load_register() if register is None else register
     responses_path, partners_path = wave_files(data_dir, wave, intake)
@@ -312,6 +333,8 @@ def _read_wave(
     codebook: _intake.CodebookFile | None = None,
     field_period: tuple[date, date] | None = None,
 ) -> _ReadWave:
+    from .validation import validate_partners, validate_responses  # noqa: PLC0415
+
     if intake.format == "xlsx":
         table = _intake.read_xlsx_table(responses, intake.sheet, intake.header_row)
     else:
@@ -460,6 +483,8 @@ def _os_reason(exc: OSError) -> str:
 
 
 def _read_csv(path: Path, data: bytes, text_columns: tuple[str, ...]) -> pd.DataFrame:
+    import pandas as pd  # noqa: PLC0415
+
     try:
         return pd.read_csv(
             io.BytesIO(data),

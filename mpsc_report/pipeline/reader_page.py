@@ -70,10 +70,12 @@ def render_reader_page(manifest: Manifest, register=None, sample_data: bool = Tr
     str
     """
     if register is None:
-        from ..data.load import load_register  # noqa: PLC0415
+        from ..data.load import register_rows  # noqa: PLC0415  (no pandas: a no-op build writes this page too)
 
-        register = load_register()
-    projects = {str(row.project_id): (str(row.name), str(row.state), str(row.cohort)) for row in register.itertuples()}
+        rows = register_rows()
+    else:
+        rows = [{c: str(v) for c, v in row.items()} for row in register.to_dict("records")]
+    projects = {row["project_id"]: (row["name"], row["state"], row["cohort"]) for row in rows}
     published = [entry for entry in manifest.units.values() if entry.status in _PUBLISHED and entry.outputs]
     reports = sorted((e for e in published if e.kind == "report"), key=lambda e: e.wave, reverse=True)
     factsheets: dict[str, list[UnitEntry]] = defaultdict(list)

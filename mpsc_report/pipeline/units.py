@@ -333,11 +333,14 @@ def _select_projects(projects: Iterable[str] | None, cohorts: Iterable[str] | No
     BuildError
         Naming every key that is no project, each with its close matches, and every unknown cohort.
     """
-    from ..data.load import load_register  # pandas only when factsheets are planned
+    from ..data.load import load_register, register_rows
+
+    if not projects and not cohorts:  # every project: the ids alone, read without pandas (a no-op build stays fast)
+        return [row["project_id"] for row in register_rows(register)]
     from ..data.projects import find_project_id, select_projects, suggest_projects
     from ..errors import ParamsError
 
-    frame = load_register(register)
+    frame = load_register(register)  # pandas only when projects or cohorts are chosen
     ids = list(frame["project_id"])
     keys = list(dict.fromkeys(projects or ()))
     chosen = {key: find_project_id(frame, key) for key in keys}
@@ -352,8 +355,6 @@ def _select_projects(projects: Iterable[str] | None, cohorts: Iterable[str] | No
     except ParamsError as exc:
         raise BuildError(exc.message) from None
     wanted = set(chosen.values()) | in_cohorts
-    if not keys and not cohorts:
-        return ids
     return [p for p in ids if p in wanted]
 
 
