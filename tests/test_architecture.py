@@ -67,7 +67,9 @@ def test_validate_params_loads_no_matplotlib(tmp_path):
     assert not modules & set(HEAVY)
 
 
-def test_a_build_with_nothing_to_do_loads_no_matplotlib_nor_papermill(tmp_path, monkeypatch):
+def _factsheet_setup(tmp_path, monkeypatch) -> tuple[Path, Path, Path, list[str]]:
+    """A params folder with the 2023 wave, a one-cell factsheet notebook, an output folder, the build's CLI words;
+    papermill is replaced by a stub: the first build only has to leave outputs."""
     params_dir = tmp_path / "params"
     params_dir.mkdir()
     shutil.copy(ROOT / "params" / "2023.yaml", params_dir / "2023.yaml")
@@ -75,14 +77,19 @@ def test_a_build_with_nothing_to_do_loads_no_matplotlib_nor_papermill(tmp_path, 
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), notebook)
     out = tmp_path / "outputs"
     cli = ["build", "--params-dir", str(params_dir), "--output-dir", str(out), "--factsheet-notebook", str(notebook)]
-    cli += ["--project", "solingen", "--project", "ulm", "--format", "html"]
 
-    def execute(unit, cell_timeout=0):  # stands in for papermill: the first build only has to leave outputs
+    def execute(unit, cell_timeout=0):
         cell = nbformat.v4.new_code_cell("x", execution_count=1)
         cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": f"<p>{unit.project}</p>"})]
         return nbformat.v4.new_notebook(cells=[cell])
 
     monkeypatch.setattr(build_module, "execute_notebook", execute)
+    return params_dir, notebook, out, cli
+
+
+def test_a_build_with_nothing_to_do_loads_no_matplotlib_nor_papermill(tmp_path, monkeypatch):
+    params_dir, notebook, out, cli = _factsheet_setup(tmp_path, monkeypatch)
+    cli += ["--project", "solingen", "--project", "ulm", "--format", "html"]
     units = plan_units(params_dir, out, kinds=("factsheet",), factsheet_notebook=notebook, projects=["solingen", "ulm"])
     first = run_batch(units, out, BatchOptions(formats=("html",), jobs=0))
     assert [r.status for r in first.results] == ["built", "built"]
@@ -96,24 +103,11 @@ def test_a_build_with_nothing_to_do_loads_no_matplotlib_nor_papermill(tmp_path, 
 
 def test_a_build_of_every_factsheet_with_nothing_to_do_loads_no_pandas(tmp_path, monkeypatch):
     """`build --all` with nothing to do plans from the register's ids and writes the reader page without pandas."""
-    params_dir = tmp_path / "params"
-    params_dir.mkdir()
-    shutil.copy(ROOT / "params" / "2023.yaml", params_dir / "2023.yaml")
-    notebook = tmp_path / "factsheet.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")]), notebook)
-    out = tmp_path / "outputs"
-
-    def execute(unit, cell_timeout=0):
-        cell = nbformat.v4.new_code_cell("x", execution_count=1)
-        cell.outputs = [nbformat.v4.new_output("display_data", data={"text/html": f"<p>{unit.project}</p>"})]
-        return nbformat.v4.new_notebook(cells=[cell])
-
-    monkeypatch.setattr(build_module, "execute_notebook", execute)
+    params_dir, notebook, out, cli = _factsheet_setup(tmp_path, monkeypatch)
     units = plan_units(params_dir, out, kinds=("factsheet",), factsheet_notebook=notebook)
     assert len(units) == 73
     assert [r.status for r in run_batch(units, out, BatchOptions(formats=("html",), jobs=0)).results] == ["built"] * 73
 
-    cli = ["build", "--params-dir", str(params_dir), "--output-dir", str(out), "--factsheet-notebook", str(notebook)]
     status, modules = modules_loaded_by(*cli, "--kind", "factsheet", "--format", "html")
 
     assert status == 0
