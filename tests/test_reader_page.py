@@ -121,3 +121,42 @@ def test_axe_finds_no_serious_violation_on_the_reader_page(tmp_path, width):
     results = axe.audit(path, width=width)
     blocking = [v for v in results["violations"] if v["impact"] in ("serious", "critical")]
     assert not blocking, axe.describe(blocking)
+
+
+def test_reader_page_fits_a_phone_without_sideways_scrolling(tmp_path):
+    """At 390 px the factsheet table scrolls inside its box; the page itself (hidden link context too) does not."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "a11y"))
+    import asyncio
+
+    import axe
+    from playwright.async_api import async_playwright
+
+    from mpsc_report.data.load import load_register
+
+    register = load_register()  # the real names: "Aalen und Heidenheim an der Brenz", "Baden-Württemberg" …
+    manifest = Manifest(units={})
+    for project in register["project_id"]:
+        entry = _entry("factsheet", "2023", project, project=project)
+        entry.outputs["xlsx"] = OutputFile(path=f"2023/factsheets/{project}.xlsx", size=9, mtime_ns=1)
+        entry.outputs["daten/datapackage.json"] = OutputFile(
+            path=f"2023/factsheets/{project}_daten/datapackage.json", size=9, mtime_ns=1
+        )
+        manifest.units[f"2023/factsheets/{project}"] = entry
+    path = tmp_path / READER_PAGE_NAME
+    path.write_text(render_reader_page(manifest, register), encoding="utf-8")
+
+    async def widths() -> list[int]:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=axe.chromium_path(), args=["--no-sandbox"])
+            page = await browser.new_page(viewport={"width": 390, "height": 844})
+            await page.goto(path.as_uri())
+            result = await page.evaluate(
+                "[document.documentElement.scrollWidth, window.innerWidth,"
+                " document.querySelector('.scroll table').getBoundingClientRect().width]"
+            )
+            await browser.close()
+            return result
+
+    scroll_width, viewport, table = asyncio.run(widths())
+    assert table > viewport - 20  # a wide table: the case this is about
+    assert scroll_width <= viewport

@@ -43,7 +43,7 @@ font-weight:600}
 .reports{list-style:none;padding:0}.reports li{margin:.5em 0}
 .data{display:block;font-size:.92em;color:#58626f}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.scroll{overflow-x:auto}
+.scroll{overflow-x:auto;position:relative}
 table{border-collapse:collapse;width:100%;font-size:.92em}
 caption{text-align:left;color:#58626f;padding:0 0 .5em}
 th,td{text-align:left;padding:.35em .6em .35em 0;border-bottom:1px solid #cdd2d9;vertical-align:top}
