@@ -248,6 +248,8 @@ def drop_unbroken_soft_hyphens(doc) -> int:  # noqa: ANN001 - an open pikepdf.Pd
 
     removed = 0
     for page in doc.pages:
+        if b"/ActualText" not in _content_bytes(page, pikepdf):
+            continue  # no marked span at all: parsing the page's operators (the costly part) cannot find one
         operations = list(pikepdf.parse_content_stream(page))
         kept, index, before = [], 0, removed
         while index < len(operations):
@@ -263,6 +265,15 @@ def drop_unbroken_soft_hyphens(doc) -> int:  # noqa: ANN001 - an open pikepdf.Pd
         if removed > before:
             page.Contents = doc.make_stream(pikepdf.unparse_content_stream(kept))
     return removed
+
+
+def _content_bytes(page, pikepdf) -> bytes:  # noqa: ANN001
+    """The decoded bytes of a page's content stream (or streams, joined)."""
+    contents = page.obj.get("/Contents")
+    if contents is None:
+        return b""
+    streams = [contents] if isinstance(contents, pikepdf.Stream) else list(contents)
+    return b"".join(stream.read_bytes() for stream in streams)
 
 
 #: Operators that show text, and those that only position it (kept where a soft hyphen's glyph is removed).
